@@ -1,0 +1,274 @@
+#include "verify/sigv4.h"
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/sha.h>
+
+#include <algorithm>
+#include <cctype>
+#include <ctime>
+#include <map>
+#include <stdexcept>
+
+namespace keyhound::sigv4 {
+
+namespace {
+
+bool is_unreserved(unsigned char c) {
+  return std::isalnum(c) != 0 || c == '-' || c == '_' || c == '.' || c == '~';
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// Trims and collapses runs of spaces/tabs into one space (the "Trimall" of the spec).
+std::string trimall(std::string_view v) {
+  std::string out;
+  out.reserve(v.size());
+  bool pending_space = false;
+  for (char c : v) {
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+      pending_space = !out.empty();
+      continue;
+    }
+    if (pending_space) out.push_back(' ');
+    pending_space = false;
+    out.push_back(c);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string hex(std::string_view bytes) {
+  static const char* digits = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (unsigned char c : bytes) {
+    out.push_back(digits[c >> 4]);
+    out.push_back(digits[c & 15]);
+  }
+  return out;
+}
+
+std::string sha256_hex(std::string_view data) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr) != 1)
+    throw std::runtime_error("SHA-256 failed");
+  return hex(std::string_view(reinterpret_cast<const char*>(md), len));
+}
+
+std::string hmac_sha256(std::string_view key, std::string_view data) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+           reinterpret_cast<const unsigned char*>(data.data()), data.size(), md, &len) == nullptr)
+    throw std::runtime_error("HMAC-SHA256 failed");
+  return std::string(reinterpret_cast<const char*>(md), len);
+}
+
+std::string uri_encode(std::string_view s, bool encode_slash) {
+  static const char* digits = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(s.size() * 3);
+  for (unsigned char c : s) {
+    if (is_unreserved(c) || (c == '/' && !encode_slash)) {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(digits[c >> 4]);
+      out.push_back(digits[c & 15]);
+    }
+  }
+  return out;
+}
+
+std::string uri_decode(std::string_view s, bool plus_is_space) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (c == '%' && i + 2 < s.size()) {
+      int hi = hex_value(s[i + 1]), lo = hex_value(s[i + 2]);
+      if (hi >= 0 && lo >= 0) {
+        out.push_back(static_cast<char>(hi * 16 + lo));
+        i += 2;
+        continue;
+      }
+    }
+    out.push_back(plus_is_space && c == '+' ? ' ' : c);
+  }
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> parse_query(std::string_view qs) {
+  std::vector<std::pair<std::string, std::string>> out;
+  size_t pos = 0;
+  while (!qs.empty() && pos <= qs.size()) {
+    size_t amp = qs.find('&', pos);
+    if (amp == std::string_view::npos) amp = qs.size();
+    std::string_view item = qs.substr(pos, amp - pos);
+    if (!item.empty()) {
+      size_t eq = item.find('=');
+      if (eq == std::string_view::npos)
+        out.emplace_back(uri_decode(item, true), "");
+      else
+        out.emplace_back(uri_decode(item.substr(0, eq), true), uri_decode(item.substr(eq + 1), true));
+    }
+    pos = amp + 1;
+  }
+  return out;
+}
+
+std::string canonical_uri(std::string_view path) {
+  if (path.empty()) return "/";
+  std::string out;
+  out.reserve(path.size());
+  static const char* digits = "0123456789ABCDEF";
+  for (size_t i = 0; i < path.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(path[i]);
+    if (c == '%' && i + 2 < path.size() && hex_value(path[i + 1]) >= 0 &&
+        hex_value(path[i + 2]) >= 0) {
+      // An existing escape: keep it, normalized to uppercase hex.
+      out.push_back('%');
+      out.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(path[i + 1]))));
+      out.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(path[i + 2]))));
+      i += 2;
+    } else if (is_unreserved(c) || c == '/') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(digits[c >> 4]);
+      out.push_back(digits[c & 15]);
+    }
+  }
+  return out;
+}
+
+std::string canonical_query(const std::vector<std::pair<std::string, std::string>>& query) {
+  std::vector<std::pair<std::string, std::string>> enc;
+  enc.reserve(query.size());
+  for (const auto& [k, v] : query) enc.emplace_back(uri_encode(k), uri_encode(v));
+  std::sort(enc.begin(), enc.end());
+  std::string out;
+  for (const auto& [k, v] : enc) {
+    if (!out.empty()) out.push_back('&');
+    out += k;
+    out.push_back('=');
+    out += v;
+  }
+  return out;
+}
+
+std::string canonical_headers(const std::vector<std::pair<std::string, std::string>>& headers,
+                              std::string* signed_headers) {
+  std::map<std::string, std::string> merged;  // sorted by lowercase name
+  for (const auto& [name, value] : headers) {
+    std::string key = lower(trimall(name));
+    auto it = merged.find(key);
+    if (it == merged.end())
+      merged.emplace(key, trimall(value));
+    else
+      it->second += "," + trimall(value);
+  }
+  std::string out, names;
+  for (const auto& [k, v] : merged) {
+    out += k;
+    out.push_back(':');
+    out += v;
+    out.push_back('\n');
+    if (!names.empty()) names.push_back(';');
+    names += k;
+  }
+  if (signed_headers) *signed_headers = names;
+  return out;
+}
+
+std::string canonical_request(const Request& req, std::string* signed_headers) {
+  std::string names;
+  std::string headers = canonical_headers(req.headers, &names);
+  if (signed_headers) *signed_headers = names;
+  std::string out;
+  out += req.method;
+  out.push_back('\n');
+  out += canonical_uri(req.path);
+  out.push_back('\n');
+  out += canonical_query(req.query);
+  out.push_back('\n');
+  out += headers;
+  out.push_back('\n');
+  out += names;
+  out.push_back('\n');
+  out += sha256_hex(req.body);
+  return out;
+}
+
+std::string credential_scope(std::string_view amz_date, std::string_view region,
+                             std::string_view service) {
+  std::string out(amz_date.substr(0, 8));
+  out += '/';
+  out += region;
+  out += '/';
+  out += service;
+  out += "/aws4_request";
+  return out;
+}
+
+std::string string_to_sign(std::string_view amz_date, std::string_view scope,
+                           std::string_view canonical_request) {
+  std::string out = "AWS4-HMAC-SHA256\n";
+  out += amz_date;
+  out.push_back('\n');
+  out += scope;
+  out.push_back('\n');
+  out += sha256_hex(canonical_request);
+  return out;
+}
+
+std::string signing_key(std::string_view secret, std::string_view date8, std::string_view region,
+                        std::string_view service) {
+  std::string k = "AWS4";
+  k += secret;
+  std::string k_date = hmac_sha256(k, date8);
+  std::string k_region = hmac_sha256(k_date, region);
+  std::string k_service = hmac_sha256(k_region, service);
+  std::string k_signing = hmac_sha256(k_service, "aws4_request");
+  // Scrub the intermediate copy of the secret.
+  std::fill(k.begin(), k.end(), '\0');
+  return k_signing;
+}
+
+Signature sign(const Request& req, const Credentials& creds, std::string_view region,
+               std::string_view service, std::string_view amz_date) {
+  Signature s;
+  s.canonical_request = canonical_request(req, &s.signed_headers);
+  std::string scope = credential_scope(amz_date, region, service);
+  s.string_to_sign = string_to_sign(amz_date, scope, s.canonical_request);
+  std::string key = signing_key(creds.secret_access_key, amz_date.substr(0, 8), region, service);
+  s.signature = hex(hmac_sha256(key, s.string_to_sign));
+  s.authorization = "AWS4-HMAC-SHA256 Credential=" + creds.access_key_id + "/" + scope +
+                    ", SignedHeaders=" + s.signed_headers + ", Signature=" + s.signature;
+  return s;
+}
+
+std::string amz_date_now() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
+  return buf;
+}
+
+}  // namespace keyhound::sigv4
