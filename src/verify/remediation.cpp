@@ -195,7 +195,7 @@ Advice aws_temporary(const Finding& f, const std::string& id) {
   a.reference = kAwsRevokeSessionsDoc;
   std::string role = safe_or(from_arn(prop(f, "verified_arn"), "assumed-role/"), "<ROLE_NAME>");
   a.summary = "Temporary AWS key " + id +
-              " (ASIA) expires on its own, but until then it works: revoke the role's active "
+              " expires on its own, but until then it works: revoke the role's active "
               "sessions, check CloudTrail, and fix whatever leaked it.";
   a.headline = "`" + id + "` is a temporary (STS) access key: it cannot be deleted, and it keeps "
                "working until it expires (15 minutes to 36 hours after it was issued, depending "
@@ -277,7 +277,8 @@ Advice cloudflare(const Finding& f) {
   const std::string& id = f.rule_id;
   std::string token_id = safe_or(prop(f, "verified_token_id"), "<TOKEN_ID>");
   std::string live = live_line(f);
-  if (id.find("global") != std::string::npos) {
+  bool scannable = id == "cloudflare-scannable-token";
+  if (id.find("global") != std::string::npos || (scannable && f.secret.rfind("cfk_", 0) == 0)) {
     a.kind = "cloudflare-global-api-key";
     a.reference = kCloudflareKeysDoc;
     a.summary = "Cloudflare Global API Key leaked: change it in the dashboard (My Profile > API "
@@ -315,7 +316,7 @@ Advice cloudflare(const Finding& f) {
                        ""});
     a.steps.push_back({"Switch the application to the new key pair.", ""});
   } else {
-    a.kind = id == "cloudflare-api-token" ? "cloudflare-api-token" : "cloudflare";
+    a.kind = id == "cloudflare-api-token" || scannable ? "cloudflare-api-token" : "cloudflare";
     a.reference = kCloudflareTokensDoc;
     a.summary = "Cloudflare API token leaked: roll it (new secret, same permissions) or delete "
                 "it, in the dashboard or via the API.";
@@ -375,7 +376,7 @@ void add_remediation(Finding& f) {
       if (root) {
         f.properties["severity"] = "critical";
         apply(f, aws_long_term(f, id, true));
-      } else if (aws_kind(f) == "temporary") {
+      } else if (aws_kind(f) == "temporary" || aws_kind(f) == "bearer-token") {
         apply(f, aws_temporary(f, id));
       } else {
         Advice a = aws_long_term(f, id, false);
@@ -387,7 +388,7 @@ void add_remediation(Finding& f) {
       apply(f, aws_secret_only());
     } else if (f.rule_id.find("session") != std::string::npos) {
       apply(f, aws_temporary(f, "<ACCESS_KEY_ID>"));
-    } else if (looks_like_principal_id(f.secret)) {
+    } else if (f.rule_id == "aws-principal-id" || looks_like_principal_id(f.secret)) {
       apply(f, aws_identifier(f));
     } else {
       Advice a = aws_long_term(f, "<ACCESS_KEY_ID>", false);

@@ -245,7 +245,9 @@ Outcome interpret_cloudflare(const http::Response& r) {
   if (r.status == 401 || r.status == 403 ||
       (r.status == 400 && (first_code == 6003 || first_code == 6111 || first_code == 1000))) {
     o.verified = "rejected";
-    o.detail = what + ": Cloudflare does not accept this API token (rolled, deleted or never valid)";
+    o.detail = what + ": Cloudflare does not accept this user API token (rolled, deleted, expired "
+               "or never valid; an account-owned token is checked at its account's endpoint "
+               "instead)";
     if (first_code) o.props["verified_error_code"] = std::to_string(first_code);
     return o;
   }
@@ -338,6 +340,21 @@ void verify_findings(std::vector<Finding>& findings, const VerifyOptions& opts) 
     if (f.suppressed) continue;
     bool aws = f.rule_id == kAwsAccessKeyRule;
     bool cf = f.rule_id == kCloudflareApiTokenRule;
+    if (f.rule_id == kCloudflareScannableRule) {
+      // cfut_ = user API token: same verify endpoint. cfat_ (account-owned token) is verified
+      // at /accounts/{account_id}/tokens/verify and cfk_ (Global API Key) needs the account
+      // e-mail: asking the user endpoint would wrongly look like a rejection.
+      if (f.secret.rfind("cfut_", 0) == 0) {
+        cf = true;
+      } else if (!f.suppressed) {
+        apply(f, {"unverifiable",
+                  f.secret.rfind("cfk_", 0) == 0
+                      ? "Cloudflare Global API Key: checking it needs the account e-mail"
+                      : "Cloudflare account-owned token: checking it needs the account ID",
+                  {}});
+        continue;
+      }
+    }
     if (!aws && !cf) continue;
     if (f.example) {
       apply(f, {"unverifiable", "documentation example key, not a real credential", {}});

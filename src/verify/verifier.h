@@ -35,5 +35,6 @@ void verify_findings(std::vector<keyhound::Finding>& findings, const VerifyOptio
 // Rule ids handled here.
 inline constexpr const char* kAwsAccessKeyRule = "aws-access-key-id";
 inline constexpr const char* kCloudflareApiTokenRule = "cloudflare-api-token";
+inline constexpr const char* kCloudflareScannableRule = "cloudflare-scannable-token";  // cfut_ only
 
 }  // namespace keyhound

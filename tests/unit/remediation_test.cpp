@@ -192,3 +192,22 @@ TEST(Remediation, RuleHelpMarkdown) {
   EXPECT_FALSE(keyhound::remediation_markdown_for_rule("github-pat-classic").empty());
   EXPECT_TRUE(keyhound::remediation_markdown_for_rule("").empty());
 }
+
+TEST(Remediation, ScannableCloudflareFormatsAndPrincipalIds) {
+  Finding k;
+  k.rule_id = "cloudflare-scannable-token";
+  k.secret = "cfk_" + std::string(40, 'a');
+  keyhound::add_remediation(k);
+  EXPECT_EQ(k.properties["remediation_kind"], "cloudflare-global-api-key");
+  Finding t;
+  t.rule_id = "cloudflare-scannable-token";
+  t.secret = "cfut_" + std::string(40, 'a');
+  keyhound::add_remediation(t);
+  EXPECT_EQ(t.properties["remediation_kind"], "cloudflare-api-token");
+  Finding p;
+  p.rule_id = "aws-principal-id";
+  p.secret = "AI" "DA" + std::string(16, 'Q');
+  keyhound::add_remediation(p);
+  EXPECT_EQ(p.properties["remediation_kind"], "aws-identifier");
+  EXPECT_TRUE(has(p.properties["remediation"], "not a credential"));
+}

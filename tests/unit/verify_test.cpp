@@ -552,3 +552,23 @@ TEST(VerifyCloudflare, MixedRunAgainstBothMocks) {
   EXPECT_EQ(sts.server().requests(), 1);
   EXPECT_EQ(cf.server().requests(), 1);
 }
+
+TEST(VerifyCloudflare, ScannableUserTokenIsVerifiedOthersAreNot) {
+  MockCloudflare cf;
+  std::string user_token = "cfut_" + fake_cf_token();
+  cf.add(user_token, "active");
+  Finding user = cf_finding(user_token);
+  user.rule_id = "cloudflare-scannable-token";
+  Finding account = cf_finding("cfat_" + fake_cf_token());
+  account.rule_id = "cloudflare-scannable-token";
+  Finding global = cf_finding("cfk_" + fake_cf_token());
+  global.rule_id = "cloudflare-scannable-token";
+  std::vector<Finding> f{user, account, global};
+  keyhound::verify_findings(f, opts_for(nullptr, &cf));
+  EXPECT_EQ(f[0].verified, "valid") << f[0].verified_detail;
+  EXPECT_EQ(f[1].verified, "unverifiable");
+  EXPECT_NE(f[1].verified_detail.find("account ID"), std::string::npos);
+  EXPECT_EQ(f[2].verified, "unverifiable");
+  EXPECT_NE(f[2].verified_detail.find("Global API Key"), std::string::npos);
+  EXPECT_EQ(cf.server().requests(), 1);
+}

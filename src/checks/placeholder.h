@@ -1,0 +1,11 @@
+// Filters for values that look like keys but are placeholders or providers' documentation examples.
+#pragma once
+#include <string_view>
+
+namespace keyhound {
+// True for template values: XXXX runs, "your-key-here", "changeme", long runs of one character...
+bool is_placeholder(std::string_view secret);
+// True for documentation examples published by providers (AWS's ...EXAMPLE keys and the like).
+// These are reported only with --include-examples, marked example.
+bool is_documentation_example(std::string_view secret);
+}  // namespace keyhound

@@ -1,0 +1,8 @@
+// Each command registers its CLI11 subcommand; the callback stores its exit status in `*rc`.
+#pragma once
+#include <CLI/CLI.hpp>
+
+namespace keyhound {
+void add_scan_command(CLI::App& app, int* rc);
+void add_rules_command(CLI::App& app, int* rc);
+}  // namespace keyhound

@@ -1,0 +1,38 @@
+// Options shared by `scan` and `git`: what to load, how to report, where to write.
+#pragma once
+#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "cli/engine_setup.h"
+#include "findings/scan_result.h"
+#include "report/reporter.h"
+
+namespace keyhound {
+
+struct CommonOptions {
+  std::string format = "text";
+  std::string output;
+  std::vector<std::string> rule_paths;
+  std::vector<std::string> enable, disable;
+  unsigned threads = 0;
+  bool no_redact = false;
+  bool quiet = false;
+  bool include_examples = false;
+  bool show_suppressed = false;
+  bool no_cache = false;
+  bool no_builtin_rules = false;
+  std::string color = "auto";
+};
+
+void add_common_options(CLI::App* cmd, CommonOptions& o);
+EngineChoices engine_choices(const CommonOptions& o);
+// Writes the report; returns the exit status (0 clean, 1 findings, 2 error).
+int emit_report(const ScanResult& r, const RuleSet& rules, const CommonOptions& o, const std::string& command,
+                bool had_errors);
+// Prints "keyhound: error: <msg>" to stderr.
+void print_error(const std::string& msg);
+void print_warning(const std::string& msg);
+
+}  // namespace keyhound

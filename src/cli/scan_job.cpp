@@ -1,0 +1,172 @@
+#include "cli/scan_job.h"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <thread>
+
+#include "findings/enrich.h"
+#include "findings/suppress.h"
+#include "sources/file_source.h"
+#include "sources/file_walker.h"
+
+namespace keyhound {
+
+namespace {
+
+struct FileOutcome {
+  std::vector<Finding> findings;
+  uint64_t bytes = 0;
+  bool scanned = false;
+  std::string skip;
+  std::string warning;
+};
+
+FileOutcome scan_one(const Scanner& sc, Scratch& scratch, const WalkEntry& e, const ScanJobOptions& o,
+                     bool named) {
+  FileOutcome out;
+  OpenedFile f = open_for_scan(e.path, named);
+  if (f.fd < 0) {
+    if (!f.skip.empty()) out.skip = f.skip;
+    else {
+      out.skip = "unreadable";
+      out.warning = f.error;
+    }
+    return out;
+  }
+  std::string err;
+  try {
+    if (f.size <= o.stream_threshold) {
+      std::string data;
+      if (!read_all(f.fd, o.max_file_size, data, err)) {
+        out.skip = "unreadable";
+        out.warning = e.path + ": read error: " + err;
+      } else {
+        out.findings = sc.scan_block(data, scratch);
+        out.bytes = data.size();
+        out.scanned = true;
+      }
+    } else {
+      StreamScan ss(sc, scratch);
+      bool ok = read_chunks(f.fd, o.chunk_size, o.max_file_size, [&](std::string_view c) { ss.feed(c); }, err);
+      if (!ok) {
+        out.skip = "unreadable";
+        out.warning = e.path + ": read error: " + err;
+      } else {
+        out.findings = ss.finish();
+        out.bytes = ss.bytes();
+        out.scanned = true;
+      }
+    }
+  } catch (const std::exception& ex) {
+    out.skip = "scan error";
+    out.warning = e.path + ": " + ex.what();
+  }
+  ::close(f.fd);
+  for (auto& fd : out.findings) { Provenance p; p.path = e.path; attach_provenance(fd, p); }
+  return out;
+}
+
+}  // namespace
+
+void finish_findings(std::vector<Finding>& findings, ScanSummary& summary, bool include_examples,
+                     const std::function<void(Finding&)>& post_process) {
+  std::vector<Finding> kept;
+  kept.reserve(findings.size());
+  for (auto& f : findings) {
+    if (f.example && !include_examples) {
+      summary.examples_hidden++;
+      continue;
+    }
+    apply_inline_allow(f);
+    if (post_process) post_process(f);
+    if (f.suppressed) summary.suppressed++;
+    else summary.findings++;
+    kept.push_back(std::move(f));
+  }
+  findings.swap(kept);
+}
+
+ScanResult run_scan_job(const Scanner& sc, const ScanJobOptions& o, std::vector<std::string>& warnings) {
+  auto t0 = std::chrono::steady_clock::now();
+  ScanResult res;
+  res.tool_version = KEYHOUND_VERSION;
+  std::vector<std::string> roots;
+  bool want_stdin = false;
+  for (auto& p : o.paths) {
+    if (p == "-") want_stdin = true;
+    else roots.push_back(p);
+  }
+  std::vector<Finding> all;
+  if (want_stdin) {
+    Scratch scratch(sc.db());
+    StreamScan ss(sc, scratch);
+    std::string err;
+    if (!read_chunks(0, o.chunk_size, UINT64_MAX, [&](std::string_view c) { ss.feed(c); }, err)) {
+      warnings.push_back("-: cannot read standard input: " + err);
+      res.summary.errors++;
+    } else {
+      auto fs = ss.finish();
+      for (auto& f : fs) { Provenance p; p.path = "-"; attach_provenance(f, p); }
+      res.summary.files_scanned++;
+      res.summary.bytes_scanned += ss.bytes();
+      for (auto& f : fs) all.push_back(std::move(f));
+    }
+  }
+  WalkOptions wo;
+  wo.max_file_size = o.max_file_size;
+  wo.exclude = o.exclude_path;
+  WalkResult walk = walk_paths(roots, wo);
+  for (auto& w : walk.warnings) warnings.push_back(w);
+  for (auto& e : walk.errors) {
+    warnings.push_back(e);
+    res.summary.errors++;
+  }
+  res.summary.skipped = walk.skipped;
+  std::vector<bool> named(walk.files.size(), false);
+  for (size_t i = 0; i < walk.files.size(); ++i)
+    for (auto& r : roots)
+      if (walk.files[i].path == r) named[i] = true;
+
+  unsigned n = o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
+  n = std::min<unsigned>(n, std::max<size_t>(1, walk.files.size()));
+  std::vector<FileOutcome> outcomes(walk.files.size());
+  std::atomic<size_t> next{0};
+  std::mutex err_mu;
+  std::string fatal;
+  auto worker = [&] {
+    try {
+      Scratch scratch(sc.db());
+      for (size_t i = next++; i < walk.files.size(); i = next++)
+        outcomes[i] = scan_one(sc, scratch, walk.files[i], o, named[i]);
+    } catch (const std::exception& ex) {
+      std::lock_guard<std::mutex> lk(err_mu);
+      fatal = ex.what();
+    }
+  };
+  if (n <= 1) worker();
+  else {
+    std::vector<std::thread> ts;
+    for (unsigned i = 0; i < n; ++i) ts.emplace_back(worker);
+    for (auto& t : ts) t.join();
+  }
+  if (!fatal.empty()) throw std::runtime_error(fatal);
+  for (auto& oc : outcomes) {
+    if (!oc.warning.empty()) warnings.push_back(oc.warning);
+    if (!oc.skip.empty()) res.summary.skipped[oc.skip]++;
+    if (oc.scanned) {
+      res.summary.files_scanned++;
+      res.summary.bytes_scanned += oc.bytes;
+    }
+    for (auto& f : oc.findings) all.push_back(std::move(f));
+  }
+  finish_findings(all, res.summary, o.include_examples, o.post_process);
+  res.findings = std::move(all);
+  res.summary.elapsed_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return res;
+}
+
+}  // namespace keyhound

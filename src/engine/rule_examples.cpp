@@ -1,0 +1,43 @@
+#include "engine/rule_examples.h"
+
+#include <algorithm>
+
+#include "engine/database.h"
+#include "engine/scanner.h"
+
+namespace keyhound {
+namespace {
+bool produces(const std::vector<Finding>& fs, const std::string& id) {
+  for (auto& f : fs) {
+    if (f.rule_id == id) return true;
+    for (auto& p : f.parts)
+      if (p.rule_id == id) return true;
+  }
+  return false;
+}
+std::string shorten(const std::string& s) { return s.size() > 80 ? s.substr(0, 77) + "..." : s; }
+}  // namespace
+
+std::vector<std::string> check_rule_examples(const RuleSet& in, const std::vector<std::string>& only) {
+  RuleSet all = in;
+  for (auto& r : all.rules) r.enabled = true;
+  Database db(all, "");
+  Scanner sc(all, db);
+  Scratch scratch(db);
+  std::vector<std::string> failures;
+  for (const Rule& r : all.rules) {
+    if (!only.empty() && std::find(only.begin(), only.end(), r.id) == only.end()) continue;
+    if (r.examples.size() < 3) failures.push_back(r.source_file + ": rule '" + r.id + "': needs at least 3 examples");
+    if (r.negative_examples.size() < 3)
+      failures.push_back(r.source_file + ": rule '" + r.id + "': needs at least 3 negative_examples");
+    for (auto& ex : r.examples)
+      if (!produces(sc.scan_block(ex, scratch), r.id))
+        failures.push_back(r.source_file + ": rule '" + r.id + "': example not detected: " + shorten(ex));
+    for (auto& ex : r.negative_examples)
+      if (produces(sc.scan_block(ex, scratch), r.id))
+        failures.push_back(r.source_file + ": rule '" + r.id + "': negative example detected: " + shorten(ex));
+  }
+  return failures;
+}
+
+}  // namespace keyhound

@@ -1,0 +1,266 @@
+#include "engine/scanner.h"
+
+#include <hs/hs.h>
+#include <re2/re2.h>
+
+#include <algorithm>
+#include <cstring>
+#include <set>
+#include <stdexcept>
+#include <tuple>
+
+#include "checks/checksum.h"
+#include "checks/context.h"
+#include "checks/entropy.h"
+#include "checks/placeholder.h"
+#include "findings/attach.h"
+
+namespace keyhound {
+
+namespace {
+// Bytes of surrounding text the checks may look at on each side of a secret (its line, nearby
+// lines). Bounded so that stream mode can keep a fixed tail and still see what block mode sees.
+constexpr uint64_t kContextBytes = 2048;
+// A run of overlapping windows is cut at this length, so a file dense with keywords cannot make
+// the stream buffer grow without bound.
+constexpr uint64_t kMaxRun = 64 * 1024;
+
+struct Hit {
+  uint64_t end;
+  unsigned kw;
+};
+
+int on_hit(unsigned id, unsigned long long, unsigned long long to, unsigned, void* ctx) {
+  static_cast<std::vector<Hit>*>(ctx)->push_back({to, id});
+  return 0;
+}
+
+struct Run {
+  uint64_t start = 0, end = 0;
+  bool open = false;
+};
+}  // namespace
+
+bool looks_binary(std::string_view head) {
+  return std::memchr(head.data(), 0, std::min<size_t>(head.size(), 8192)) != nullptr;
+}
+
+// The part shared by block and stream mode: turns keyword hits into windows (runs), confirms
+// them with RE2 and applies the checks.
+class MatchState {
+ public:
+  explicit MatchState(const Scanner& sc)
+      : sc_(sc), runs_(sc.rules().rules.size()) {
+    uint64_t maxw = 0;
+    for (auto& r : sc.rules().rules)
+      if (r.enabled) maxw = std::max<uint64_t>(maxw, r.window);
+    reach_ = maxw + sc.db().keywords().max_keyword_len;
+    margin_ = std::max(reach_ + 1, kContextBytes);
+  }
+
+  void add_hits(std::vector<Hit>& hits) {
+    std::sort(hits.begin(), hits.end(),
+              [](const Hit& a, const Hit& b) { return std::tie(a.end, a.kw) < std::tie(b.end, b.kw); });
+    const auto& kt = sc_.db().keywords();
+    for (const Hit& h : hits) {
+      uint64_t kwlen = kt.keywords[h.kw].size();
+      for (int ri : kt.rules_of[h.kw]) {
+        const Rule& r = sc_.rules().rules[ri];
+        uint64_t kstart = h.end >= kwlen ? h.end - kwlen : 0;
+        uint64_t s = kstart >= static_cast<uint64_t>(r.window) ? kstart - r.window : 0;
+        uint64_t e = h.end + r.window;
+        Run& run = runs_[ri];
+        if (run.open && s <= run.end && run.end - run.start < kMaxRun) {
+          run.end = std::max(run.end, e);
+        } else {
+          if (run.open) closed_.push_back({ri, run});
+          run = {s, e, true};
+        }
+      }
+    }
+    hits.clear();
+  }
+
+  // Processes every run that no future hit can extend and whose context is in `buf`.
+  void flush(std::string_view buf, uint64_t base, uint64_t base_line, uint64_t scanned, bool eof) {
+    std::vector<std::pair<int, Run>> ready;
+    ready.swap(closed_);
+    for (size_t ri = 0; ri < runs_.size(); ++ri) {
+      Run& run = runs_[ri];
+      if (run.open && (eof || run.end + margin_ <= scanned)) {
+        ready.push_back({static_cast<int>(ri), run});
+        run.open = false;
+      }
+    }
+    size_t first_new = findings.size();
+    for (auto& [ri, run] : ready) confirm(ri, run, buf, base, scanned);
+    number_lines(buf, base, base_line, first_new);
+  }
+
+  // The oldest absolute offset later flushes may still need.
+  uint64_t keep_from(uint64_t scanned) const {
+    uint64_t k = scanned > reach_ ? scanned - reach_ : 0;
+    for (auto& r : runs_)
+      if (r.open) k = std::min(k, r.start);
+    for (auto& [ri, r] : closed_) k = std::min(k, r.start);
+    return k > kContextBytes ? k - kContextBytes : 0;
+  }
+
+  std::vector<Finding> findings;
+
+ private:
+  void confirm(int ri, const Run& run, std::string_view buf, uint64_t base, uint64_t scanned) {
+    const Rule& rule = sc_.rules().rules[ri];
+    uint64_t s = std::max(run.start, base), e = std::min(run.end, scanned);
+    if (s >= e) return;
+    size_t pos = s - base, end = e - base;
+    int ng = rule.re->NumberOfCapturingGroups() + 1;
+    std::vector<re2::StringPiece> g(ng);
+    while (pos < end) {
+      if (!rule.re->Match(re2::StringPiece(buf.data(), buf.size()), pos, end, RE2::UNANCHORED,
+                          g.data(), ng))
+        break;
+      const re2::StringPiece& whole = g[0];
+      const re2::StringPiece& sec = g[rule.secret_group];
+      size_t wend = whole.data() - buf.data() + whole.size();
+      size_t next = wend;
+      if (sec.data() && !sec.empty()) {
+        size_t soff = sec.data() - buf.data();
+        next = std::max(pos + 1, soff + sec.size());
+        consider(ri, rule, buf, base, soff, sec.size(), whole);
+      }
+      pos = std::max(next, pos + 1);
+    }
+  }
+
+  void consider(int ri, const Rule& rule, std::string_view buf, uint64_t base, size_t soff,
+                size_t slen, const re2::StringPiece& whole) {
+    uint64_t abs = base + soff;
+    if (!seen_.insert({ri, abs, slen}).second) return;
+    std::string_view secret = buf.substr(soff, slen);
+    double h = shannon_entropy(secret);
+    if (h < rule.min_entropy) return;
+    if (is_placeholder(secret)) return;
+    if (!rule.checksum.empty() && !verify_checksum(rule.checksum, secret)) return;
+    if ((rule.context_line_re || rule.context_nearby_re) &&
+        !has_context_evidence(rule, buf, soff, slen, kContextBytes))
+      return;
+    Finding f;
+    f.rule_id = rule.id;
+    f.rule_index = ri;
+    f.secret.assign(secret);
+    f.match.assign(whole.data(), std::min<size_t>(whole.size(), 4096));
+    f.offset = abs;
+    f.entropy = h;
+    f.example = is_documentation_example(secret);
+    f.line_text = line_around(buf, soff, slen, kContextBytes);
+    findings.push_back(std::move(f));
+  }
+
+  // Fills line/column of findings[first..] from the buffer, counting newlines from its base.
+  void number_lines(std::string_view buf, uint64_t base, uint64_t base_line, size_t first) {
+    if (first == findings.size()) return;
+    std::vector<Finding*> fs;
+    for (size_t i = first; i < findings.size(); ++i) fs.push_back(&findings[i]);
+    std::sort(fs.begin(), fs.end(), [](Finding* a, Finding* b) { return a->offset < b->offset; });
+    uint64_t line = base_line;
+    size_t at = 0;
+    size_t line_start = 0;
+    // Column counts from the last newline before the finding; find it once per finding.
+    for (Finding* f : fs) {
+      size_t target = f->offset - base;
+      while (at < target) {
+        const void* nl = std::memchr(buf.data() + at, '\n', target - at);
+        if (!nl) { at = target; break; }
+        at = static_cast<const char*>(nl) - buf.data() + 1;
+        line_start = at;
+        ++line;
+      }
+      f->line = line;
+      f->column = target - line_start + 1;
+      uint64_t nl_in_secret = std::count(f->secret.begin(), f->secret.end(), '\n');
+      f->end_line = line + nl_in_secret;
+    }
+  }
+
+  const Scanner& sc_;
+  std::vector<Run> runs_;
+  std::vector<std::pair<int, Run>> closed_;
+  std::set<std::tuple<int, uint64_t, size_t>> seen_;
+  uint64_t reach_ = 0, margin_ = 0;
+};
+
+std::vector<Finding> Scanner::scan_block(std::string_view data, Scratch& scratch) const {
+  std::vector<Hit> hits;
+  if (!data.empty()) {
+    // Hyperscan's block API takes an unsigned int length; larger buffers go through a stream.
+    if (data.size() >= (1ull << 31)) {
+      StreamScan ss(*this, scratch);
+      for (size_t off = 0; off < data.size(); off += (1u << 30))
+        ss.feed(data.substr(off, 1u << 30));
+      return ss.finish();
+    }
+    if (hs_scan(db_.block_db(), data.data(), static_cast<unsigned>(data.size()), 0, scratch.get(),
+                on_hit, &hits) != HS_SUCCESS)
+      throw std::runtime_error("hyperscan: scan failed");
+  }
+  MatchState st(*this);
+  st.add_hits(hits);
+  st.flush(data, 0, 1, data.size(), true);
+  bool bin = looks_binary(data);
+  for (auto& f : st.findings) f.binary = bin;
+  finalize_findings(rules_, st.findings);
+  return std::move(st.findings);
+}
+
+StreamScan::StreamScan(const Scanner& scanner, Scratch& scratch)
+    : scanner_(scanner), scratch_(scratch), state_(std::make_unique<MatchState>(scanner)) {
+  if (hs_open_stream(scanner.db().stream_db(), 0, &stream_) != HS_SUCCESS)
+    throw std::runtime_error("hyperscan: cannot open a stream");
+}
+
+StreamScan::~StreamScan() {
+  if (stream_) hs_close_stream(stream_, scratch_.get(), nullptr, nullptr);
+}
+
+void StreamScan::feed(std::string_view chunk) {
+  if (finished_ || chunk.empty()) return;
+  if (scanned_ < 8192) binary_ = binary_ || looks_binary(chunk.substr(0, 8192 - scanned_));
+  std::vector<Hit> hits;
+  // Split so each call fits Hyperscan's unsigned length.
+  for (size_t off = 0; off < chunk.size(); off += (1u << 30)) {
+    std::string_view part = chunk.substr(off, 1u << 30);
+    if (hs_scan_stream(stream_, part.data(), static_cast<unsigned>(part.size()), 0, scratch_.get(),
+                       on_hit, &hits) != HS_SUCCESS)
+      throw std::runtime_error("hyperscan: stream scan failed");
+  }
+  buf_.append(chunk.data(), chunk.size());
+  scanned_ += chunk.size();
+  state_->add_hits(hits);
+  state_->flush(buf_, base_, base_line_, scanned_, false);
+  uint64_t keep = state_->keep_from(scanned_);
+  if (keep > base_) {
+    size_t drop = keep - base_;
+    base_line_ += std::count(buf_.begin(), buf_.begin() + drop, '\n');
+    buf_.erase(0, drop);
+    base_ = keep;
+  }
+}
+
+std::vector<Finding> StreamScan::finish() {
+  if (finished_) return {};
+  finished_ = true;
+  std::vector<Hit> hits;
+  if (hs_close_stream(stream_, scratch_.get(), on_hit, &hits) != HS_SUCCESS) {
+    stream_ = nullptr;
+    throw std::runtime_error("hyperscan: cannot close a stream");
+  }
+  stream_ = nullptr;
+  state_->add_hits(hits);
+  state_->flush(buf_, base_, base_line_, scanned_, true);
+  for (auto& f : state_->findings) f.binary = binary_;
+  finalize_findings(scanner_.rules(), state_->findings);
+  return std::move(state_->findings);
+}
+
+}  // namespace keyhound

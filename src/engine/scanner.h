@@ -1,0 +1,63 @@
+// Scans bytes for secrets: Hyperscan finds keyword hits, RE2 confirms them in a window around
+// each hit, then the rule's checks run. Knows nothing about files, git or output formats.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/database.h"
+#include "findings/finding.h"
+#include "rules/rule.h"
+
+struct hs_stream;
+
+namespace keyhound {
+
+class Scanner {
+ public:
+  Scanner(const RuleSet& rules, const Database& db) : rules_(rules), db_(db) {}
+  const RuleSet& rules() const { return rules_; }
+  const Database& db() const { return db_; }
+  // Scans a whole buffer in Hyperscan block mode.
+  std::vector<Finding> scan_block(std::string_view data, Scratch& scratch) const;
+
+ private:
+  const RuleSet& rules_;
+  const Database& db_;
+};
+
+class MatchState;
+
+// Scans a byte stream fed in chunks (stdin, large files, blobs) in Hyperscan stream mode.
+// A key that straddles a chunk boundary is found; memory stays bounded by the chunk size plus
+// a tail of the previous data kept for the RE2 window. Gives exactly the findings scan_block
+// would give on the concatenated bytes.
+class StreamScan {
+ public:
+  StreamScan(const Scanner& scanner, Scratch& scratch);
+  ~StreamScan();
+  void feed(std::string_view chunk);
+  std::vector<Finding> finish();
+  uint64_t bytes() const { return scanned_; }
+  bool binary() const { return binary_; }
+  size_t buffered() const { return buf_.size(); }
+
+ private:
+  const Scanner& scanner_;
+  Scratch& scratch_;
+  hs_stream* stream_ = nullptr;
+  std::unique_ptr<MatchState> state_;
+  std::string buf_;          // bytes [base_, scanned_)
+  uint64_t base_ = 0;
+  uint64_t base_line_ = 1;
+  uint64_t scanned_ = 0;
+  bool binary_ = false;
+  bool finished_ = false;
+};
+
+// True if the first bytes look binary (a NUL byte in the first 8 KiB).
+bool looks_binary(std::string_view head);
+
+}  // namespace keyhound

@@ -1,0 +1,22 @@
+#include "findings/enrich.h"
+
+#include "findings/fingerprint.h"
+
+namespace keyhound {
+
+void attach_provenance(Finding& f, const Provenance& where) {
+  f.where = where;
+  f.fingerprint = compute_fingerprint(f);
+  if (f.rule_id == "aws-access-key-id" || f.rule_id == "aws-secret-access-key") {
+    std::string base = where.path.substr(where.path.find_last_of('/') + 1);
+    // rootkey.csv holds "AWSAccessKeyId=..." / "AWSSecretKey=..." lines; the same name inside a
+    // presigned URL (?AWSAccessKeyId=) is not a root key, so only a line start counts.
+    size_t first = f.line_text.find_first_not_of(" \t");
+    bool root = base == "rootkey.csv" ||
+                (first != std::string::npos && (f.line_text.compare(first, 15, "AWSAccessKeyId=") == 0 ||
+                                                f.line_text.compare(first, 13, "AWSSecretKey=") == 0));
+    if (root) f.properties["root_credentials"] = "true";
+  }
+}
+
+}  // namespace keyhound

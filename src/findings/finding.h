@@ -1,0 +1,59 @@
+// The finding model: one secret (or one key pair) found at one place.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace keyhound {
+
+// A secret merged into another finding by a rule's attach_to (e.g. the AWS secret key that
+// sits next to its access key ID).
+struct FindingPart {
+  std::string role;      // attach_role of the rule, e.g. "secret_access_key"
+  std::string rule_id;
+  std::string secret;
+  uint64_t offset = 0;
+  uint64_t line = 0;
+  uint64_t column = 0;
+};
+
+// Where the bytes came from. Sources fill this; the engine never looks at it.
+struct Provenance {
+  std::string path;        // file path, "-" for stdin, path inside the commit for git
+  std::string commit;      // git only
+  std::string author;
+  std::string email;
+  std::string date;        // ISO 8601
+  std::string blob;        // git blob id
+};
+
+struct Finding {
+  std::string rule_id;
+  int rule_index = -1;
+  std::string secret;      // the exact secret bytes (never print without redaction)
+  std::string match;       // the whole regex match
+  uint64_t offset = 0;     // byte offset of the secret in the file/blob
+  uint64_t line = 0;       // 1-based; 0 when lines make no sense (binary)
+  uint64_t column = 0;     // 1-based byte column
+  uint64_t end_line = 0;
+  std::string line_text;   // the line holding the secret (bounded)
+  bool binary = false;
+  double entropy = 0.0;
+  bool example = false;    // a provider's documentation example (hidden unless asked)
+  std::vector<FindingPart> parts;
+  std::map<std::string, std::string> properties;  // e.g. kind, aws_account_id
+  Provenance where;
+  std::string fingerprint;
+  // Suppression / baseline state, set by findings/suppress.*
+  bool suppressed = false;
+  std::string suppression_kind;    // "inSource" (inline allow) or "external"
+  std::string suppression_reason;
+  std::string baseline_state;      // "", "new" or "unchanged"
+  // Opt-in verification (src/verify/).
+  std::string verified;            // "", "valid", "rejected", "unknown", "unverifiable"
+  std::string verified_detail;
+};
+
+}  // namespace keyhound

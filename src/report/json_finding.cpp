@@ -1,0 +1,93 @@
+#include "report/json_finding.h"
+
+#include <cmath>
+
+#include "report/escape.h"
+#include "report/redact.h"
+
+namespace keyhound {
+
+void put_path(nlohmann::json& j, const std::string& key, const std::string& path) {
+  std::string valid = to_valid_utf8(path);
+  j[key] = valid;
+  if (valid != path) {
+    static const char* hx = "0123456789abcdef";
+    std::string h;
+    for (unsigned char c : path) {
+      h += hx[c >> 4];
+      h += hx[c & 15];
+    }
+    j[key + "_bytes_hex"] = h;
+  }
+}
+
+nlohmann::json finding_to_json(const Finding& f, const RuleSet& rules, bool redact_secrets) {
+  using nlohmann::json;
+  auto show = [&](const std::string& s) { return to_valid_utf8(redact_secrets ? redact(s) : s); };
+  std::vector<std::string> secrets{f.secret};
+  for (auto& p : f.parts) secrets.push_back(p.secret);
+  json j;
+  const Rule* rule = f.rule_index >= 0 && f.rule_index < static_cast<int>(rules.rules.size())
+                         ? &rules.rules[f.rule_index] : nullptr;
+  j["rule_id"] = f.rule_id;
+  if (rule) {
+    j["rule_name"] = rule->name;
+    j["provider"] = rule->provider;
+    j["severity"] = severity_name(rule->severity);
+  }
+  put_path(j, "path", f.where.path);
+  j["line"] = f.line;
+  j["column"] = f.column;
+  j["end_line"] = f.end_line;
+  j["offset"] = f.offset;
+  j["binary"] = f.binary;
+  j["secret"] = show(f.secret);
+  j["redacted"] = redact_secrets;
+  j["entropy"] = std::round(f.entropy * 1000) / 1000;
+  j["fingerprint"] = f.fingerprint;
+  j["example"] = f.example;
+  std::string ctx = redact_secrets ? redact_all(f.line_text, secrets) : f.line_text;
+  if (ctx.size() > 400) ctx = ctx.substr(0, 400);
+  j["context"] = to_valid_utf8(ctx);
+  json parts = json::array();
+  for (auto& p : f.parts)
+    parts.push_back({{"role", p.role}, {"rule_id", p.rule_id}, {"secret", show(p.secret)},
+                     {"line", p.line}, {"column", p.column}, {"offset", p.offset}});
+  j["parts"] = parts;
+  for (auto& [k, v] : f.properties) j[k] = to_valid_utf8(v);
+  if (!f.where.commit.empty()) {
+    j["commit"] = f.where.commit;
+    j["author"] = to_valid_utf8(f.where.author);
+    j["email"] = to_valid_utf8(f.where.email);
+    j["date"] = f.where.date;
+  }
+  if (!f.where.blob.empty()) j["blob"] = f.where.blob;
+  j["suppressed"] = f.suppressed;
+  if (f.suppressed) {
+    j["suppression_kind"] = f.suppression_kind;
+    j["suppression_reason"] = f.suppression_reason;
+  }
+  if (!f.baseline_state.empty()) j["baseline_state"] = f.baseline_state;
+  if (!f.verified.empty()) {
+    j["verified"] = f.verified;
+    if (!f.verified_detail.empty()) j["verified_detail"] = to_valid_utf8(f.verified_detail);
+  }
+  return j;
+}
+
+nlohmann::json summary_to_json(const ScanSummary& s) {
+  nlohmann::json j;
+  j["files_scanned"] = s.files_scanned;
+  j["bytes_scanned"] = s.bytes_scanned;
+  j["skipped"] = s.skipped;
+  j["findings"] = s.findings;
+  j["suppressed"] = s.suppressed;
+  j["examples_hidden"] = s.examples_hidden;
+  j["errors"] = s.errors;
+  j["elapsed_seconds"] = std::round(s.elapsed_seconds * 1000) / 1000;
+  if (s.commits_scanned) j["commits_scanned"] = s.commits_scanned;
+  for (auto& [k, v] : s.notes) j[k] = v;
+  return j;
+}
+
+}  // namespace keyhound

@@ -1,0 +1,14 @@
+// JSONL: one finding per line, nothing else, so tools can stream it.
+#include <nlohmann/json.hpp>
+
+#include "report/json_finding.h"
+#include "report/reporter.h"
+
+namespace keyhound {
+
+void write_jsonl(const ScanResult& r, const RuleSet& rules, const ReportOptions& o, std::ostream& out) {
+  for (const auto& f : r.findings)
+    if (!f.suppressed || o.show_suppressed) out << finding_to_json(f, rules, o.redact).dump() << "\n";
+}
+
+}  // namespace keyhound

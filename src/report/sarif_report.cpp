@@ -1,0 +1,138 @@
+// SARIF 2.1.0 for code-scanning dashboards. Validated against the OASIS schema in the tests.
+#include <cctype>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "report/escape.h"
+#include "report/redact.h"
+#include "report/reporter.h"
+
+namespace keyhound {
+namespace {
+
+const char* level_of(Severity s) {
+  switch (s) {
+    case Severity::Critical:
+    case Severity::High: return "error";
+    case Severity::Medium: return "warning";
+    default: return "note";
+  }
+}
+
+// A relative URI reference: percent-encode everything outside the unreserved set and '/'.
+std::string to_uri(std::string path) {
+  while (path.rfind("./", 0) == 0) path = path.substr(2);
+  static const char* hx = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : path) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || c == '/') out += static_cast<char>(c);
+    else {
+      out += '%';
+      out += hx[c >> 4];
+      out += hx[c & 15];
+    }
+  }
+  return out.empty() ? "." : out;
+}
+
+}  // namespace
+
+void write_sarif(const ScanResult& r, const RuleSet& rules, const ReportOptions& o, std::ostream& out) {
+  using nlohmann::json;
+  std::map<int, int> rule_pos;  // rule index -> position in driver.rules
+  json driver_rules = json::array();
+  for (const auto& f : r.findings) {
+    if (f.rule_index < 0 || rule_pos.count(f.rule_index)) continue;
+    const Rule& rule = rules.rules[f.rule_index];
+    rule_pos[f.rule_index] = static_cast<int>(driver_rules.size());
+    json jr = {{"id", rule.id},
+               {"name", rule.name},
+               {"shortDescription", {{"text", rule.name}}},
+               {"fullDescription", {{"text", rule.description.empty() ? rule.name : rule.description}}},
+               {"defaultConfiguration", {{"level", level_of(rule.severity)}}},
+               {"properties", {{"provider", rule.provider}, {"tags", json::array({"security", "secret"})},
+                               {"security-severity", rule.severity == Severity::Critical ? "9.5"
+                                                     : rule.severity == Severity::High ? "8.0"
+                                                     : rule.severity == Severity::Medium ? "5.0" : "2.0"}}}};
+    if (!rule.reference.empty()) jr["helpUri"] = rule.reference;
+    std::string help = rule.description + (rule.reference.empty() ? "" : "\nFormat reference: " + rule.reference);
+    if (auto it = f.properties.find("remediation_rule_help"); it != f.properties.end()) help += "\n\n" + it->second;
+    jr["help"] = {{"text", help}, {"markdown", help}};
+    driver_rules.push_back(jr);
+  }
+  json results = json::array();
+  for (const auto& f : r.findings) {
+    const Rule& rule = rules.rules[f.rule_index];
+    std::string shown = o.redact ? redact(f.secret) : f.secret;
+    std::string msg = rule.name + " found: " + shown;
+    for (auto& p : f.parts) msg += "; " + p.role + ": " + (o.redact ? redact(p.secret) : p.secret);
+    json region;
+    if (f.binary || f.line == 0) {
+      region = {{"byteOffset", f.offset}, {"byteLength", f.secret.size()}};
+    } else {
+      region = {{"startLine", f.line}, {"startColumn", f.column}};
+      if (f.end_line == f.line) region["endColumn"] = f.column + f.secret.size();
+      region["endLine"] = std::max(f.end_line, f.line);
+    }
+    json phys = {{"artifactLocation", {{"uri", to_uri(to_valid_utf8(f.where.path))}}}, {"region", region}};
+    json res = {{"ruleId", rule.id},
+                {"ruleIndex", rule_pos[f.rule_index]},
+                {"level", f.verified == "valid" ? "error" : level_of(rule.severity)},
+                {"message", {{"text", to_valid_utf8(msg)}}},
+                {"locations", json::array({{{"physicalLocation", phys}}})},
+                {"partialFingerprints", {{"keyhound/v1", f.fingerprint}}}};
+    json props = {{"secret", to_valid_utf8(shown)}, {"redacted", o.redact}, {"example", f.example},
+                  {"entropy", f.entropy}};
+    for (auto& [k, v] : f.properties)
+      if (k != "remediation_rule_help") props[k] = to_valid_utf8(v);
+    if (!f.parts.empty()) {
+      json parts = json::array();
+      for (auto& p : f.parts)
+        parts.push_back({{"role", p.role}, {"secret", to_valid_utf8(o.redact ? redact(p.secret) : p.secret)},
+                         {"line", p.line}});
+      props["parts"] = parts;
+    }
+    if (!f.where.commit.empty()) {
+      props["commit"] = f.where.commit;
+      props["author"] = to_valid_utf8(f.where.author);
+      props["email"] = to_valid_utf8(f.where.email);
+      props["date"] = f.where.date;
+    }
+    if (!f.verified.empty()) {
+      props["verified"] = f.verified;
+      props["verified_detail"] = to_valid_utf8(f.verified_detail);
+    }
+    res["properties"] = props;
+    if (f.suppressed) {
+      json sup = {{"kind", f.suppression_kind.empty() ? "external" : f.suppression_kind}, {"status", "accepted"}};
+      if (!f.suppression_reason.empty()) sup["justification"] = to_valid_utf8(f.suppression_reason);
+      res["suppressions"] = json::array({sup});
+    }
+    if (!f.baseline_state.empty()) res["baselineState"] = f.baseline_state;
+    results.push_back(res);
+  }
+  json run = {{"tool", {{"driver", {{"name", "keyhound"},
+                                    {"version", r.tool_version},
+                                    {"semanticVersion", r.tool_version},
+                                    {"informationUri", "https://github.com/keyhound/keyhound"},
+                                    {"rules", driver_rules}}}}},
+              {"results", results}};
+  // Provenance of git findings: the commits they were introduced in.
+  std::map<std::string, bool> commits;
+  for (const auto& f : r.findings)
+    if (!f.where.commit.empty()) commits[f.where.commit] = true;
+  if (!commits.empty()) {
+    json vcp = json::array();
+    for (auto& [c, _] : commits) {
+      vcp.push_back({{"repositoryUri", "file:///"}, {"revisionId", c}});
+      if (vcp.size() >= 1000) break;
+    }
+    run["versionControlProvenance"] = vcp;
+  }
+  json doc = {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
+              {"version", "2.1.0"},
+              {"runs", json::array({run})}};
+  out << doc.dump(2) << "\n";
+}
+
+}  // namespace keyhound

@@ -1,0 +1,52 @@
+// The rule model: what a rules/*.toml entry says, after loading and compiling.
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace re2 { class RE2; }
+
+namespace keyhound {
+
+enum class Severity { Critical, High, Medium, Low, Note };
+const char* severity_name(Severity s);
+bool parse_severity(const std::string& s, Severity* out);
+
+struct Rule {
+  std::string id;
+  std::string name;
+  std::string provider;
+  std::string description;
+  std::string reference;
+  std::string source_file;  // where the rule was defined (for error messages)
+  std::vector<std::string> keywords;
+  std::string regex;
+  int secret_group = -1;  // -1 = default (1 if the regex has a group, else 0)
+  double min_entropy = 0.0;
+  int window = 256;
+  std::string checksum;
+  Severity severity = Severity::High;
+  std::string family;
+  bool enabled = true;
+  std::string context_line;
+  std::string context_nearby;
+  int context_lines = 5;
+  std::string attach_to;
+  std::string attach_role;
+  int attach_lines = 5;
+  std::vector<std::string> examples;
+  std::vector<std::string> negative_examples;
+
+  // Compiled forms, filled by compile_rule().
+  std::shared_ptr<re2::RE2> re;
+  std::shared_ptr<re2::RE2> context_line_re;
+  std::shared_ptr<re2::RE2> context_nearby_re;
+};
+
+// All rules in play, in a stable order (by id). Index into `rules` is the rule's handle.
+struct RuleSet {
+  std::vector<Rule> rules;
+  int find(const std::string& id) const;  // -1 if absent
+};
+
+}  // namespace keyhound

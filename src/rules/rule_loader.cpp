@@ -1,0 +1,225 @@
+#include "rules/rule_loader.h"
+
+#include <re2/re2.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <toml++/toml.h>
+
+#include "rules/builtin_rules.h"
+
+namespace fs = std::filesystem;
+
+namespace keyhound {
+namespace {
+
+std::string where(const std::string& origin, const toml::node* n) {
+  if (n && n->source().begin.line) return origin + ":" + std::to_string(n->source().begin.line);
+  return origin;
+}
+
+[[noreturn]] void fail(const std::string& origin, const toml::node* n, const std::string& id,
+                       const std::string& msg) {
+  std::string s = where(origin, n) + ": ";
+  if (!id.empty()) s += "rule '" + id + "': ";
+  throw RuleError(s + msg);
+}
+
+std::vector<std::string> string_list(const toml::table& t, const char* key, const std::string& origin,
+                                     const std::string& id) {
+  std::vector<std::string> out;
+  const toml::node* n = t.get(key);
+  if (!n) return out;
+  const toml::array* a = n->as_array();
+  if (!a) fail(origin, n, id, std::string("'") + key + "' must be an array of strings");
+  for (const toml::node& e : *a) {
+    auto v = e.value<std::string>();
+    if (!v) fail(origin, &e, id, std::string("'") + key + "' must hold only strings");
+    out.push_back(*v);
+  }
+  return out;
+}
+
+std::string get_string(const toml::table& t, const char* key, const std::string& origin,
+                       const std::string& id, bool required) {
+  const toml::node* n = t.get(key);
+  if (!n) {
+    if (required) fail(origin, &t, id, std::string("missing required field '") + key + "'");
+    return {};
+  }
+  auto v = n->value<std::string>();
+  if (!v) fail(origin, n, id, std::string("'") + key + "' must be a string");
+  return *v;
+}
+
+template <typename T>
+T get_number(const toml::table& t, const char* key, T dflt, const std::string& origin,
+             const std::string& id) {
+  const toml::node* n = t.get(key);
+  if (!n) return dflt;
+  auto v = n->value<T>();
+  if (!v) fail(origin, n, id, std::string("'") + key + "' must be a number");
+  return *v;
+}
+
+const std::set<std::string>& known_keys() {
+  static const std::set<std::string> k = {
+      "id", "name", "description", "reference", "keywords", "regex", "secret_group",
+      "min_entropy", "window", "checksum", "severity", "family", "enabled", "context_line",
+      "context_nearby", "context_lines", "attach_to", "attach_role", "attach_lines", "examples",
+      "negative_examples", "provider", "tags"};
+  return k;
+}
+
+}  // namespace
+
+std::vector<Rule> parse_rule_file(const std::string& text, const std::string& origin) {
+  toml::table root;
+  try {
+    root = toml::parse(text, origin);
+  } catch (const toml::parse_error& e) {
+    std::ostringstream os;
+    os << origin << ":" << e.source().begin.line << ": invalid TOML: " << e.description();
+    throw RuleError(os.str());
+  }
+  std::string provider = get_string(root, "provider", origin, "", false);
+  std::vector<Rule> out;
+  const toml::node* rn = root.get("rule");
+  if (!rn) rn = root.get("rules");
+  if (!rn) throw RuleError(origin + ": no [[rule]] entries");
+  const toml::array* arr = rn->as_array();
+  if (!arr) fail(origin, rn, "", "'rule' must be an array of tables ([[rule]])");
+  for (const toml::node& node : *arr) {
+    const toml::table* t = node.as_table();
+    if (!t) fail(origin, &node, "", "each [[rule]] must be a table");
+    Rule r;
+    r.source_file = origin;
+    r.id = get_string(*t, "id", origin, "", true);
+    for (auto& [k, v] : *t)
+      if (!known_keys().count(std::string(k.str())))
+        fail(origin, &v, r.id, "unknown field '" + std::string(k.str()) + "'");
+    r.provider = get_string(*t, "provider", origin, r.id, false);
+    if (r.provider.empty()) r.provider = provider;
+    r.name = get_string(*t, "name", origin, r.id, true);
+    r.description = get_string(*t, "description", origin, r.id, false);
+    r.reference = get_string(*t, "reference", origin, r.id, false);
+    r.regex = get_string(*t, "regex", origin, r.id, true);
+    r.keywords = string_list(*t, "keywords", origin, r.id);
+    r.secret_group = static_cast<int>(get_number<int64_t>(*t, "secret_group", -1, origin, r.id));
+    r.min_entropy = get_number<double>(*t, "min_entropy", 0.0, origin, r.id);
+    r.window = static_cast<int>(get_number<int64_t>(*t, "window", 256, origin, r.id));
+    r.checksum = get_string(*t, "checksum", origin, r.id, false);
+    std::string sev = get_string(*t, "severity", origin, r.id, false);
+    if (!sev.empty() && !parse_severity(sev, &r.severity))
+      fail(origin, t->get("severity"), r.id, "unknown severity '" + sev + "'");
+    r.family = get_string(*t, "family", origin, r.id, false);
+    if (const toml::node* en = t->get("enabled")) {
+      auto b = en->value<bool>();
+      if (!b) fail(origin, en, r.id, "'enabled' must be true or false");
+      r.enabled = *b;
+    }
+    r.context_line = get_string(*t, "context_line", origin, r.id, false);
+    r.context_nearby = get_string(*t, "context_nearby", origin, r.id, false);
+    r.context_lines = static_cast<int>(get_number<int64_t>(*t, "context_lines", 5, origin, r.id));
+    r.attach_to = get_string(*t, "attach_to", origin, r.id, false);
+    r.attach_role = get_string(*t, "attach_role", origin, r.id, false);
+    r.attach_lines = static_cast<int>(get_number<int64_t>(*t, "attach_lines", 5, origin, r.id));
+    r.examples = string_list(*t, "examples", origin, r.id);
+    r.negative_examples = string_list(*t, "negative_examples", origin, r.id);
+    try {
+      compile_rule(r);
+    } catch (const RuleError& e) {
+      fail(origin, &node, r.id, e.what());
+    }
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+void compile_rule(Rule& r) {
+  auto bad = [&](const std::string& m) { throw RuleError(m); };
+  if (r.id.empty()) bad("empty id");
+  for (char c : r.id)
+    if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) ||
+          c == '-' || c == '_'))
+      bad("id must be lowercase letters, digits, '-' or '_'");
+  if (r.keywords.empty()) bad("needs at least one keyword (a literal anchor for Hyperscan)");
+  for (auto& k : r.keywords)
+    if (k.size() < 3) bad("keyword '" + k + "' is shorter than 3 characters");
+  if (r.window < 0 || r.window > 65536) bad("window must be between 0 and 65536");
+  if (r.context_lines < 0 || r.context_lines > 50) bad("context_lines must be between 0 and 50");
+  if (r.attach_lines < 0 || r.attach_lines > 50) bad("attach_lines must be between 0 and 50");
+  if (r.min_entropy < 0 || r.min_entropy > 8) bad("min_entropy must be between 0 and 8");
+  RE2::Options o;
+  o.set_log_errors(false);
+  o.set_max_mem(64 << 20);
+  r.re = std::make_shared<RE2>(r.regex, o);
+  if (!r.re->ok()) bad("regex does not compile: " + r.re->error());
+  int groups = r.re->NumberOfCapturingGroups();
+  if (r.secret_group < 0) r.secret_group = groups > 0 ? 1 : 0;
+  if (r.secret_group > groups)
+    bad("secret_group " + std::to_string(r.secret_group) + " but the regex has " +
+        std::to_string(groups) + " groups");
+  if (!r.context_line.empty()) {
+    r.context_line_re = std::make_shared<RE2>(r.context_line, o);
+    if (!r.context_line_re->ok()) bad("context_line does not compile: " + r.context_line_re->error());
+  }
+  if (!r.context_nearby.empty()) {
+    r.context_nearby_re = std::make_shared<RE2>(r.context_nearby, o);
+    if (!r.context_nearby_re->ok())
+      bad("context_nearby does not compile: " + r.context_nearby_re->error());
+  }
+  if (!r.attach_to.empty() && r.attach_role.empty()) r.attach_role = r.id;
+}
+
+std::vector<Rule> load_rule_path(const std::string& path) {
+  std::error_code ec;
+  std::vector<std::string> files;
+  if (fs::is_directory(path, ec)) {
+    for (auto& e : fs::directory_iterator(path, ec))
+      if (e.path().extension() == ".toml") files.push_back(e.path().string());
+    std::sort(files.begin(), files.end());
+    if (files.empty()) throw RuleError(path + ": no *.toml rule files in this directory");
+  } else {
+    files.push_back(path);
+  }
+  std::vector<Rule> out;
+  for (auto& f : files) {
+    std::ifstream in(f, std::ios::binary);
+    if (!in) throw RuleError(f + ": cannot read rule file");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    auto rules = parse_rule_file(ss.str(), f);
+    for (auto& r : rules) out.push_back(std::move(r));
+  }
+  return out;
+}
+
+std::vector<Rule> load_builtin_rules() {
+  std::vector<Rule> out;
+  for (auto& f : builtin_rule_files()) {
+    auto rules = parse_rule_file(f.content, f.name);
+    for (auto& r : rules) out.push_back(std::move(r));
+  }
+  return out;
+}
+
+RuleSet make_rule_set(std::vector<Rule> rules) {
+  std::sort(rules.begin(), rules.end(), [](const Rule& a, const Rule& b) { return a.id < b.id; });
+  for (size_t i = 1; i < rules.size(); ++i)
+    if (rules[i].id == rules[i - 1].id)
+      throw RuleError(rules[i].source_file + ": rule '" + rules[i].id + "': duplicate id (also in " +
+                      rules[i - 1].source_file + ")");
+  RuleSet set;
+  set.rules = std::move(rules);
+  for (auto& r : set.rules)
+    if (!r.attach_to.empty() && set.find(r.attach_to) < 0)
+      throw RuleError(r.source_file + ": rule '" + r.id + "': attach_to names unknown rule '" +
+                      r.attach_to + "'");
+  return set;
+}
+
+}  // namespace keyhound

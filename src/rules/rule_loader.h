@@ -1,0 +1,27 @@
+// Loads rules/*.toml text into Rule structs, compiles their regexes and validates them.
+#pragma once
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "rules/rule.h"
+
+namespace keyhound {
+
+// Thrown with a one-line message naming the file, the rule id and the problem.
+struct RuleError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Parses one rule file's text. `origin` names it in error messages.
+std::vector<Rule> parse_rule_file(const std::string& text, const std::string& origin);
+// Reads a file, or every *.toml in a directory (sorted), and parses it.
+std::vector<Rule> load_rule_path(const std::string& path);
+// The rules embedded at build time.
+std::vector<Rule> load_builtin_rules();
+// Compiles regexes and checks fields; throws RuleError.
+void compile_rule(Rule& r);
+// Builds a RuleSet: rejects duplicate ids and unknown attach_to targets, sorts by id.
+RuleSet make_rule_set(std::vector<Rule> rules);
+
+}  // namespace keyhound

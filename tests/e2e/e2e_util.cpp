@@ -1,0 +1,81 @@
+#include "e2e_util.h"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <stdexcept>
+
+namespace e2e {
+
+std::string shell_quote(const std::string& s) {
+  std::string o = "'";
+  for (char c : s) {
+    if (c == '\'') o += "'\\''";
+    else o += c;
+  }
+  return o + "'";
+}
+
+std::string make_temp_dir() {
+  char tmpl[] = "/tmp/keyhound-e2e-XXXXXX";
+  if (!mkdtemp(tmpl)) throw std::runtime_error("mkdtemp failed");
+  return tmpl;
+}
+
+void write_file(const std::string& path, const std::string& content) {
+  std::ofstream f(path, std::ios::binary);
+  f << content;
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+RunResult run(const std::string& cmd, const std::string& stdin_data) {
+  static int counter = 0;
+  std::string base = "/tmp/keyhound-e2e-run-" + std::to_string(getpid()) + "-" + std::to_string(counter++);
+  write_file(base + ".in", stdin_data);
+  std::string full = "(" + cmd + ") <" + base + ".in >" + base + ".out 2>" + base + ".err";
+  int st = std::system(full.c_str());
+  RunResult r;
+  r.exit_code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+  r.out = read_file(base + ".out");
+  r.err = read_file(base + ".err");
+  std::remove((base + ".in").c_str());
+  std::remove((base + ".out").c_str());
+  std::remove((base + ".err").c_str());
+  return r;
+}
+
+std::string kh() {
+  static std::string cache = make_temp_dir();
+  return "XDG_CACHE_HOME=" + cache + " " + std::string(KEYHOUND_BINARY);
+}
+
+std::string fake_key_id(unsigned seed, const std::string& prefix) {
+  static const char* b32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  std::mt19937 rng(seed * 7919u + 17u);
+  std::string s = prefix;
+  // 'Q'..'7' as the first character gives a current-format ID with an account inside.
+  s += b32[16 + rng() % 16];
+  while (s.size() < 20) s += b32[rng() % 32];
+  return s;
+}
+
+std::string fake_secret(unsigned seed) {
+  static const char* a = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/+";
+  std::mt19937 rng(seed * 104729u + 3u);
+  std::string s;
+  while (s.size() < 40) s += a[rng() % 64];
+  return s;
+}
+
+}  // namespace e2e

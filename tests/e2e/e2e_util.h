@@ -1,0 +1,23 @@
+// Helpers for end-to-end tests: temp dirs, running the built binary, fake keys made at run time.
+#pragma once
+#include <string>
+
+namespace e2e {
+struct RunResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+// Runs `cmd` through /bin/sh with stdout/stderr captured; `stdin_data` is fed on stdin.
+RunResult run(const std::string& cmd, const std::string& stdin_data = "");
+// The keyhound binary under test, with the db cache pointed at a private temp dir.
+std::string kh();
+// A fresh temporary directory, removed by the caller (or left for debugging).
+std::string make_temp_dir();
+void write_file(const std::string& path, const std::string& content);
+std::string read_file(const std::string& path);
+// Random-looking but fake keys, built at run time so the repo holds no key literals.
+std::string fake_key_id(unsigned seed, const std::string& prefix = "AKIA");
+std::string fake_secret(unsigned seed);
+std::string shell_quote(const std::string& s);
+}  // namespace e2e

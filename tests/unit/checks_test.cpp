@@ -1,0 +1,69 @@
+#include <gtest/gtest.h>
+
+#include "checks/aws_key.h"
+#include "checks/checksum.h"
+#include "checks/entropy.h"
+#include "checks/placeholder.h"
+
+using namespace keyhound;
+
+TEST(Entropy, Basics) {
+  EXPECT_DOUBLE_EQ(shannon_entropy(""), 0.0);
+  EXPECT_DOUBLE_EQ(shannon_entropy("aaaa"), 0.0);
+  EXPECT_DOUBLE_EQ(shannon_entropy("abab"), 1.0);
+  EXPECT_NEAR(shannon_entropy("0123456789abcdef"), 4.0, 1e-9);
+}
+
+TEST(Entropy, HexCannotReachAwsSecretThreshold) {
+  // 40 hex characters top out below 4.0 bits/char; the AWS secret rule requires 4.0.
+  EXPECT_LT(shannon_entropy("0123456789abcdef0123456789abcdef01234567"), 4.0);
+  EXPECT_LT(shannon_entropy("da39a3ee5e6b4b0d3255bfef95601890afd80709"), 4.0);
+}
+
+TEST(Placeholder, Detects) {
+  EXPECT_TRUE(is_placeholder("AKIAXXXXXXXXXXXXXXXX"));
+  EXPECT_TRUE(is_placeholder("your-secret-key-here"));
+  EXPECT_TRUE(is_placeholder("sk_live_000000000000"));
+  EXPECT_TRUE(is_placeholder("<SECRET>"));
+  EXPECT_TRUE(is_placeholder("${AWS_SECRET_ACCESS_KEY}"));
+  EXPECT_FALSE(is_placeholder("AKIAXJBTFQXKWOVOMPZO"));
+  EXPECT_FALSE(is_placeholder("z+TddJ8HyS5SUkCnD8zRA9a9SkpXz9w3QlY7Zkuv"));
+}
+
+TEST(Placeholder, DocumentationExamples) {
+  EXPECT_TRUE(is_documentation_example(std::string("AKIAIOSFODNN7") + "EXAMPLE"));
+  EXPECT_TRUE(is_documentation_example(std::string("wJalrXUtnFEMI/K7MDENG/bPxRfiCY") + "EXAMPLEKEY"));
+  EXPECT_FALSE(is_documentation_example("AKIAXJBTFQXKWOVOMPZO"));
+}
+
+TEST(AwsKey, KindAndAccount) {
+  EXPECT_EQ(aws_key_kind("AKIAXJBTFQXKWOVOMPZO"), "long-term");
+  EXPECT_EQ(aws_key_kind("ASIAKVJ72CEUVW75EFR6"), "temporary");
+  EXPECT_EQ(aws_key_kind("ABIAKVJ72CEUVW75EFR6"), "bearer-token");
+  EXPECT_EQ(aws_key_kind("ACCAKVJ72CEUVW75EFR6"), "context-specific");
+  EXPECT_EQ(aws_key_kind("AIDAKVJ72CEUVW75EFR6"), "");
+  // Published decoding example: ASIAY34FZKBOKMUTVV7A belongs to account 609629065308.
+  EXPECT_EQ(aws_account_id("ASIAY34FZKBOKMUTVV7A").value_or(""), "609629065308");
+  // Old-format IDs (5th character below Q) carry no account.
+  EXPECT_FALSE(aws_account_id(std::string("AKIAIOSFODNN7") + "EXAMPLE").has_value());
+}
+
+TEST(Checksum, GithubCrc32) {
+  // Build a token with a valid checksum at run time, then break it.
+  std::string body = "aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1";
+  // CRC32 computed by the same scheme must round-trip through verify_checksum.
+  const char* alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  uint32_t c = 0xFFFFFFFFu;
+  for (unsigned char b : body) {
+    c ^= b;
+    for (int k = 0; k < 8; ++k) c = (c >> 1) ^ (0xEDB88320u & (0u - (c & 1u)));
+  }
+  c ^= 0xFFFFFFFFu;
+  std::string sum(6, '0');
+  for (int i = 5; i >= 0 && c; --i) { sum[i] = alphabet[c % 62]; c /= 62; }
+  std::string token = "ghp_" + body + sum;
+  EXPECT_TRUE(verify_checksum("github-crc32", token));
+  token[10] = token[10] == 'x' ? 'y' : 'x';
+  EXPECT_FALSE(verify_checksum("github-crc32", token));
+  EXPECT_FALSE(verify_checksum("github-crc32", "ghp_short"));
+}
