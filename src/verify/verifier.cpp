@@ -1,9 +1,11 @@
 #include "verify/verifier.h"
 
 #include <nlohmann/json.hpp>
+#include <pthread.h>
 
 #include <algorithm>
 #include <atomic>
+#include <csignal>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -398,13 +400,19 @@ void verify_findings(std::vector<Finding>& findings, const VerifyOptions& opts) 
   Runner runner(opts);
   std::atomic<size_t> next{0};
   auto worker = [&] {
+    // A TLS write to a peer that hung up must not kill the process: block SIGPIPE in this
+    // thread only (the write then fails with EPIPE; a pending thread-directed signal is
+    // dropped when the thread exits). The main thread's disposition is left alone.
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &set, nullptr);
     for (size_t j; (j = next.fetch_add(1)) < jobs.size();) runner.run(jobs[j]);
   };
   size_t n = std::min<size_t>(jobs.size(), static_cast<size_t>(std::max(1, opts.max_in_flight)));
   std::vector<std::thread> threads;
-  threads.reserve(n > 0 ? n - 1 : 0);
-  for (size_t t = 1; t < n; ++t) threads.emplace_back(worker);
-  worker();
+  threads.reserve(n);
+  for (size_t t = 0; t < n; ++t) threads.emplace_back(worker);
   for (auto& t : threads) t.join();
 
   for (const auto& [fi, ji] : assign) apply(findings[fi], jobs[ji].outcome);
