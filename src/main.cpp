@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   int rc = 0;
   keyhound::add_scan_command(app, &rc);
   keyhound::add_rules_command(app, &rc);
+  keyhound::add_config_command(app, &rc);
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {

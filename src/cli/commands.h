@@ -5,4 +5,5 @@
 namespace keyhound {
 void add_scan_command(CLI::App& app, int* rc);
 void add_rules_command(CLI::App& app, int* rc);
+void add_config_command(CLI::App& app, int* rc);
 }  // namespace keyhound

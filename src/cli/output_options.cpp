@@ -5,6 +5,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "findings/baseline.h"
 #include "report/escape.h"
 #include "report/output_file.h"
 
@@ -28,6 +29,13 @@ void add_common_options(CLI::App* cmd, CommonOptions& o) {
   cmd->add_flag("--show-suppressed", o.show_suppressed, "List suppressed findings too");
   cmd->add_flag("--no-builtin-rules", o.no_builtin_rules, "Use only the rules given with --rules (and the config)");
   cmd->add_flag("--no-cache", o.no_cache, "Do not read or write the compiled rule database cache");
+  auto* cfg = cmd->add_option("--config", o.config,
+                              "Config file (default: .keyhound.toml in the scanned directory / repository)");
+  cmd->add_flag("--no-config", o.no_config, "Ignore .keyhound.toml and .keyhoundignore")->excludes(cfg);
+  cmd->add_option("--baseline", o.baseline,
+                  "Baseline file: findings in it are marked unchanged and suppressed; only new ones are reported");
+  cmd->add_option("--baseline-out", o.baseline_out,
+                  "Write the current findings' fingerprints to FILE (JSON, mode 0600) as a baseline");
   cmd->add_option("--color", o.color, "Color in text output")->check(CLI::IsMember({"auto", "always", "never"}));
 }
 
@@ -39,6 +47,32 @@ EngineChoices engine_choices(const CommonOptions& o) {
   c.use_cache = !o.no_cache;
   c.builtin = !o.no_builtin_rules;
   return c;
+}
+
+SuppressionInputs suppression_inputs(const CommonOptions& o, const std::string& root) {
+  SuppressionInputs in;
+  in.root = root;
+  in.config_path = o.config;
+  in.no_config = o.no_config;
+  in.baseline_path = o.baseline;
+  in.rule_paths = o.rule_paths;
+  in.builtin_rules = !o.no_builtin_rules;
+  return in;
+}
+
+void apply_suppression(EngineChoices& c, const Suppression& s) {
+  for (auto& r : s.extra_rules) c.extra_rules.push_back(r);
+  for (auto& d : s.disabled_rules) c.disable.push_back(d);
+}
+
+bool write_baseline_out(const ScanResult& r, const CommonOptions& o) {
+  if (o.baseline_out.empty()) return true;
+  std::string err;
+  if (!write_output(o.baseline_out, baseline_json(baseline_findings(r.findings)), err)) {
+    print_error(err);
+    return false;
+  }
+  return true;
 }
 
 int emit_report(const ScanResult& r, const RuleSet& rules, const CommonOptions& o, const std::string& command,

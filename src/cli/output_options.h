@@ -7,6 +7,7 @@
 
 #include "cli/engine_setup.h"
 #include "findings/scan_result.h"
+#include "findings/suppression_setup.h"
 #include "report/reporter.h"
 
 namespace keyhound {
@@ -24,10 +25,22 @@ struct CommonOptions {
   bool no_cache = false;
   bool no_builtin_rules = false;
   std::string color = "auto";
+  // Suppression (docs/suppression.md).
+  std::string config;          // --config FILE
+  bool no_config = false;      // --no-config
+  std::string baseline;        // --baseline FILE
+  std::string baseline_out;    // --baseline-out FILE
 };
 
 void add_common_options(CLI::App* cmd, CommonOptions& o);
 EngineChoices engine_choices(const CommonOptions& o);
+// The suppression inputs for a scan rooted at `root` (scan: the directory scanned; git: the
+// repository work tree).
+SuppressionInputs suppression_inputs(const CommonOptions& o, const std::string& root);
+// Custom rules and disabled rules from the config into the engine choices.
+void apply_suppression(EngineChoices& c, const Suppression& s);
+// Writes --baseline-out if asked (mode 0600). Returns false after printing an error.
+bool write_baseline_out(const ScanResult& r, const CommonOptions& o);
 // Writes the report; returns the exit status (0 clean, 1 findings, 2 error).
 int emit_report(const ScanResult& r, const RuleSet& rules, const CommonOptions& o, const std::string& command,
                 bool had_errors);

@@ -1,4 +1,5 @@
 // `keyhound scan [OPTIONS] [PATH...]`: files, directories and stdin.
+#include <filesystem>
 #include <iostream>
 
 #include "cli/commands.h"
@@ -19,9 +20,18 @@ struct ScanArgs {
 
 int run_scan(ScanArgs& a) {
   if (a.paths.empty()) a.paths.push_back(".");
+  // The root holds .keyhound.toml / .keyhoundignore and anchors allowlist paths and fingerprints:
+  // the directory scanned, or "." when several paths (or a file, or stdin) are scanned.
+  std::string root = ".";
+  std::error_code ec;
+  if (a.paths.size() == 1 && a.paths[0] != "-" && std::filesystem::is_directory(a.paths[0], ec)) root = a.paths[0];
+  Suppression sup;
   std::unique_ptr<Engine> eng;
   try {
-    eng = build_engine(engine_choices(a.common));
+    sup = load_suppression(suppression_inputs(a.common, root));
+    EngineChoices ch = engine_choices(a.common);
+    apply_suppression(ch, sup);
+    eng = build_engine(ch);
   } catch (const std::exception& e) {
     print_error(e.what());
     return 2;
@@ -33,6 +43,8 @@ int run_scan(ScanArgs& a) {
   jo.chunk_size = a.chunk_size;
   jo.stream_threshold = a.stream_threshold;
   jo.include_examples = a.common.include_examples;
+  jo.exclude_path = sup.exclude_path;
+  jo.post_process = sup.post_process;
   std::vector<std::string> warnings;
   ScanResult res;
   try {
@@ -43,6 +55,7 @@ int run_scan(ScanArgs& a) {
   }
   if (!a.common.quiet || res.summary.errors)
     for (auto& w : warnings) (res.summary.errors ? print_error(w) : print_warning(w));
+  if (!write_baseline_out(res, a.common)) return 2;
   return emit_report(res, eng->rules, a.common, "scan", res.summary.errors > 0);
 }
 }  // namespace
