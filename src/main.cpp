@@ -13,6 +13,8 @@ int main(int argc, char** argv) {
   keyhound::add_scan_command(app, &rc);
   keyhound::add_rules_command(app, &rc);
   keyhound::add_config_command(app, &rc);
+  keyhound::add_git_command(app, &rc);
+  keyhound::add_hook_command(app, &rc);
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {

@@ -6,4 +6,6 @@ namespace keyhound {
 void add_scan_command(CLI::App& app, int* rc);
 void add_rules_command(CLI::App& app, int* rc);
 void add_config_command(CLI::App& app, int* rc);
+void add_git_command(CLI::App& app, int* rc);
+void add_hook_command(CLI::App& app, int* rc);
 }  // namespace keyhound

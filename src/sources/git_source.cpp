@@ -1,0 +1,505 @@
+#include "sources/git_source.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <fstream>
+#include <queue>
+#include <set>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace keyhound {
+
+namespace {
+
+struct OidHash {
+  size_t operator()(const git_oid& o) const {
+    size_t h;
+    std::memcpy(&h, o.id, sizeof h);
+    return h;
+  }
+};
+struct OidEq {
+  bool operator()(const git_oid& a, const git_oid& b) const { return git_oid_cmp(&a, &b) == 0; }
+};
+using OidSet = std::unordered_set<git_oid, OidHash, OidEq>;
+
+
+std::string iso_date(const git_time& t) {
+  time_t s = static_cast<time_t>(t.time) + static_cast<time_t>(t.offset) * 60;
+  struct tm tm {};
+  gmtime_r(&s, &tm);
+  char buf[48];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  int off = t.offset;
+  char sign = off < 0 ? '-' : '+';
+  off = std::abs(off);
+  char tail[16];
+  std::snprintf(tail, sizeof tail, "%c%02d:%02d", sign, off / 60, off % 60);
+  return std::string(buf) + tail;
+}
+
+bool is_blob_mode(git_filemode_t m) {
+  return m == GIT_FILEMODE_BLOB || m == GIT_FILEMODE_BLOB_EXECUTABLE || m == GIT_FILEMODE_LINK;
+}
+
+struct Node {
+  git_oid id{};
+  git_oid tree{};
+  int64_t time = 0;
+  std::vector<git_oid> parents;
+  GitCommitInfo info;
+};
+
+struct Planner {
+  GitRepo& repo;
+  const GitPlanOptions& o;
+  GitPlan plan;
+  OidSet shallow_roots;
+  OidSet seen_trees, seen_blobs;
+  std::set<std::string> submodules;
+
+  Planner(GitRepo& r, const GitPlanOptions& opts) : repo(r), o(opts) {}
+
+  void load_shallow() {
+    if (!repo.shallow()) return;
+    std::ifstream in(repo.git_dir() + "shallow");
+    std::string line;
+    while (std::getline(in, line)) {
+      git_oid id;
+      if (line.size() >= GIT_OID_HEXSZ && git_oid_fromstrn(&id, line.data(), GIT_OID_HEXSZ) == 0)
+        shallow_roots.insert(id);
+    }
+  }
+
+  // Peels a revision (branch, tag, commit id, HEAD~2...) to a commit id. Throws GitError.
+  git_oid resolve_commit(const std::string& rev) {
+    git_object* obj = nullptr;
+    if (git_revparse_single(&obj, repo.get(), rev.c_str()) != 0) {
+      // A bare branch name that is only a remote-tracking branch, e.g. "feature" for origin/feature.
+      std::string alt = "refs/remotes/origin/" + rev;
+      if (git_revparse_single(&obj, repo.get(), alt.c_str()) != 0)
+        throw GitError(rev + ": unknown revision");
+    }
+    git_object* peeled = nullptr;
+    int rc = git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT);
+    git_object_free(obj);
+    if (rc != 0) throw GitError(git_error_text(rev + ": not a commit"));
+    git_oid id = *git_object_id(peeled);
+    git_object_free(peeled);
+    return id;
+  }
+
+  std::vector<git_oid> all_tips() {
+    std::vector<git_oid> tips;
+    git_reference_iterator* it = nullptr;
+    if (git_reference_iterator_new(&it, repo.get()) != 0) {
+      plan.errors.push_back(git_error_text("cannot list references"));
+      return tips;
+    }
+    git_reference* ref = nullptr;
+    int rc;
+    while ((rc = git_reference_next(&ref, it)) == 0) {
+      git_object* obj = nullptr;
+      // Tags are peeled to the commit they name; refs to trees or blobs are not commits.
+      if (git_reference_peel(&obj, ref, GIT_OBJECT_COMMIT) == 0) {
+        tips.push_back(*git_object_id(obj));
+        git_object_free(obj);
+      } else if (git_reference_type(ref) == GIT_REFERENCE_DIRECT) {
+        const git_oid* target = git_reference_target(ref);
+        git_object_t type = GIT_OBJECT_INVALID;
+        size_t len = 0;
+        git_odb* odb = nullptr;
+        bool missing = true;
+        if (target && git_repository_odb(&odb, repo.get()) == 0) {
+          missing = git_odb_read_header(&len, &type, odb, target) != 0;
+          git_odb_free(odb);
+        }
+        if (missing)
+          plan.errors.push_back(git_error_text(std::string("reference ") + git_reference_name(ref) + " -> " +
+                                               (target ? oid_hex(*target) : "?")));
+      }
+      git_reference_free(ref);
+    }
+    if (rc != GIT_ITEROVER) plan.errors.push_back(git_error_text("cannot list references"));
+    git_reference_iterator_free(it);
+    git_oid head;
+    if (git_reference_name_to_id(&head, repo.get(), "HEAD") == 0) tips.push_back(head);
+    return tips;
+  }
+
+  // Every commit reachable from `tips` and not from `stop`; corrupt commits become errors.
+  std::vector<Node> collect(const std::vector<git_oid>& tips, const OidSet& stop) {
+    std::vector<Node> nodes;
+    OidSet visited;
+    std::vector<git_oid> stack(tips.rbegin(), tips.rend());
+    while (!stack.empty()) {
+      git_oid id = stack.back();
+      stack.pop_back();
+      if (stop.count(id) || !visited.insert(id).second) continue;
+      git_commit* c = nullptr;
+      if (git_commit_lookup(&c, repo.get(), &id) != 0) {
+        plan.errors.push_back(git_error_text("commit " + oid_hex(id)));
+        continue;
+      }
+      Node n;
+      n.id = id;
+      n.tree = *git_commit_tree_id(c);
+      const git_signature* a = git_commit_author(c);
+      const git_signature* cm = git_commit_committer(c);
+      n.time = cm ? cm->when.time : 0;
+      n.info.id = oid_hex(id);
+      if (a) {
+        n.info.author = a->name ? a->name : "";
+        n.info.email = a->email ? a->email : "";
+      }
+      if (cm) n.info.date = iso_date(cm->when);
+      if (!shallow_roots.count(id)) {
+        unsigned np = git_commit_parentcount(c);
+        for (unsigned i = 0; i < np; ++i) {
+          const git_oid* p = git_commit_parent_id(c, i);
+          if (p) {
+            n.parents.push_back(*p);
+            stack.push_back(*p);
+          }
+        }
+      }
+      git_commit_free(c);
+      nodes.push_back(std::move(n));
+    }
+    return nodes;
+  }
+
+  // Parents before children; among commits that are ready, older (committer time) first.
+  static std::vector<Node> topo_order(std::vector<Node> nodes) {
+    std::unordered_map<git_oid, size_t, OidHash, OidEq> index;
+    for (size_t i = 0; i < nodes.size(); ++i) index[nodes[i].id] = i;
+    std::vector<std::vector<size_t>> children(nodes.size());
+    std::vector<size_t> indeg(nodes.size(), 0);
+    for (size_t i = 0; i < nodes.size(); ++i)
+      for (auto& p : nodes[i].parents) {
+        auto it = index.find(p);
+        if (it == index.end()) continue;
+        children[it->second].push_back(i);
+        indeg[i]++;
+      }
+    using Item = std::pair<int64_t, size_t>;
+    std::priority_queue<Item, std::vector<Item>, std::greater<Item>> ready;
+    for (size_t i = 0; i < nodes.size(); ++i)
+      if (!indeg[i]) ready.push({nodes[i].time, i});
+    std::vector<Node> out;
+    out.reserve(nodes.size());
+    while (!ready.empty()) {
+      size_t i = ready.top().second;
+      ready.pop();
+      for (size_t c : children[i])
+        if (--indeg[c] == 0) ready.push({nodes[c].time, c});
+      out.push_back(std::move(nodes[i]));
+    }
+    return out;
+  }
+
+  void add_blob(const git_oid& id, const std::string& path, int commit, bool dedup, const git_oid* old) {
+    if (o.exclude_path && o.exclude_path(path)) {
+      plan.skipped["excluded path"]++;
+      return;
+    }
+    if (dedup && !seen_blobs.insert(id).second) return;
+    GitBlobTask t;
+    t.blob = id;
+    t.path = path;
+    t.commit = commit;
+    if (old) {
+      t.added_lines_only = true;
+      t.old_blob = *old;
+    }
+    plan.blobs.push_back(std::move(t));
+  }
+
+  void walk_tree(const git_oid& tree_id, const std::string& prefix, int commit) {
+    if (!seen_trees.insert(tree_id).second) return;
+    git_tree* t = nullptr;
+    if (git_tree_lookup(&t, repo.get(), &tree_id) != 0) {
+      std::string where = prefix.empty() ? "" : " (" + prefix.substr(0, prefix.size() - 1) + ")";
+      plan.errors.push_back(git_error_text("tree " + oid_hex(tree_id) + where + " in commit " +
+                                           plan.commits[commit].id.substr(0, 12)));
+      return;
+    }
+    plan.trees_visited++;
+    size_t n = git_tree_entrycount(t);
+    for (size_t i = 0; i < n; ++i) {
+      const git_tree_entry* e = git_tree_entry_byindex(t, i);
+      git_filemode_t mode = git_tree_entry_filemode(e);
+      std::string path = prefix + git_tree_entry_name(e);
+      if (mode == GIT_FILEMODE_TREE) walk_tree(*git_tree_entry_id(e), path + "/", commit);
+      else if (mode == GIT_FILEMODE_COMMIT) submodules.insert(path);
+      else if (is_blob_mode(mode)) add_blob(*git_tree_entry_id(e), path, commit, true, nullptr);
+    }
+    git_tree_free(t);
+  }
+
+  // Blobs a diff adds or changes; only their added lines will count.
+  void add_diff(git_diff* diff, int commit, bool dedup) {
+    git_diff_find_options fo = GIT_DIFF_FIND_OPTIONS_INIT;
+    fo.flags = GIT_DIFF_FIND_RENAMES;
+    if (git_diff_find_similar(diff, &fo) != 0)
+      plan.errors.push_back(git_error_text("rename detection"));
+    size_t n = git_diff_num_deltas(diff);
+    static const git_oid zero{};
+    for (size_t i = 0; i < n; ++i) {
+      const git_diff_delta* d = git_diff_get_delta(diff, i);
+      switch (d->status) {
+        case GIT_DELTA_ADDED:
+        case GIT_DELTA_MODIFIED:
+        case GIT_DELTA_RENAMED:
+        case GIT_DELTA_COPIED:
+        case GIT_DELTA_TYPECHANGE:
+          break;
+        case GIT_DELTA_CONFLICTED:
+          plan.skipped["conflicted"]++;
+          continue;
+        default:
+          continue;
+      }
+      git_filemode_t nm = static_cast<git_filemode_t>(d->new_file.mode);
+      if (nm == GIT_FILEMODE_COMMIT) {
+        submodules.insert(d->new_file.path);
+        continue;
+      }
+      if (!is_blob_mode(nm)) continue;
+      bool had_old = d->status != GIT_DELTA_ADDED &&
+                     is_blob_mode(static_cast<git_filemode_t>(d->old_file.mode)) &&
+                     !oid_is_zero(d->old_file.id);
+      add_blob(d->new_file.id, d->new_file.path, commit, dedup, had_old ? &d->old_file.id : &zero);
+    }
+  }
+
+  git_tree* tree_of(const git_oid& tree_id, const std::string& commit_hex) {
+    git_tree* t = nullptr;
+    if (git_tree_lookup(&t, repo.get(), &tree_id) != 0) {
+      plan.errors.push_back(git_error_text("tree " + oid_hex(tree_id) + " in commit " + commit_hex.substr(0, 12)));
+      return nullptr;
+    }
+    return t;
+  }
+
+  void plan_range() {
+    OidSet stop;
+    if (!o.range_from.empty()) {
+      git_oid from = resolve_commit(o.range_from);
+      for (auto& n : collect({from}, {})) stop.insert(n.id);
+    }
+    git_oid to = resolve_commit(o.range_to.empty() ? "HEAD" : o.range_to);
+    auto nodes = topo_order(collect({to}, stop));
+    for (auto& n : nodes) {
+      int ci = static_cast<int>(plan.commits.size());
+      plan.commits.push_back(n.info);
+      git_tree* new_tree = tree_of(n.tree, n.info.id);
+      if (!new_tree) continue;
+      git_tree* old_tree = nullptr;
+      if (!n.parents.empty()) {
+        git_commit* p = nullptr;
+        if (git_commit_lookup(&p, repo.get(), &n.parents[0]) == 0) {
+          old_tree = tree_of(*git_commit_tree_id(p), oid_hex(n.parents[0]));
+          git_commit_free(p);
+        } else if (!shallow_roots.count(n.id)) {
+          plan.errors.push_back(git_error_text("commit " + oid_hex(n.parents[0])));
+        }
+      }
+      git_diff_options dopt = GIT_DIFF_OPTIONS_INIT;
+      git_diff* diff = nullptr;
+      if (git_diff_tree_to_tree(&diff, repo.get(), old_tree, new_tree, &dopt) == 0) {
+        add_diff(diff, ci, true);
+        git_diff_free(diff);
+      } else {
+        plan.errors.push_back(git_error_text("diff of commit " + n.info.id.substr(0, 12)));
+      }
+      git_tree_free(old_tree);
+      git_tree_free(new_tree);
+    }
+  }
+
+  void plan_staged() {
+    if (repo.bare()) throw GitError("--staged: a bare repository has no index");
+    git_tree* head_tree = nullptr;
+    if (git_repository_head_unborn(repo.get()) != 1) {
+      git_object* obj = nullptr;
+      if (git_revparse_single(&obj, repo.get(), "HEAD^{tree}") != 0)
+        throw GitError(git_error_text("HEAD"));
+      head_tree = reinterpret_cast<git_tree*>(obj);
+    }
+    git_index* index = nullptr;
+    if (git_repository_index(&index, repo.get()) != 0) {
+      git_tree_free(head_tree);
+      throw GitError(git_error_text("index"));
+    }
+    git_diff_options dopt = GIT_DIFF_OPTIONS_INIT;
+    git_diff* diff = nullptr;
+    int rc = git_diff_tree_to_index(&diff, repo.get(), head_tree, index, &dopt);
+    git_index_free(index);
+    git_tree_free(head_tree);
+    if (rc != 0) throw GitError(git_error_text("diff of the index against HEAD"));
+    add_diff(diff, -1, false);
+    git_diff_free(diff);
+  }
+
+  void plan_head_tree() {
+    git_oid head;
+    if (git_reference_name_to_id(&head, repo.get(), "HEAD") != 0)
+      throw GitError(git_error_text("HEAD"));
+    auto nodes = collect({head}, {});
+    if (nodes.empty()) return;  // the error is in plan.errors
+    plan.commits.push_back(nodes[0].info);
+    walk_tree(nodes[0].tree, "", 0);
+  }
+
+  void plan_history() {
+    std::vector<git_oid> tips;
+    if (o.branches.empty()) tips = all_tips();
+    else
+      for (auto& b : o.branches) tips.push_back(resolve_commit(b));
+    auto nodes = topo_order(collect(tips, {}));
+    plan.commits.reserve(nodes.size());
+    for (auto& n : nodes) {
+      plan.commits.push_back(n.info);
+      walk_tree(n.tree, "", static_cast<int>(plan.commits.size() - 1));
+    }
+  }
+
+  GitPlan run() {
+    load_shallow();
+    switch (o.mode) {
+      case GitPlanOptions::Mode::History: plan_history(); break;
+      case GitPlanOptions::Mode::Range: plan_range(); break;
+      case GitPlanOptions::Mode::Staged: plan_staged(); break;
+      case GitPlanOptions::Mode::HeadTree: plan_head_tree(); break;
+    }
+    if (repo.shallow()) plan.notes["shallow"] = "true";
+    if (!submodules.empty()) plan.notes["submodules skipped"] = std::to_string(submodules.size());
+    return std::move(plan);
+  }
+};
+
+}  // namespace
+
+std::string git_error_text(const std::string& what) {
+  const git_error* e = git_error_last();
+  std::string msg = e && e->message ? e->message : "unknown libgit2 error";
+  while (!msg.empty() && (msg.back() == '\n' || msg.back() == '.')) msg.pop_back();
+  return what + ": " + msg;
+}
+
+std::string oid_hex(const git_oid& id) {
+  char buf[GIT_OID_HEXSZ + 1];
+  git_oid_tostr(buf, sizeof buf, &id);
+  return buf;
+}
+
+bool oid_is_zero(const git_oid& id) {
+  for (unsigned char c : id.id)
+    if (c) return false;
+  return true;
+}
+
+GitRepo GitRepo::open(const std::string& path, bool search_up) {
+  git_libgit2_init();
+  git_repository* r = nullptr;
+  unsigned flags = search_up ? 0 : GIT_REPOSITORY_OPEN_NO_SEARCH;
+  if (git_repository_open_ext(&r, path.c_str(), flags, nullptr) != 0)
+    throw GitError(git_error_text(path + ": not a git repository"));
+  return GitRepo(r);
+}
+
+GitRepo::~GitRepo() {
+  if (repo_) git_repository_free(repo_);
+}
+
+std::string GitRepo::git_dir() const { return git_repository_path(repo_); }
+std::string GitRepo::workdir() const {
+  const char* w = git_repository_workdir(repo_);
+  return w ? w : "";
+}
+bool GitRepo::bare() const { return git_repository_is_bare(repo_) == 1; }
+bool GitRepo::shallow() const { return git_repository_is_shallow(repo_) == 1; }
+
+GitPlan plan_git_scan(GitRepo& repo, const GitPlanOptions& o) {
+  Planner p(repo, o);
+  return p.run();
+}
+
+std::pair<std::string, std::string> parse_range(const std::string& spec) {
+  auto pos = spec.find("..");
+  if (pos == std::string::npos) {
+    if (spec.empty()) throw GitError("--range: empty range");
+    return {"", spec};
+  }
+  if (spec.find("...") != std::string::npos) throw GitError("--range " + spec + ": use A..B (three dots are not supported)");
+  std::string a = spec.substr(0, pos), b = spec.substr(pos + 2);
+  if (a.empty()) throw GitError("--range " + spec + ": missing the start revision (A..B)");
+  if (b.empty()) b = "HEAD";
+  return {a, b};
+}
+
+BlobBytes read_blob(git_repository* repo, const git_oid& id, uint64_t max_size) {
+  BlobBytes out;
+  git_odb* odb = nullptr;
+  if (git_repository_odb(&odb, repo) != 0) {
+    out.status = BlobBytes::Status::Error;
+    out.error = git_error_text("object database");
+    return out;
+  }
+  size_t len = 0;
+  git_object_t type = GIT_OBJECT_INVALID;
+  if (git_odb_read_header(&len, &type, odb, &id) != 0) {
+    out.status = BlobBytes::Status::Error;
+    out.error = git_error_text("blob " + oid_hex(id));
+    git_odb_free(odb);
+    return out;
+  }
+  out.size = len;
+  if (len > max_size) {
+    out.status = BlobBytes::Status::TooLarge;
+    git_odb_free(odb);
+    return out;
+  }
+  git_odb_object* obj = nullptr;
+  if (git_odb_read(&obj, odb, &id) != 0) {
+    out.status = BlobBytes::Status::Error;
+    out.error = git_error_text("blob " + oid_hex(id));
+    git_odb_free(odb);
+    return out;
+  }
+  out.data.assign(static_cast<const char*>(git_odb_object_data(obj)), git_odb_object_size(obj));
+  git_odb_object_free(obj);
+  git_odb_free(odb);
+  return out;
+}
+
+std::vector<uint64_t> added_lines(std::string_view old_data, std::string_view new_data) {
+  std::vector<uint64_t> lines;
+  git_libgit2_init();
+  git_diff_options opt = GIT_DIFF_OPTIONS_INIT;
+  opt.context_lines = 0;
+  opt.interhunk_lines = 0;
+  opt.flags = GIT_DIFF_FORCE_TEXT;
+  auto line_cb = [](const git_diff_delta*, const git_diff_hunk*, const git_diff_line* l, void* p) -> int {
+    if (l->origin == GIT_DIFF_LINE_ADDITION && l->new_lineno > 0)
+      static_cast<std::vector<uint64_t>*>(p)->push_back(static_cast<uint64_t>(l->new_lineno));
+    return 0;
+  };
+  if (git_diff_buffers(old_data.data(), old_data.size(), nullptr, new_data.data(), new_data.size(), nullptr, &opt,
+                       nullptr, nullptr, nullptr, line_cb, &lines) != 0)
+    throw GitError(git_error_text("diff"));
+  std::sort(lines.begin(), lines.end());
+  return lines;
+}
+
+bool is_lfs_pointer(std::string_view data) {
+  if (data.size() > 1024) return false;
+  return data.rfind("version https://git-lfs.github.com/spec/", 0) == 0 ||
+         data.rfind("version https://hawser.github.com/spec/", 0) == 0;
+}
+
+}  // namespace keyhound

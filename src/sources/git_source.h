@@ -1,0 +1,109 @@
+// Reads git repositories with libgit2 and plans what a `keyhound git` scan reads: the commits
+// (parents before children), and the unique blobs with the commit and path that introduced
+// each one. Knows nothing about rules or reports; src/sources/git_scan.* scans the plan.
+//
+// libgit2 objects belong to one thread: the plan is built on one handle, and every scanning
+// thread opens its own handle on the same git directory.
+#pragma once
+#include <git2.h>
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace keyhound {
+
+struct GitError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// "<what>: <libgit2's last error message>".
+std::string git_error_text(const std::string& what);
+
+// RAII handle on one repository, for one thread.
+class GitRepo {
+ public:
+  // Opens `path` (a work tree, a subfolder of one, or a bare repository). Throws GitError.
+  static GitRepo open(const std::string& path, bool search_up = true);
+  GitRepo(GitRepo&& o) noexcept : repo_(o.repo_) { o.repo_ = nullptr; }
+  GitRepo& operator=(GitRepo&&) = delete;
+  GitRepo(const GitRepo&) = delete;
+  ~GitRepo();
+  git_repository* get() const { return repo_; }
+  std::string git_dir() const;   // with a trailing slash
+  std::string workdir() const;   // "" for a bare repository
+  bool bare() const;
+  bool shallow() const;
+
+ private:
+  explicit GitRepo(git_repository* r) : repo_(r) {}
+  git_repository* repo_ = nullptr;
+};
+
+struct GitCommitInfo {
+  std::string id;       // 40 hex
+  std::string author;
+  std::string email;
+  std::string date;     // committer date, ISO 8601 with the committer's offset
+};
+
+// One blob to scan.
+struct GitBlobTask {
+  git_oid blob{};
+  // Range and staged modes: only lines added relative to `old_blob` count. A zero old_blob
+  // means the file is new there: every line counts.
+  bool added_lines_only = false;
+  git_oid old_blob{};
+  std::string path;
+  int commit = -1;      // index into GitPlan::commits; -1 = the index (staged)
+};
+
+struct GitPlan {
+  std::vector<GitCommitInfo> commits;     // the commits looked at, parents first
+  std::vector<GitBlobTask> blobs;         // unique blobs, in commit order
+  std::map<std::string, uint64_t> skipped;   // reason -> count (submodule, excluded path)
+  std::map<std::string, std::string> notes;  // shallow, submodules skipped
+  std::vector<std::string> errors;        // one line each, naming the object; the plan goes on
+  uint64_t trees_visited = 0;
+};
+
+struct GitPlanOptions {
+  enum class Mode { History, Range, Staged, HeadTree };
+  Mode mode = Mode::History;
+  std::string range_from, range_to;      // Range: from..to (from may be empty: all of `to`)
+  std::vector<std::string> branches;     // History: only these (default: every ref and HEAD)
+  std::function<bool(const std::string&)> exclude_path;
+};
+
+// Builds the plan. Throws GitError for problems that make the whole scan meaningless (a
+// revision that does not exist, no HEAD for --no-history); a corrupt or missing object is an
+// entry in plan.errors and the plan continues without it.
+GitPlan plan_git_scan(GitRepo& repo, const GitPlanOptions& o);
+
+// "A..B" -> {A, B}; "B" -> {"", B}. Throws GitError on an empty side.
+std::pair<std::string, std::string> parse_range(const std::string& spec);
+
+// The bytes of a blob, read through `repo`'s object database.
+struct BlobBytes {
+  enum class Status { Ok, TooLarge, Error };
+  Status status = Status::Ok;
+  std::string data;
+  uint64_t size = 0;
+  std::string error;    // names the object
+};
+BlobBytes read_blob(git_repository* repo, const git_oid& id, uint64_t max_size);
+
+// 1-based numbers of the lines of `new_data` that are added relative to `old_data` (sorted).
+std::vector<uint64_t> added_lines(std::string_view old_data, std::string_view new_data);
+
+// True if the blob is a Git LFS pointer file (the content lives elsewhere).
+bool is_lfs_pointer(std::string_view data);
+
+std::string oid_hex(const git_oid& id);
+bool oid_is_zero(const git_oid& id);
+
+}  // namespace keyhound
