@@ -62,12 +62,9 @@ int run_git(GitArgs& a) {
   try {
     GitRepo repo = GitRepo::open(a.repo);
     std::string root = repo.bare() ? repo.git_dir() : repo.workdir();
-    SuppressionInputs si;
-    si.root = root;
-    Suppression sup = load_suppression(si);
+    Suppression sup = load_suppression(suppression_inputs(a.common, root));
     EngineChoices ec = engine_choices(a.common);
-    for (auto& r : sup.extra_rules) ec.extra_rules.push_back(r);
-    for (auto& d : sup.disabled_rules) ec.disable.push_back(d);
+    apply_suppression(ec, sup);
     std::unique_ptr<Engine> eng = build_engine(ec);
 
     po.exclude_path = sup.exclude_path;
@@ -81,6 +78,7 @@ int run_git(GitArgs& a) {
     for (auto& e : errors) print_error(e);
     res.summary.elapsed_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (!write_baseline_out(res, a.common)) return 2;
     return emit_report(res, eng->rules, a.common, "git", res.summary.errors > 0);
   } catch (const std::exception& e) {
     print_error(e.what());

@@ -14,6 +14,7 @@
 #include "checks/entropy.h"
 #include "checks/placeholder.h"
 #include "findings/attach.h"
+#include "rules/rule_loader.h"
 
 namespace keyhound {
 
@@ -113,6 +114,7 @@ class MatchState {
     const Rule& rule = sc_.rules().rules[ri];
     uint64_t s = std::max(run.start, base), e = std::min(run.end, scanned);
     if (s >= e) return;
+    sc_.ensure_compiled(ri);
     size_t pos = s - base, end = e - base;
     int ng = rule.re->NumberOfCapturingGroups() + 1;
     std::vector<re2::StringPiece> g(ng);
@@ -189,6 +191,15 @@ class MatchState {
   std::set<std::tuple<int, uint64_t, size_t>> seen_;
   uint64_t reach_ = 0, margin_ = 0;
 };
+
+void Scanner::ensure_compiled(int ri) const {
+  std::call_once(compiled_[ri], [&] {
+    // The RuleSet is not const where it lives (Engine); the once_flag orders this write before
+    // every read, which all follow a call to ensure_compiled.
+    Rule& r = const_cast<Rule&>(rules_.rules[ri]);
+    if (!r.re) compile_rule_regexes(r);
+  });
+}
 
 std::vector<Finding> Scanner::scan_block(std::string_view data, Scratch& scratch) const {
   std::vector<Hit> hits;

@@ -3,6 +3,7 @@
 #pragma once
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,15 +18,20 @@ namespace keyhound {
 
 class Scanner {
  public:
-  Scanner(const RuleSet& rules, const Database& db) : rules_(rules), db_(db) {}
+  Scanner(const RuleSet& rules, const Database& db)
+      : rules_(rules), db_(db), compiled_(new std::once_flag[rules.rules.size()]) {}
   const RuleSet& rules() const { return rules_; }
   const Database& db() const { return db_; }
   // Scans a whole buffer in Hyperscan block mode.
   std::vector<Finding> scan_block(std::string_view data, Scratch& scratch) const;
+  // Compiles the regexes of rule `ri` if they were loaded lazily (built-in rules), once, from
+  // any thread; every use of a rule's regexes comes after this. Throws RuleError.
+  void ensure_compiled(int ri) const;
 
  private:
   const RuleSet& rules_;
   const Database& db_;
+  std::unique_ptr<std::once_flag[]> compiled_;
 };
 
 class MatchState;

@@ -76,7 +76,7 @@ const std::set<std::string>& known_keys() {
 
 }  // namespace
 
-std::vector<Rule> parse_rule_file(const std::string& text, const std::string& origin) {
+std::vector<Rule> parse_rule_file(const std::string& text, const std::string& origin, bool lazy_regex) {
   toml::table root;
   try {
     root = toml::parse(text, origin);
@@ -130,7 +130,8 @@ std::vector<Rule> parse_rule_file(const std::string& text, const std::string& or
     r.examples = string_list(*t, "examples", origin, r.id);
     r.negative_examples = string_list(*t, "negative_examples", origin, r.id);
     try {
-      compile_rule(r);
+      if (lazy_regex) check_rule_fields(r);
+      else compile_rule(r);
     } catch (const RuleError& e) {
       fail(origin, &node, r.id, e.what());
     }
@@ -139,7 +140,7 @@ std::vector<Rule> parse_rule_file(const std::string& text, const std::string& or
   return out;
 }
 
-void compile_rule(Rule& r) {
+void check_rule_fields(Rule& r) {
   auto bad = [&](const std::string& m) { throw RuleError(m); };
   if (r.id.empty()) bad("empty id");
   for (char c : r.id)
@@ -147,12 +148,19 @@ void compile_rule(Rule& r) {
           c == '-' || c == '_'))
       bad("id must be lowercase letters, digits, '-' or '_'");
   if (r.keywords.empty()) bad("needs at least one keyword (a literal anchor for Hyperscan)");
-  for (auto& k : r.keywords)
-    if (k.size() < 3) bad("keyword '" + k + "' is shorter than 3 characters");
+  for (auto& k : r.keywords) {
+    size_t len = k.rfind("\\b", 0) == 0 ? k.size() - 2 : k.size();
+    if (len < 3) bad("keyword '" + k + "' is shorter than 3 characters");
+  }
   if (r.window < 0 || r.window > 65536) bad("window must be between 0 and 65536");
   if (r.context_lines < 0 || r.context_lines > 50) bad("context_lines must be between 0 and 50");
   if (r.attach_lines < 0 || r.attach_lines > 50) bad("attach_lines must be between 0 and 50");
   if (r.min_entropy < 0 || r.min_entropy > 8) bad("min_entropy must be between 0 and 8");
+  if (!r.attach_to.empty() && r.attach_role.empty()) r.attach_role = r.id;
+}
+
+void compile_rule_regexes(Rule& r) {
+  auto bad = [&](const std::string& m) { throw RuleError(r.source_file + ": rule '" + r.id + "': " + m); };
   RE2::Options o;
   o.set_log_errors(false);
   o.set_max_mem(64 << 20);
@@ -172,7 +180,18 @@ void compile_rule(Rule& r) {
     if (!r.context_nearby_re->ok())
       bad("context_nearby does not compile: " + r.context_nearby_re->error());
   }
-  if (!r.attach_to.empty() && r.attach_role.empty()) r.attach_role = r.id;
+}
+
+void compile_rule(Rule& r) {
+  check_rule_fields(r);
+  try {
+    compile_rule_regexes(r);
+  } catch (const RuleError& e) {
+    // parse_rule_file adds the file and rule id itself: keep compile_rule's message bare.
+    std::string m = e.what();
+    std::string prefix = r.source_file + ": rule '" + r.id + "': ";
+    throw RuleError(m.rfind(prefix, 0) == 0 ? m.substr(prefix.size()) : m);
+  }
 }
 
 std::vector<Rule> load_rule_path(const std::string& path) {
@@ -201,7 +220,9 @@ std::vector<Rule> load_rule_path(const std::string& path) {
 std::vector<Rule> load_builtin_rules() {
   std::vector<Rule> out;
   for (auto& f : builtin_rule_files()) {
-    auto rules = parse_rule_file(f.content, f.name);
+    // Built-in rules are validated by the tests; their regexes compile on first use (Scanner),
+    // so start-up (the pre-commit hook) does not pay for compiling every rule.
+    auto rules = parse_rule_file(f.content, f.name, true);
     for (auto& r : rules) out.push_back(std::move(r));
   }
   return out;

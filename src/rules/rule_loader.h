@@ -13,14 +13,19 @@ struct RuleError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// Parses one rule file's text. `origin` names it in error messages.
-std::vector<Rule> parse_rule_file(const std::string& text, const std::string& origin);
+// Parses one rule file's text. `origin` names it in error messages. With `lazy_regex` the
+// regexes are not compiled yet (Scanner compiles each rule's on first use).
+std::vector<Rule> parse_rule_file(const std::string& text, const std::string& origin, bool lazy_regex = false);
 // Reads a file, or every *.toml in a directory (sorted), and parses it.
 std::vector<Rule> load_rule_path(const std::string& path);
 // The rules embedded at build time.
 std::vector<Rule> load_builtin_rules();
 // Compiles regexes and checks fields; throws RuleError.
 void compile_rule(Rule& r);
+// The two halves of compile_rule: fields only; regexes only (sets re, context_*_re and the
+// default secret_group; throws RuleError naming the file and rule).
+void check_rule_fields(Rule& r);
+void compile_rule_regexes(Rule& r);
 // Builds a RuleSet: rejects duplicate ids and unknown attach_to targets, sorts by id.
 RuleSet make_rule_set(std::vector<Rule> rules);
 
