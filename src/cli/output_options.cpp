@@ -18,9 +18,12 @@ void add_common_options(CLI::App* cmd, CommonOptions& o) {
   cmd->add_option("--format", o.format, "Output format")
       ->check(CLI::IsMember({"text", "json", "jsonl", "sarif"}));
   cmd->add_option("-o,--output", o.output, "Write the report to FILE (mode 0600) instead of stdout");
-  cmd->add_option("--rules", o.rule_paths, "Extra rule file or folder on top of the built-in rules (repeatable)");
-  cmd->add_option("--enable", o.enable, "Enable an opt-in rule or rule family, e.g. generic (repeatable)");
-  cmd->add_option("--disable", o.disable, "Disable a rule by id or family (repeatable)");
+  cmd->add_option("--rules", o.rule_paths, "Extra rule file or folder on top of the built-in rules (repeatable)")
+      ->allow_extra_args(false);
+  cmd->add_option("--enable", o.enable, "Enable an opt-in rule or rule family, e.g. generic (repeatable)")
+      ->allow_extra_args(false);  // one value each, so `--enable X PATH` leaves PATH alone
+  cmd->add_option("--disable", o.disable, "Disable a rule by id or family (repeatable)")
+      ->allow_extra_args(false);
   cmd->add_option("--threads", o.threads, "Worker threads (default: all cores)")->check(CLI::Range(0u, 1024u));
   cmd->add_flag("--no-redact", o.no_redact, "Print secrets in full (default: redacted)");
   cmd->add_flag("-q,--quiet", o.quiet, "No summary, no warnings");
