@@ -16,7 +16,7 @@ using nlohmann::json;
 namespace {
 
 struct Row {
-  int planted = 0, tp = 0, fp = 0;
+  int files = 0, planted = 0, tp = 0, fp = 0;
 };
 
 std::string provider_of(const std::string& rule) {
@@ -46,7 +46,10 @@ Score score(const corpus::Corpus& c, const std::string& root, const json& report
     s.rows[l.category].planted++;
     s.overall[provider_of(l.rule)].planted++;
   }
-  for (auto& [file, cat] : c.file_category) s.rows[cat];
+  for (auto& [file, cat] : c.file_category) {
+    s.rows[cat].files++;
+    s.overall[cat.rfind("aws", 0) == 0 ? "aws" : "cloudflare"].files++;
+  }
   std::set<const corpus::Label*> matched;
   for (auto& f : report["findings"]) {
     std::string rule = f["rule_id"];
@@ -94,11 +97,11 @@ double ratio(int a, int b) { return b == 0 ? 1.0 : static_cast<double>(a) / b; }
 std::string table(const Score& s) {
   std::ostringstream o;
   o << std::fixed << std::setprecision(3);
-  o << "| category | planted | true pos | false pos | false neg | precision | recall |\n";
-  o << "|---|---:|---:|---:|---:|---:|---:|\n";
+  o << "| category | files | planted | true pos | false pos | false neg | precision | recall |\n";
+  o << "|---|---:|---:|---:|---:|---:|---:|---:|\n";
   auto row = [&](const std::string& name, const Row& r) {
     int fn = r.planted - r.tp;
-    o << "| " << name << " | " << r.planted << " | " << r.tp << " | " << r.fp << " | " << fn << " | ";
+    o << "| " << name << " | " << r.files << " | " << r.planted << " | " << r.tp << " | " << r.fp << " | " << fn << " | ";
     if (r.tp + r.fp == 0) o << "- | ";
     else o << ratio(r.tp, r.tp + r.fp) << " | ";
     if (r.planted == 0) o << "- |\n";
