@@ -97,7 +97,8 @@ void add_git_command(CLI::App& app, int* rc) {
                 "Pre-commit check: scan what the index would commit; report keys in added lines only");
   cmd->add_option("--since", a->since, "Only commits after REV up to HEAD, and only what they added");
   cmd->add_option("--range", a->range, "Only commits in A..B, and only what they added");
-  cmd->add_option("--branch", a->branches, "Only history reachable from this branch or revision (repeatable)");
+  cmd->add_option("--branch", a->branches, "Only history reachable from this branch or revision (repeatable)")
+      ->allow_extra_args(false);
   cmd->add_flag("--no-history", a->no_history, "Scan the tree of HEAD only");
   cmd->add_option("--max-blob-size", a->max_blob_size, "Skip (and count) blobs larger than this many bytes")
       ->check(CLI::PositiveNumber);
