@@ -1,0 +1,117 @@
+// The pre-commit hook: `keyhound hook install`, hooks/pre-commit and .pre-commit-hooks.yaml.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+
+#include "git_e2e_util.h"
+
+using namespace e2e;
+using namespace gite2e;
+
+namespace {
+// `git commit` with the hook; keyhound's cache env passes through git to the hook.
+RunResult try_commit(const std::string& d, const std::string& extra = "") {
+  return run(kh_env() + " GIT_CONFIG_NOSYSTEM=1 HOME=" + shell_quote(d) +
+             " git -c user.name=T -c user.email=t@example.com -c commit.gpgsign=false -C " + shell_quote(d) +
+             " commit -q -m test " + extra);
+}
+}  // namespace
+
+TEST(GitHookE2E, InstalledHookBlocksAKeyAndLetsACleanCommitThrough) {
+  std::string d = new_repo();
+  commit_file(d, "README", "hi\n");
+  auto r = run(kh() + " hook install " + d);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::string hook = d + "/.git/hooks/pre-commit";
+  ASSERT_TRUE(std::filesystem::exists(hook));
+  EXPECT_TRUE(static_cast<bool>(std::filesystem::status(hook).permissions() & std::filesystem::perms::owner_exec));
+  // Again: already there, still fine.
+  r = run(kh() + " hook install " + d);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("already installed"), std::string::npos);
+
+  write_file(d + "/creds", key_pair(50));
+  git(d, "add creds");
+  auto c = try_commit(d);
+  EXPECT_NE(c.exit_code, 0);
+  EXPECT_NE(c.err.find("commit blocked"), std::string::npos) << c.err;
+  EXPECT_NE(c.err.find("creds:2"), std::string::npos) << c.err;
+  EXPECT_NE(c.err.find("keyhound:allow"), std::string::npos) << c.err;
+  EXPECT_NE(c.err.find("--no-verify"), std::string::npos) << c.err;
+  EXPECT_EQ(git(d, "rev-list --count HEAD"), "1");
+
+  git(d, "rm -q --cached creds");
+  write_file(d + "/notes.txt", "nothing secret\n");
+  git(d, "add notes.txt");
+  c = try_commit(d);
+  EXPECT_EQ(c.exit_code, 0) << c.err;
+  EXPECT_EQ(git(d, "rev-list --count HEAD"), "2");
+}
+
+TEST(GitHookE2E, HonoursCoreHooksPathAndRefusesADifferentHook) {
+  std::string d = new_repo();
+  git(d, "config core.hooksPath .githooks");
+  auto r = run(kh() + " hook install " + d);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(std::filesystem::exists(d + "/.githooks/pre-commit"));
+  EXPECT_FALSE(std::filesystem::exists(d + "/.git/hooks/pre-commit"));
+
+  std::string e = new_repo();
+  std::string hook = e + "/.git/hooks/pre-commit";
+  std::filesystem::create_directories(e + "/.git/hooks");
+  write_file(hook, "#!/bin/sh\necho mine\n");
+  r = run(kh() + " hook install " + e);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--force"), std::string::npos) << r.err;
+  EXPECT_EQ(read_file(hook), "#!/bin/sh\necho mine\n");
+  r = run(kh() + " hook install --force " + e);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(read_file(hook).find("git --staged"), std::string::npos);
+  EXPECT_EQ(read_file(hook + ".keyhound-backup"), "#!/bin/sh\necho mine\n");
+}
+
+TEST(GitHookE2E, CheckedInHookScriptWorksWithKEYHOUNDSet) {
+  std::string d = new_repo();
+  std::string hooks = d + "/.git/hooks";
+  std::filesystem::create_directories(hooks);
+  std::filesystem::copy_file(std::string(KEYHOUND_SOURCE_DIR) + "/hooks/pre-commit", hooks + "/pre-commit");
+  ::chmod((hooks + "/pre-commit").c_str(), 0755);
+  write_file(d + "/k.env", key_pair(51));
+  git(d, "add k.env");
+  auto c = run("export KEYHOUND=" + shell_quote(KEYHOUND_BINARY) + " && " +
+               kh_env() + " GIT_CONFIG_NOSYSTEM=1 HOME=" + shell_quote(d) +
+               " git -c user.name=T -c user.email=t@example.com -C " + shell_quote(d) + " commit -q -m k");
+  EXPECT_NE(c.exit_code, 0);
+  EXPECT_NE(c.err.find("commit blocked"), std::string::npos) << c.err;
+  // Without keyhound reachable the hook fails closed and says how to bypass.
+  auto m = run("export KEYHOUND=/nonexistent/keyhound && GIT_CONFIG_NOSYSTEM=1 HOME=" + shell_quote(d) +
+               " git -c user.name=T -c user.email=t@example.com -C " + shell_quote(d) + " commit -q -m k");
+  EXPECT_NE(m.exit_code, 0);
+  EXPECT_NE(m.err.find("--no-verify"), std::string::npos) << m.err;
+}
+
+TEST(GitHookE2E, PreCommitFrameworkEntryBlocksAndPasses) {
+  // The pre-commit framework runs `entry` from .pre-commit-hooks.yaml in the work tree with
+  // keyhound on PATH and no file names (pass_filenames: false). Run that entry the same way.
+  std::string yaml = read_file(std::string(KEYHOUND_SOURCE_DIR) + "/.pre-commit-hooks.yaml");
+  auto pos = yaml.find("entry: ");
+  ASSERT_NE(pos, std::string::npos);
+  std::string entry = yaml.substr(pos + 7, yaml.find('\n', pos) - pos - 7);
+  EXPECT_EQ(entry, "keyhound git --staged");
+  EXPECT_NE(yaml.find("pass_filenames: false"), std::string::npos);
+  std::string bindir = std::filesystem::path(KEYHOUND_BINARY).parent_path().string();
+  std::string d = new_repo();
+  commit_file(d, "a", "a\n");
+  auto run_entry = [&] {
+    return run("cd " + shell_quote(d) + " && " + kh_env() + " PATH=" + shell_quote(bindir) + ":\"$PATH\" " + entry);
+  };
+  write_file(d + "/b", "clean\n");
+  git(d, "add b");
+  EXPECT_EQ(run_entry().exit_code, 0);
+  write_file(d + "/c.env", key_pair(52));
+  git(d, "add c.env");
+  auto r = run_entry();
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.out.find("c.env:2"), std::string::npos) << r.out;
+}

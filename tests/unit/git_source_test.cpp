@@ -1,0 +1,125 @@
+// The git source's building blocks: added lines, ranges, LFS pointers, the added-line filter,
+// the plan's unique blob set, and the hook script kept in sync with hooks/pre-commit.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "cli/hook_command.h"
+#include "sources/git_scan.h"
+#include "sources/git_source.h"
+
+using namespace keyhound;
+
+namespace {
+std::string tmpdir() {
+  char t[] = "/tmp/keyhound-git-unit-XXXXXX";
+  return mkdtemp(t);
+}
+void sh(const std::string& cmd) {
+  std::string full = "GIT_CONFIG_NOSYSTEM=1 GIT_AUTHOR_NAME=A GIT_AUTHOR_EMAIL=a@x GIT_COMMITTER_NAME=A "
+                     "GIT_COMMITTER_EMAIL=a@x " + cmd + " >/dev/null 2>&1";
+  ASSERT_EQ(std::system(full.c_str()), 0) << cmd;
+}
+void put(const std::string& p, const std::string& s) { std::ofstream(p, std::ios::binary) << s; }
+}  // namespace
+
+TEST(GitSource, AddedLines) {
+  EXPECT_EQ(added_lines("a\nb\nc\n", "a\nb\nc\n"), (std::vector<uint64_t>{}));
+  EXPECT_EQ(added_lines("a\nb\nc\n", "a\nX\nb\nc\nY\n"), (std::vector<uint64_t>{2, 5}));
+  EXPECT_EQ(added_lines("", "a\nb\n"), (std::vector<uint64_t>{1, 2}));
+  EXPECT_EQ(added_lines("a\nb\n", "a\nB\n"), (std::vector<uint64_t>{2}));
+  EXPECT_EQ(added_lines("a\nb", "a\nb\nc"), (std::vector<uint64_t>{2, 3}));  // no final newline
+}
+
+TEST(GitSource, FindingOnAddedLineCountsParts) {
+  Finding f;
+  f.line = 3;
+  EXPECT_TRUE(finding_on_added_line(f, {1, 3}));
+  EXPECT_FALSE(finding_on_added_line(f, {1, 4}));
+  FindingPart p;
+  p.line = 4;
+  f.parts.push_back(p);
+  EXPECT_TRUE(finding_on_added_line(f, {1, 4}));
+  Finding bin;  // line 0: never "on" an added line
+  EXPECT_FALSE(finding_on_added_line(bin, {0, 1}));
+}
+
+TEST(GitSource, ParseRange) {
+  EXPECT_EQ(parse_range("a..b"), (std::pair<std::string, std::string>{"a", "b"}));
+  EXPECT_EQ(parse_range("a.."), (std::pair<std::string, std::string>{"a", "HEAD"}));
+  EXPECT_EQ(parse_range("main"), (std::pair<std::string, std::string>{"", "main"}));
+  EXPECT_THROW(parse_range("..b"), GitError);
+  EXPECT_THROW(parse_range("a...b"), GitError);
+  EXPECT_THROW(parse_range(""), GitError);
+}
+
+TEST(GitSource, LfsPointer) {
+  EXPECT_TRUE(is_lfs_pointer("version https://git-lfs.github.com/spec/v1\noid sha256:abc\nsize 12\n"));
+  EXPECT_FALSE(is_lfs_pointer("version 1.2.3\n"));
+  EXPECT_FALSE(is_lfs_pointer("version https://git-lfs.github.com/spec/v1\n" + std::string(2000, 'x')));
+}
+
+TEST(GitSource, PlanVisitsEachTreeAndBlobOnceAndAttributesTheFirstCommit) {
+  std::string d = tmpdir();
+  sh("git init -q -b main " + d);
+  std::filesystem::create_directories(d + "/lib/deep");
+  put(d + "/lib/deep/same.txt", "constant\n");
+  put(d + "/a.txt", "0\n");
+  sh("git -C " + d + " add -A && git -C " + d + " commit -q -m c0");
+  for (int i = 1; i <= 10; ++i) {
+    put(d + "/a.txt", std::to_string(i) + "\n");
+    put(d + "/copy" + std::to_string(i % 2) + ".txt", "constant\n");  // same blob, other paths
+    sh("git -C " + d + " add -A && git -C " + d + " commit -q -m c" + std::to_string(i));
+  }
+  GitRepo repo = GitRepo::open(d);
+  GitPlan plan = plan_git_scan(repo, {});
+  EXPECT_TRUE(plan.errors.empty());
+  ASSERT_EQ(plan.commits.size(), 11u);
+  // 11 versions of a.txt + 1 constant blob.
+  EXPECT_EQ(plan.blobs.size(), 12u);
+  // lib/ and lib/deep/ never change: visited once; root trees: 11 (all different).
+  EXPECT_EQ(plan.trees_visited, 13u);
+  for (auto& b : plan.blobs)
+    if (b.path == "lib/deep/same.txt") EXPECT_EQ(b.commit, 0);
+  // Parents come first.
+  EXPECT_EQ(plan.blobs.front().commit, 0);
+  // --no-history: HEAD's tree only.
+  GitPlanOptions head;
+  head.mode = GitPlanOptions::Mode::HeadTree;
+  GitPlan hp = plan_git_scan(repo, head);
+  EXPECT_EQ(hp.commits.size(), 1u);
+  EXPECT_EQ(hp.blobs.size(), 2u);  // a.txt and the constant blob (deduplicated over 3 paths)
+  std::filesystem::remove_all(d);
+}
+
+TEST(GitSource, ExcludedPathsAreSkippedAndCounted) {
+  std::string d = tmpdir();
+  sh("git init -q -b main " + d);
+  put(d + "/keep.txt", "k\n");
+  put(d + "/vendor.txt", "v\n");
+  sh("git -C " + d + " add -A && git -C " + d + " commit -q -m c0");
+  GitRepo repo = GitRepo::open(d);
+  GitPlanOptions o;
+  o.exclude_path = [](const std::string& p) { return p == "vendor.txt"; };
+  GitPlan plan = plan_git_scan(repo, o);
+  ASSERT_EQ(plan.blobs.size(), 1u);
+  EXPECT_EQ(plan.blobs[0].path, "keep.txt");
+  EXPECT_EQ(plan.skipped["excluded path"], 1u);
+  std::filesystem::remove_all(d);
+}
+
+TEST(GitSource, HookScriptMatchesTheCheckedInHook) {
+  std::ifstream in(std::string(KEYHOUND_SOURCE_DIR) + "/hooks/pre-commit", std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  EXPECT_EQ(ss.str(), pre_commit_hook_script("keyhound"))
+      << "hooks/pre-commit and the script in src/cli/hook_command.cpp differ";
+  std::string s = pre_commit_hook_script("/opt/kh/keyhound");
+  EXPECT_NE(s.find("KEYHOUND=\"${KEYHOUND:-/opt/kh/keyhound}\""), std::string::npos);
+  EXPECT_NE(s.find("git --staged"), std::string::npos);
+  EXPECT_NE(s.find("--no-verify"), std::string::npos);
+  EXPECT_NE(s.find("keyhound:allow"), std::string::npos);
+}
