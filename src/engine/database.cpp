@@ -1,5 +1,7 @@
 #include "engine/database.h"
 
+#include "engine/regex_width.h"
+
 #include <fcntl.h>
 #include <hs/hs.h>
 #include <openssl/sha.h>
@@ -16,6 +18,7 @@
 #include <map>
 #include <sstream>
 #include <stdexcept>
+#include <tuple>
 
 namespace keyhound {
 namespace {
@@ -31,20 +34,27 @@ std::string hex(const unsigned char* p, size_t n) {
 }
 
 hs_database_t* compile(const KeywordTable& t, unsigned mode) {
+  // Every pattern is a literal (bytes escaped as \xHH), optionally behind a word boundary.
+  std::vector<std::string> pats;
   std::vector<const char*> exprs;
-  std::vector<size_t> lens;
   std::vector<unsigned> flags, ids;
+  static const char* hx = "0123456789abcdef";
   for (size_t i = 0; i < t.keywords.size(); ++i) {
-    exprs.push_back(t.keywords[i].data());
-    lens.push_back(t.keywords[i].size());
-    flags.push_back(HS_FLAG_CASELESS);
+    std::string p = t.word_start[i] ? "\\b" : "";
+    for (unsigned char c : t.keywords[i]) {
+      p += "\\x";
+      p += hx[c >> 4];
+      p += hx[c & 15];
+    }
+    pats.push_back(p);
+    flags.push_back(t.caseless[i] ? HS_FLAG_CASELESS : 0);
     ids.push_back(static_cast<unsigned>(i));
   }
+  for (auto& p : pats) exprs.push_back(p.c_str());
   hs_database_t* db = nullptr;
   hs_compile_error_t* err = nullptr;
-  if (hs_compile_lit_multi(exprs.data(), flags.data(), ids.data(), lens.data(),
-                           static_cast<unsigned>(exprs.size()), mode, nullptr, &db,
-                           &err) != HS_SUCCESS) {
+  if (hs_compile_multi(exprs.data(), flags.data(), ids.data(), static_cast<unsigned>(exprs.size()), mode,
+                       nullptr, &db, &err) != HS_SUCCESS) {
     std::string msg = err && err->message ? err->message : "unknown error";
     int which = err ? err->expression : -1;
     hs_free_compile_error(err);
@@ -84,22 +94,77 @@ bool get_u64(const std::string& in, size_t& pos, uint64_t* v) {
 
 }  // namespace
 
+bool keyword_case_from_regex(const std::string& regex, std::string& keyword) {
+  if (regex.find("(?i") != std::string::npos) return false;
+  // The regex with escapes of punctuation removed (\. -> .), so "sl." is found in "sl\.".
+  std::string plain;
+  for (size_t i = 0; i < regex.size(); ++i) {
+    if (regex[i] == '\\' && i + 1 < regex.size() && std::ispunct(static_cast<unsigned char>(regex[i + 1]))) {
+      plain += regex[++i];
+      continue;
+    }
+    if (regex[i] == '\\' && i + 1 < regex.size()) {  // \b, \d...: not literal text
+      plain += '\0';
+      ++i;
+      continue;
+    }
+    // Inside a character class nothing is a literal run.
+    if (regex[i] == '[') {
+      size_t j = i + 1;
+      if (j < regex.size() && regex[j] == ']') ++j;
+      while (j < regex.size() && regex[j] != ']') j += regex[j] == '\\' ? 2 : 1;
+      plain += '\0';
+      i = j;
+      continue;
+    }
+    plain += regex[i];
+  }
+  std::string lk = keyword, lp = plain;
+  for (char& c : lk) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char& c : lp) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  size_t pos = lp.find(lk);
+  if (pos == std::string::npos) return false;
+  std::string exact = plain.substr(pos, keyword.size());
+  // Every occurrence must have the same case, or we cannot pick one.
+  for (size_t p = lp.find(lk, pos + 1); p != std::string::npos; p = lp.find(lk, p + 1))
+    if (plain.compare(p, keyword.size(), exact) != 0) return false;
+  // A keyword followed in the regex by a quantifier ("ab?") is not a fixed literal.
+  size_t after = pos + keyword.size();
+  if (after < plain.size() && (plain[after] == '?' || plain[after] == '*' || plain[after] == '{')) return false;
+  keyword = exact;
+  return true;
+}
+
 KeywordTable build_keyword_table(const RuleSet& rules) {
-  std::map<std::string, std::vector<int>> m;
+  // key: (text, caseless, word_start)
+  std::map<std::tuple<std::string, bool, bool>, std::vector<KeywordTable::Use>> m;
   for (size_t i = 0; i < rules.rules.size(); ++i) {
     const Rule& r = rules.rules[i];
     if (!r.enabled) continue;
     for (auto k : r.keywords) {
-      for (char& c : k) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      auto& v = m[k];
-      if (std::find(v.begin(), v.end(), static_cast<int>(i)) == v.end()) v.push_back(static_cast<int>(i));
+      bool word = k.rfind("\\b", 0) == 0;
+      if (word) k = k.substr(2);
+      bool caseless = !keyword_case_from_regex(r.regex, k) &&
+                      (r.context_nearby.empty() || !keyword_case_from_regex(r.context_nearby, k));
+      if (caseless)
+        for (char& c : k) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      auto& v = m[{k, caseless, word}];
+      if (std::any_of(v.begin(), v.end(), [&](const KeywordTable::Use& u) { return u.rule == static_cast<int>(i); }))
+        continue;
+      // Where the keyword is literal text of the regex, a match reaches only so far around it.
+      KeywordReach reach = keyword_reach(r.regex, k);
+      int before = reach.before >= 0 ? std::min(r.window, reach.before + 1) : r.window;
+      int after = reach.after >= 0 ? std::min(r.window, reach.after + 1) : r.window;
+      v.push_back({static_cast<int>(i), before, after});
     }
   }
   KeywordTable t;
   for (auto& [k, v] : m) {
-    t.keywords.push_back(k);
+    t.keywords.push_back(std::get<0>(k));
+    t.caseless.push_back(std::get<1>(k));
+    t.word_start.push_back(std::get<2>(k));
     t.rules_of.push_back(v);
-    t.max_keyword_len = std::max(t.max_keyword_len, k.size());
+    t.max_keyword_len = std::max(t.max_keyword_len, std::get<0>(k).size());
   }
   return t;
 }
@@ -119,7 +184,8 @@ Database::Database(const RuleSet& rules, const std::string& cache_dir) {
   hs_populate_platform(&plat);
   std::string material = std::string(hs_version()) + "\n" + std::to_string(plat.tune) + "/" +
                          std::to_string(plat.cpu_features) + "\n";
-  for (auto& k : table_.keywords) material += k + '\0';
+  for (size_t i = 0; i < table_.keywords.size(); ++i)
+    material += table_.keywords[i] + (table_.caseless[i] ? "\1" : "\2") + (table_.word_start[i] ? "\1" : "\2");
   unsigned char digest[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(material.data()), material.size(), digest);
   key_ = hex(digest, 16);

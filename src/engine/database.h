@@ -15,10 +15,22 @@ namespace keyhound {
 // Only literals go into the database: a single free-floating character-class pattern such as
 // [A-Za-z0-9/+]{40} drops Hyperscan from ~6 GB/s to ~0.6 GB/s for the whole rule set.
 struct KeywordTable {
-  std::vector<std::string> keywords;            // unique, lowercased
-  std::vector<std::vector<int>> rules_of;       // keyword index -> rule indices
+  std::vector<std::string> keywords;            // unique literal text
+  std::vector<bool> caseless;                   // matched case-insensitively?
+  std::vector<bool> word_start;                 // must start at a word boundary (keyword "\\b...")
+  struct Use {
+    int rule;
+    int before;  // RE2 window: bytes before the keyword's start
+    int after;   // bytes after its end
+  };
+  std::vector<std::vector<Use>> rules_of;       // keyword index -> rules using it
   size_t max_keyword_len = 0;
 };
+
+// A keyword is matched case-sensitively when the rule's regex is case-sensitive and holds the
+// keyword as a literal: then every match carries it in exactly that case (AKIA, ghp_, xoxb-),
+// and caseless matching would only add hits ("asia" in prose). Exposed for tests.
+bool keyword_case_from_regex(const std::string& regex, std::string& keyword);
 
 KeywordTable build_keyword_table(const RuleSet& rules);
 
