@@ -65,11 +65,11 @@ class MatchState {
     const auto& kt = sc_.db().keywords();
     for (const Hit& h : hits) {
       uint64_t kwlen = kt.keywords[h.kw].size();
-      for (int ri : kt.rules_of[h.kw]) {
-        const Rule& r = sc_.rules().rules[ri];
+      for (const auto& use : kt.rules_of[h.kw]) {
+        int ri = use.rule;
         uint64_t kstart = h.end >= kwlen ? h.end - kwlen : 0;
-        uint64_t s = kstart >= static_cast<uint64_t>(r.window) ? kstart - r.window : 0;
-        uint64_t e = h.end + r.window;
+        uint64_t s = kstart >= static_cast<uint64_t>(use.before) ? kstart - use.before : 0;
+        uint64_t e = h.end + use.after;
         Run& run = runs_[ri];
         if (run.open && s <= run.end && run.end - run.start < kMaxRun) {
           run.end = std::max(run.end, e);
@@ -83,9 +83,17 @@ class MatchState {
   }
 
   // Processes every run that no future hit can extend and whose context is in `buf`.
-  void flush(std::string_view buf, uint64_t base, uint64_t base_line, uint64_t scanned, bool eof) {
+  // `base_line_start` is the absolute offset where the line holding buf[0] starts (it may lie
+  // before `base` when stream mode has already dropped the start of a long line).
+  void flush(std::string_view buf, uint64_t base, uint64_t base_line, uint64_t base_line_start,
+             uint64_t scanned, bool eof) {
     std::vector<std::pair<int, Run>> ready;
-    ready.swap(closed_);
+    // A closed run also waits until the context after it has arrived (fuzz-found: a run closed
+    // by a later hit was confirmed before the bytes of its line's tail were in the buffer).
+    std::vector<std::pair<int, Run>> waiting;
+    for (auto& c : closed_)
+      (eof || c.second.end + margin_ <= scanned ? ready : waiting).push_back(c);
+    closed_.swap(waiting);
     for (size_t ri = 0; ri < runs_.size(); ++ri) {
       Run& run = runs_[ri];
       if (run.open && (eof || run.end + margin_ <= scanned)) {
@@ -95,7 +103,7 @@ class MatchState {
     }
     size_t first_new = findings.size();
     for (auto& [ri, run] : ready) confirm(ri, run, buf, base, scanned);
-    number_lines(buf, base, base_line, first_new);
+    number_lines(buf, base, base_line, base_line_start, first_new);
   }
 
   // The oldest absolute offset later flushes may still need.
@@ -160,14 +168,15 @@ class MatchState {
   }
 
   // Fills line/column of findings[first..] from the buffer, counting newlines from its base.
-  void number_lines(std::string_view buf, uint64_t base, uint64_t base_line, size_t first) {
+  void number_lines(std::string_view buf, uint64_t base, uint64_t base_line, uint64_t base_line_start,
+                    size_t first) {
     if (first == findings.size()) return;
     std::vector<Finding*> fs;
     for (size_t i = first; i < findings.size(); ++i) fs.push_back(&findings[i]);
     std::sort(fs.begin(), fs.end(), [](Finding* a, Finding* b) { return a->offset < b->offset; });
     uint64_t line = base_line;
     size_t at = 0;
-    size_t line_start = 0;
+    uint64_t line_start = base_line_start;  // absolute
     // Column counts from the last newline before the finding; find it once per finding.
     for (Finding* f : fs) {
       size_t target = f->offset - base;
@@ -175,11 +184,11 @@ class MatchState {
         const void* nl = std::memchr(buf.data() + at, '\n', target - at);
         if (!nl) { at = target; break; }
         at = static_cast<const char*>(nl) - buf.data() + 1;
-        line_start = at;
+        line_start = base + at;
         ++line;
       }
       f->line = line;
-      f->column = target - line_start + 1;
+      f->column = f->offset - line_start + 1;
       uint64_t nl_in_secret = std::count(f->secret.begin(), f->secret.end(), '\n');
       f->end_line = line + nl_in_secret;
     }
@@ -217,7 +226,7 @@ std::vector<Finding> Scanner::scan_block(std::string_view data, Scratch& scratch
   }
   MatchState st(*this);
   st.add_hits(hits);
-  st.flush(data, 0, 1, data.size(), true);
+  st.flush(data, 0, 1, 0, data.size(), true);
   bool bin = looks_binary(data);
   for (auto& f : st.findings) f.binary = bin;
   finalize_findings(rules_, st.findings);
@@ -248,11 +257,14 @@ void StreamScan::feed(std::string_view chunk) {
   buf_.append(chunk.data(), chunk.size());
   scanned_ += chunk.size();
   state_->add_hits(hits);
-  state_->flush(buf_, base_, base_line_, scanned_, false);
+  state_->flush(buf_, base_, base_line_, base_line_start_, scanned_, false);
   uint64_t keep = state_->keep_from(scanned_);
   if (keep > base_) {
     size_t drop = keep - base_;
     base_line_ += std::count(buf_.begin(), buf_.begin() + drop, '\n');
+    // Remember where the line that continues into the kept bytes started (for columns).
+    if (const void* nl = ::memrchr(buf_.data(), '\n', drop))
+      base_line_start_ = base_ + (static_cast<const char*>(nl) - buf_.data()) + 1;
     buf_.erase(0, drop);
     base_ = keep;
   }
@@ -268,7 +280,7 @@ std::vector<Finding> StreamScan::finish() {
   }
   stream_ = nullptr;
   state_->add_hits(hits);
-  state_->flush(buf_, base_, base_line_, scanned_, true);
+  state_->flush(buf_, base_, base_line_, base_line_start_, scanned_, true);
   for (auto& f : state_->findings) f.binary = binary_;
   finalize_findings(scanner_.rules(), state_->findings);
   return std::move(state_->findings);

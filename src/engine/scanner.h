@@ -58,6 +58,7 @@ class StreamScan {
   std::string buf_;          // bytes [base_, scanned_)
   uint64_t base_ = 0;
   uint64_t base_line_ = 1;
+  uint64_t base_line_start_ = 0;  // absolute offset where the line holding buf_[0] starts
   uint64_t scanned_ = 0;
   bool binary_ = false;
   bool finished_ = false;
