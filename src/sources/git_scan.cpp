@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "findings/enrich.h"
@@ -141,6 +142,8 @@ ScanResult scan_git_plan(const Scanner& sc, const std::string& git_dir, const Gi
     for (auto& t : ts) t.join();
   }
   if (!fatal.empty()) throw std::runtime_error(fatal);
+  std::set<std::string> seen;
+  uint64_t repeated = 0;
   for (auto& oc : outcomes) {
     if (!oc.error.empty()) {
       errors.push_back(oc.error);
@@ -151,8 +154,18 @@ ScanResult scan_git_plan(const Scanner& sc, const std::string& git_dir, const Gi
       res.summary.files_scanned++;
       res.summary.bytes_scanned += oc.bytes;
     }
-    for (auto& f : oc.findings) res.findings.push_back(std::move(f));
+    for (auto& f : oc.findings) {
+      // A key that stays in a file while other lines change is in every later version of the
+      // blob: report it once, at the first (introducing) commit. The fingerprint is rule +
+      // secret + path, so a copy in another file is still its own finding.
+      if (!f.fingerprint.empty() && !seen.insert(f.fingerprint).second) {
+        repeated++;
+        continue;
+      }
+      res.findings.push_back(std::move(f));
+    }
   }
+  if (repeated) res.summary.notes["repeats in later blobs"] = std::to_string(repeated);
   auto lfs = res.summary.skipped.find("lfs pointer");
   if (lfs != res.summary.skipped.end()) res.summary.notes["lfs pointers"] = std::to_string(lfs->second);
   return res;

@@ -268,3 +268,14 @@ TEST(GitHistoryE2E, NotARepositoryIsAnError) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("not a git repository"), std::string::npos) << r.err;
 }
+
+TEST(GitHistoryE2E, KeyStayingInAChangingFileIsReportedOnceAtItsFirstCommit) {
+  std::string d = new_repo();
+  std::string first = commit_file(d, "app.env", key_pair(21) + "v = 0\n", "key");
+  for (int i = 1; i <= 4; ++i) commit_file(d, "app.env", key_pair(21) + "v = " + std::to_string(i) + "\n");
+  json j = kh_git_json(d);
+  EXPECT_EQ(j["summary"]["files_scanned"], 5);
+  ASSERT_EQ(j["findings"].size(), 1u) << j.dump();
+  EXPECT_EQ(j["findings"][0]["commit"], first);
+  EXPECT_EQ(j["summary"]["repeats in later blobs"], "4");
+}
