@@ -44,6 +44,8 @@ std::optional<std::string> aws_account_id(std::string_view id) {
   if (got < 48) return std::nullopt;
   if (!(first48 & (1ull << 47))) return std::nullopt;  // older ID format: no account inside
   uint64_t account = (first48 & 0x7fffffffff80ull) >> 7;
+  // Account IDs have 12 digits; a larger value means the ID was not issued by AWS.
+  if (account > 999999999999ull) return std::nullopt;
   char buf[32];
   std::snprintf(buf, sizeof buf, "%012llu", static_cast<unsigned long long>(account));
   return std::string(buf);

@@ -1,5 +1,6 @@
 // `keyhound rules list|check`: inspect and validate rule files.
 #include <iostream>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
@@ -34,13 +35,17 @@ int run_list(const RulesArgs& a) {
                      {"family", r.family}, {"keywords", r.keywords}, {"file", r.source_file}});
     std::cout << arr.dump(2) << "\n";
   } else if (a.format == "markdown") {
-    std::cout << "| Provider | Rule | Description |\n|---|---|---|\n";
-    std::vector<const Rule*> sorted;
-    for (auto& r : rs.rules) sorted.push_back(&r);
-    std::stable_sort(sorted.begin(), sorted.end(), [](const Rule* x, const Rule* y) { return x->provider < y->provider; });
-    for (auto* r : sorted)
-      std::cout << "| " << r->provider << " | `" << r->id << "`" << (r->enabled ? "" : " (opt-in)") << " | "
-                << r->description << " |\n";
+    // One row per provider (the README's table is generated from this).
+    std::map<std::string, std::vector<const Rule*>> by_provider;
+    for (auto& r : rs.rules) by_provider[r.provider].push_back(&r);
+    std::cout << "| Provider | Rules |\n|---|---|\n";
+    for (auto& [prov, rules] : by_provider) {
+      std::cout << "| " << prov << " | ";
+      for (size_t i = 0; i < rules.size(); ++i)
+        std::cout << (i ? ", " : "") << "`" << rules[i]->id << "`" << (rules[i]->enabled ? "" : " (opt-in)");
+      std::cout << " |\n";
+    }
+    std::cout << "\n" << rs.rules.size() << " rules, " << by_provider.size() << " providers.\n";
   } else {
     for (auto& r : rs.rules)
       std::cout << r.id << "\t" << r.provider << "\t" << severity_name(r.severity) << (r.enabled ? "" : "\topt-in")

