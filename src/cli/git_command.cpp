@@ -79,6 +79,7 @@ int run_git(GitArgs& a) {
     res.summary.elapsed_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (!write_baseline_out(res, a.common)) return 2;
+    verify_and_remediate(res, a.common);  // the pre-commit path (--staged) verifies only with --verify
     return emit_report(res, eng->rules, a.common, "git", res.summary.errors > 0);
   } catch (const std::exception& e) {
     print_error(e.what());

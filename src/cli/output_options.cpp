@@ -2,12 +2,15 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <iostream>
 #include <sstream>
 
 #include "findings/baseline.h"
 #include "report/escape.h"
 #include "report/output_file.h"
+#include "verify/remediation.h"
+#include "verify/verifier.h"
 
 namespace keyhound {
 
@@ -40,6 +43,53 @@ void add_common_options(CLI::App* cmd, CommonOptions& o) {
   cmd->add_option("--baseline-out", o.baseline_out,
                   "Write the current findings' fingerprints to FILE (JSON, mode 0600) as a baseline");
   cmd->add_option("--color", o.color, "Color in text output")->check(CLI::IsMember({"auto", "always", "never"}));
+  const char* vg = "Verification (opt-in; docs/verification.md)";
+  cmd->add_flag("--verify", o.verify,
+                "Check whether AWS key pairs and Cloudflare tokens are live (STS GetCallerIdentity, "
+                "Cloudflare token verify; sends the secret to the provider's official endpoint over TLS)")
+      ->group(vg);
+  cmd->add_flag("--only-verified", o.only_verified, "Report only findings verified valid (implies --verify)")
+      ->group(vg);
+  cmd->add_option("--verify-max-in-flight", o.verify_max_in_flight, "Concurrent verification requests (default 4)")
+      ->check(CLI::Range(1, 64))->group(vg);
+  cmd->add_option("--verify-timeout-ms", o.verify_timeout_ms, "Per-request timeout in ms (default 5000)")
+      ->check(CLI::Range(1, 600000))->group(vg);
+  cmd->add_option("--verify-max-requests", o.verify_max_requests,
+                  "Cap on verification requests per run, retries included (default 200)")
+      ->check(CLI::Range(0, 1000000))->group(vg);
+  cmd->add_option("--verify-endpoint-sts", o.verify_endpoint_sts,
+                  "For testing only: STS endpoint URL (plain http only on loopback)")->group(vg);
+  cmd->add_option("--verify-endpoint-cloudflare", o.verify_endpoint_cloudflare,
+                  "For testing only: Cloudflare token verify URL (plain http only on loopback)")->group(vg);
+}
+
+void verify_and_remediate(ScanResult& r, const CommonOptions& o) {
+  bool verify = o.verify || o.only_verified;
+  if (verify) {
+    VerifyOptions vo;
+    vo.enabled = true;
+    vo.max_in_flight = o.verify_max_in_flight;
+    vo.timeout_ms = o.verify_timeout_ms;
+    vo.max_requests = o.verify_max_requests;
+    if (!o.verify_endpoint_sts.empty()) vo.sts_endpoint = o.verify_endpoint_sts;
+    if (!o.verify_endpoint_cloudflare.empty()) vo.cloudflare_endpoint = o.verify_endpoint_cloudflare;
+    verify_findings(r.findings, vo);
+  }
+  for (auto& f : r.findings) add_remediation(f);
+  if (!verify) return;
+  std::stable_sort(r.findings.begin(), r.findings.end(),
+                   [](const Finding& a, const Finding& b) { return (a.verified == "valid") > (b.verified == "valid"); });
+  if (!o.only_verified) return;
+  std::vector<Finding> kept;
+  r.summary.findings = 0;
+  r.summary.suppressed = 0;
+  for (auto& f : r.findings) {
+    if (f.verified != "valid") continue;
+    (f.suppressed ? r.summary.suppressed : r.summary.findings)++;
+    kept.push_back(std::move(f));
+  }
+  r.findings.swap(kept);
+  r.summary.notes["only_verified"] = "true";
 }
 
 EngineChoices engine_choices(const CommonOptions& o) {

@@ -30,6 +30,14 @@ struct CommonOptions {
   bool no_config = false;      // --no-config
   std::string baseline;        // --baseline FILE
   std::string baseline_out;    // --baseline-out FILE
+  // Verification (docs/verification.md): opt-in, never by default.
+  bool verify = false;         // --verify
+  bool only_verified = false;  // --only-verified
+  int verify_max_in_flight = 4;
+  int verify_timeout_ms = 5000;
+  int verify_max_requests = 200;
+  std::string verify_endpoint_sts;         // for testing only
+  std::string verify_endpoint_cloudflare;  // for testing only
 };
 
 void add_common_options(CLI::App* cmd, CommonOptions& o);
@@ -41,6 +49,10 @@ SuppressionInputs suppression_inputs(const CommonOptions& o, const std::string& 
 void apply_suppression(EngineChoices& c, const Suppression& s);
 // Writes --baseline-out if asked (mode 0600). Returns false after printing an error.
 bool write_baseline_out(const ScanResult& r, const CommonOptions& o);
+// After the findings are final: verifies them if --verify, adds remediation advice to every
+// finding (offline, always), sorts verified-valid findings first (--verify), and keeps only
+// those with --only-verified (summary counts adjusted).
+void verify_and_remediate(ScanResult& r, const CommonOptions& o);
 // Writes the report; returns the exit status (0 clean, 1 findings, 2 error).
 int emit_report(const ScanResult& r, const RuleSet& rules, const CommonOptions& o, const std::string& command,
                 bool had_errors);

@@ -56,6 +56,7 @@ int run_scan(ScanArgs& a) {
   if (!a.common.quiet || res.summary.errors)
     for (auto& w : warnings) (res.summary.errors ? print_error(w) : print_warning(w));
   if (!write_baseline_out(res, a.common)) return 2;
+  verify_and_remediate(res, a.common);
   return emit_report(res, eng->rules, a.common, "scan", res.summary.errors > 0);
 }
 }  // namespace

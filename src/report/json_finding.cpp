@@ -21,6 +21,35 @@ void put_path(nlohmann::json& j, const std::string& key, const std::string& path
   }
 }
 
+bool is_remediation_property(const std::string& key) {
+  return key == "remediation" || key.rfind("remediation_", 0) == 0;
+}
+
+nlohmann::json remediation_to_json(const Finding& f, bool redact_secrets) {
+  std::vector<std::string> secrets{f.secret};
+  for (auto& p : f.parts) secrets.push_back(p.secret);
+  auto get = [&](const char* k) {
+    auto it = f.properties.find(k);
+    if (it == f.properties.end()) return std::string();
+    return to_valid_utf8(redact_secrets ? redact_all(it->second, secrets) : it->second);
+  };
+  std::string summary = get("remediation_summary"), steps = get("remediation");
+  if (summary.empty() && steps.empty()) return nullptr;
+  nlohmann::json commands = nlohmann::json::array();
+  std::string cmds = get("remediation_commands");
+  size_t pos = 0;
+  while (pos < cmds.size()) {
+    size_t nl = cmds.find('\n', pos);
+    if (nl == std::string::npos) nl = cmds.size();
+    if (nl > pos) commands.push_back(cmds.substr(pos, nl - pos));
+    pos = nl + 1;
+  }
+  nlohmann::json j = {{"kind", get("remediation_kind")}, {"summary", summary}, {"steps", steps},
+                      {"commands", commands}};
+  if (std::string ref = get("remediation_reference"); !ref.empty()) j["reference"] = ref;
+  return j;
+}
+
 nlohmann::json finding_to_json(const Finding& f, const RuleSet& rules, bool redact_secrets) {
   using nlohmann::json;
   auto show = [&](const std::string& s) { return to_valid_utf8(redact_secrets ? redact(s) : s); };
@@ -54,7 +83,9 @@ nlohmann::json finding_to_json(const Finding& f, const RuleSet& rules, bool reda
     parts.push_back({{"role", p.role}, {"rule_id", p.rule_id}, {"secret", show(p.secret)},
                      {"line", p.line}, {"column", p.column}, {"offset", p.offset}});
   j["parts"] = parts;
-  for (auto& [k, v] : f.properties) j[k] = to_valid_utf8(v);
+  for (auto& [k, v] : f.properties)
+    if (!is_remediation_property(k)) j[k] = to_valid_utf8(v);  // "severity": "critical" for root keys
+  if (auto rem = remediation_to_json(f, redact_secrets); !rem.is_null()) j["remediation"] = rem;
   if (!f.where.commit.empty()) {
     j["commit"] = f.where.commit;
     j["author"] = to_valid_utf8(f.where.author);

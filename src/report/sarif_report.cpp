@@ -4,8 +4,10 @@
 #include <nlohmann/json.hpp>
 
 #include "report/escape.h"
+#include "report/json_finding.h"
 #include "report/redact.h"
 #include "report/reporter.h"
+#include "verify/remediation.h"
 
 namespace keyhound {
 namespace {
@@ -55,9 +57,14 @@ void write_sarif(const ScanResult& r, const RuleSet& rules, const ReportOptions&
                                                      : rule.severity == Severity::High ? "8.0"
                                                      : rule.severity == Severity::Medium ? "5.0" : "2.0"}}}};
     if (!rule.reference.empty()) jr["helpUri"] = rule.reference;
-    std::string help = rule.description + (rule.reference.empty() ? "" : "\nFormat reference: " + rule.reference);
-    if (auto it = f.properties.find("remediation_rule_help"); it != f.properties.end()) help += "\n\n" + it->second;
-    jr["help"] = {{"text", help}, {"markdown", help}};
+    // Rule help: what the rule finds, then what to do (Markdown with placeholders for key IDs;
+    // each result carries the advice with its own key ID in properties.remediation).
+    std::string about = rule.description.empty() ? rule.name : rule.description;
+    std::string fix = remediation_markdown_for_rule(rule.id);
+    std::string text = about + (rule.reference.empty() ? "" : "\nFormat reference: " + rule.reference) + "\n\n" + fix;
+    std::string md = about + (rule.reference.empty() ? "" : "\n\nFormat reference: <" + rule.reference + ">") +
+                     "\n\n## Remediation\n\n" + fix;
+    jr["help"] = {{"text", to_valid_utf8(text)}, {"markdown", to_valid_utf8(md)}};
     driver_rules.push_back(jr);
   }
   json results = json::array();
@@ -75,16 +82,23 @@ void write_sarif(const ScanResult& r, const RuleSet& rules, const ReportOptions&
       region["endLine"] = std::max(f.end_line, f.line);
     }
     json phys = {{"artifactLocation", {{"uri", to_uri(to_valid_utf8(f.where.path))}}}, {"region", region}};
+    auto sev = f.properties.find("severity");  // "critical" for root credentials
+    bool critical = rule.severity == Severity::Critical || (sev != f.properties.end() && sev->second == "critical");
     json res = {{"ruleId", rule.id},
                 {"ruleIndex", rule_pos[f.rule_index]},
-                {"level", f.verified == "valid" ? "error" : level_of(rule.severity)},
+                {"level", f.verified == "valid" || critical ? "error" : level_of(rule.severity)},
                 {"message", {{"text", to_valid_utf8(msg)}}},
                 {"locations", json::array({{{"physicalLocation", phys}}})},
                 {"partialFingerprints", {{"keyhound/v1", f.fingerprint}}}};
     json props = {{"secret", to_valid_utf8(shown)}, {"redacted", o.redact}, {"example", f.example},
                   {"entropy", f.entropy}};
     for (auto& [k, v] : f.properties)
-      if (k != "remediation_rule_help") props[k] = to_valid_utf8(v);
+      if (!is_remediation_property(k)) props[k] = to_valid_utf8(v);
+    if (critical) {
+      props["severity"] = "critical";
+      props["security-severity"] = "9.5";
+    }
+    if (auto rem = remediation_to_json(f, o.redact); !rem.is_null()) props["remediation"] = rem;
     if (!f.parts.empty()) {
       json parts = json::array();
       for (auto& p : f.parts)

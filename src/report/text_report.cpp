@@ -36,7 +36,10 @@ void write_text(const ScanResult& r, const RuleSet& rules, const ReportOptions& 
     if (f.binary || f.line == 0) loc += "@" + std::to_string(f.offset);
     else loc += ":" + std::to_string(f.line) + ":" + std::to_string(f.column);
     out << bold << loc << reset << "  " << red << f.rule_id << reset;
-    if (rule) out << " [" << severity_name(rule->severity) << "]";
+    auto sev = f.properties.find("severity");  // "critical" for root credentials
+    if (sev != f.properties.end()) out << " [" << escape_for_terminal(sev->second) << "]";
+    else if (rule) out << " [" << severity_name(rule->severity) << "]";
+    if (f.verified == "valid") out << " " << red << "(VERIFIED LIVE)" << reset;
     if (f.example) out << " (documentation example)";
     if (f.suppressed) out << " (suppressed: " << escape_for_terminal(f.suppression_reason) << ")";
     if (!f.baseline_state.empty()) out << " (" << f.baseline_state << ")";
@@ -58,7 +61,11 @@ void write_text(const ScanResult& r, const RuleSet& rules, const ReportOptions& 
       out << "\n";
     }
     auto rem = f.properties.find("remediation_summary");
-    if (rem != f.properties.end()) out << "  fix: " << escape_for_terminal(rem->second) << "\n";
+    if (rem != f.properties.end()) {
+      std::vector<std::string> secrets{f.secret};
+      for (auto& p : f.parts) secrets.push_back(p.secret);
+      out << "  fix: " << escape_for_terminal(o.redact ? redact_all(rem->second, secrets) : rem->second) << "\n";
+    }
     if (!f.binary && !f.line_text.empty()) {
       std::vector<std::string> secrets{f.secret};
       for (auto& p : f.parts) secrets.push_back(p.secret);
