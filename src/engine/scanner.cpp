@@ -75,6 +75,7 @@ class MatchState {
           run.end = std::max(run.end, e);
         } else {
           if (run.open) closed_.push_back({ri, run});
+          else open_.push_back(ri);
           run = {s, e, true};
         }
       }
@@ -94,13 +95,18 @@ class MatchState {
     for (auto& c : closed_)
       (eof || c.second.end + margin_ <= scanned ? ready : waiting).push_back(c);
     closed_.swap(waiting);
-    for (size_t ri = 0; ri < runs_.size(); ++ri) {
+    // Only rules with an open run are looked at: a file usually has none.
+    size_t keep = 0;
+    for (int ri : open_) {
       Run& run = runs_[ri];
-      if (run.open && (eof || run.end + margin_ <= scanned)) {
-        ready.push_back({static_cast<int>(ri), run});
+      if (eof || run.end + margin_ <= scanned) {
+        ready.push_back({ri, run});
         run.open = false;
+      } else {
+        open_[keep++] = ri;
       }
     }
+    open_.resize(keep);
     size_t first_new = findings.size();
     for (auto& [ri, run] : ready) confirm(ri, run, buf, base, scanned);
     number_lines(buf, base, base_line, base_line_start, first_new);
@@ -109,8 +115,7 @@ class MatchState {
   // The oldest absolute offset later flushes may still need.
   uint64_t keep_from(uint64_t scanned) const {
     uint64_t k = scanned > reach_ ? scanned - reach_ : 0;
-    for (auto& r : runs_)
-      if (r.open) k = std::min(k, r.start);
+    for (int ri : open_) k = std::min(k, runs_[ri].start);
     for (auto& [ri, r] : closed_) k = std::min(k, r.start);
     return k > kContextBytes ? k - kContextBytes : 0;
   }
@@ -197,6 +202,7 @@ class MatchState {
   const Scanner& sc_;
   std::vector<Run> runs_;
   std::vector<std::pair<int, Run>> closed_;
+  std::vector<int> open_;  // rules whose run is open
   std::set<std::tuple<int, uint64_t, size_t>> seen_;
   uint64_t reach_ = 0, margin_ = 0;
 };
@@ -224,6 +230,7 @@ std::vector<Finding> Scanner::scan_block(std::string_view data, Scratch& scratch
                 on_hit, &hits) != HS_SUCCESS)
       throw std::runtime_error("hyperscan: scan failed");
   }
+  if (hits.empty()) return {};  // most files: no keyword, nothing to confirm
   MatchState st(*this);
   st.add_hits(hits);
   st.flush(data, 0, 1, 0, data.size(), true);

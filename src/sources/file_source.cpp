@@ -5,15 +5,51 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <climits>
 #include <cstring>
 #include <vector>
 
 namespace keyhound {
 
+int open_long_path(const std::string& path, int flags) {
+  if (path.size() < PATH_MAX) return ::open(path.c_str(), flags);
+  size_t pos = 0;
+  int dfd = AT_FDCWD;
+  if (path[0] == '/') {
+    dfd = ::open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0) return -1;
+    pos = 1;
+  }
+  auto fail = [&](int err) {
+    if (dfd != AT_FDCWD) ::close(dfd);
+    errno = err;
+    return -1;
+  };
+  for (;;) {
+    while (pos < path.size() && path[pos] == '/') ++pos;
+    if (path.size() - pos < PATH_MAX) {
+      int fd = ::openat(dfd, path.c_str() + pos, flags);
+      int err = errno;
+      if (dfd != AT_FDCWD) ::close(dfd);
+      errno = err;
+      return fd;
+    }
+    // The longest piece that ends at a '/' and fits in PATH_MAX.
+    size_t cut = path.rfind('/', pos + PATH_MAX - 2);
+    if (cut == std::string::npos || cut <= pos) return fail(ENAMETOOLONG);
+    std::string piece = path.substr(pos, cut - pos);
+    int nfd = ::openat(dfd, piece.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (nfd < 0) return fail(errno);
+    if (dfd != AT_FDCWD) ::close(dfd);
+    dfd = nfd;
+    pos = cut + 1;
+  }
+}
+
 OpenedFile open_for_scan(const std::string& path, bool follow_symlink) {
   OpenedFile f;
   int flags = O_RDONLY | O_NONBLOCK | O_CLOEXEC | (follow_symlink ? 0 : O_NOFOLLOW);
-  f.fd = ::open(path.c_str(), flags);
+  f.fd = open_long_path(path, flags);
   if (f.fd < 0) {
     if (errno == ELOOP) f.skip = "symlink";
     else f.error = path + ": cannot open: " + std::strerror(errno);
@@ -33,20 +69,25 @@ OpenedFile open_for_scan(const std::string& path, bool follow_symlink) {
 }
 
 bool read_all(int fd, uint64_t max, std::string& out, std::string& error) {
-  out.clear();
+  // Reads straight into the string (no bounce buffer): one copy from the page cache, not two.
   struct stat st;
-  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) out.reserve(std::min<uint64_t>(st.st_size, max) + 1);
-  char buf[1 << 16];
-  while (out.size() < max) {
-    ssize_t n = ::read(fd, buf, std::min<uint64_t>(sizeof buf, max - out.size()));
+  size_t cap = 1 << 16;
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) cap = std::min<uint64_t>(st.st_size, max) + 1;
+  out.resize(std::max<size_t>(cap, 1));
+  size_t have = 0;
+  while (have < max) {
+    if (have == out.size()) out.resize(std::min<uint64_t>(max, out.size() * 2));
+    ssize_t n = ::read(fd, &out[have], std::min<uint64_t>(out.size() - have, max - have));
     if (n < 0) {
       if (errno == EINTR) continue;
       error = std::strerror(errno);
+      out.clear();
       return false;
     }
     if (n == 0) break;
-    out.append(buf, static_cast<size_t>(n));
+    have += static_cast<size_t>(n);
   }
+  out.resize(have);
   return true;
 }
 

@@ -15,6 +15,9 @@ struct OpenedFile {
   std::string skip;    // skip reason when the path is not a regular file any more
 };
 
+// open(2) that also works for paths longer than PATH_MAX (a very deep tree): the path is opened
+// piece by piece with openat. `flags` apply to the last component.
+int open_long_path(const std::string& path, int flags);
 // Opens a regular file read-only (O_NOFOLLOW, O_NONBLOCK, re-checked with fstat).
 OpenedFile open_for_scan(const std::string& path, bool follow_symlink);
 // Reads to EOF (a file may have grown or shrunk since the walk), at most `max` bytes.
