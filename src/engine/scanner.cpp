@@ -5,7 +5,7 @@
 
 #include <algorithm>
 #include <cstring>
-#include <set>
+#include <unordered_set>
 #include <stdexcept>
 #include <tuple>
 
@@ -151,7 +151,7 @@ class MatchState {
   void consider(int ri, const Rule& rule, std::string_view buf, uint64_t base, size_t soff,
                 size_t slen, const re2::StringPiece& whole) {
     uint64_t abs = base + soff;
-    if (!seen_.insert({ri, abs, slen}).second) return;
+    if (!seen_.insert(SeenKey{ri, abs, slen}).second) return;
     std::string_view secret = buf.substr(soff, slen);
     double h = shannon_entropy(secret);
     if (h < rule.min_entropy) return;
@@ -203,7 +203,19 @@ class MatchState {
   std::vector<Run> runs_;
   std::vector<std::pair<int, Run>> closed_;
   std::vector<int> open_;  // rules whose run is open
-  std::set<std::tuple<int, uint64_t, size_t>> seen_;
+  // A match found twice by overlapping runs (a run cut at kMaxRun) is reported once.
+  struct SeenKey {
+    int rule;
+    uint64_t offset;
+    size_t len;
+    bool operator==(const SeenKey& o) const { return rule == o.rule && offset == o.offset && len == o.len; }
+  };
+  struct SeenHash {
+    size_t operator()(const SeenKey& k) const {
+      return (k.offset * 0x9E3779B97F4A7C15ull) ^ (static_cast<uint64_t>(k.rule) << 40) ^ k.len;
+    }
+  };
+  std::unordered_set<SeenKey, SeenHash> seen_;
   uint64_t reach_ = 0, margin_ = 0;
 };
 

@@ -168,6 +168,7 @@ class MockServer {
   }
 
   void serve(int fd) {
+    bool counted = true;
     int now = concurrent_.fetch_add(1) + 1;
     int prev = max_concurrent_.load();
     while (now > prev && !max_concurrent_.compare_exchange_weak(prev, now)) {
@@ -188,6 +189,10 @@ class MockServer {
                           resp.content_type + "\r\nContent-Length: " +
                           std::to_string(resp.body.size()) + "\r\nConnection: close\r\n\r\n" +
                           resp.body;
+        // Stop counting this request as in flight before the client can see the answer: the
+        // client may open its next request the moment the last byte arrives.
+        concurrent_.fetch_sub(1);
+        counted = false;
         size_t off = 0;
         while (off < out.size()) {
           ssize_t n = ::send(fd, out.data() + off, out.size() - off, MSG_NOSIGNAL);
@@ -196,7 +201,7 @@ class MockServer {
         }
       }
     }
-    concurrent_.fetch_sub(1);
+    if (counted) concurrent_.fetch_sub(1);
     ::close(fd);
   }
 
