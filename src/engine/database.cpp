@@ -94,44 +94,105 @@ bool get_u64(const std::string& in, size_t& pos, uint64_t* v) {
 
 }  // namespace
 
-bool keyword_case_from_regex(const std::string& regex, std::string& keyword) {
-  if (regex.find("(?i") != std::string::npos) return false;
-  // The regex with escapes of punctuation removed (\. -> .), so "sl." is found in "sl\.".
-  std::string plain;
-  for (size_t i = 0; i < regex.size(); ++i) {
-    if (regex[i] == '\\' && i + 1 < regex.size() && std::ispunct(static_cast<unsigned char>(regex[i + 1]))) {
-      plain += regex[++i];
-      continue;
-    }
-    if (regex[i] == '\\' && i + 1 < regex.size()) {  // \b, \d...: not literal text
-      plain += '\0';
-      ++i;
-      continue;
-    }
-    // Inside a character class nothing is a literal run.
-    if (regex[i] == '[') {
+namespace {
+// One position of a regex, as far as keyword alignment cares: the bytes it can match, or a
+// break (alternation, '.', \w, negated class...) that no keyword can align across.
+struct RegexAtom {
+  bool brk = false;
+  std::string chars;  // bytes this position matches
+};
+
+std::vector<RegexAtom> regex_atoms(const std::string& r) {
+  std::vector<RegexAtom> out;
+  auto brk = [&] { out.push_back({true, ""}); };
+  for (size_t i = 0; i < r.size(); ++i) {
+    char c = r[i];
+    if (c == '\\' && i + 1 < r.size()) {
+      char e = r[++i];
+      if (std::ispunct(static_cast<unsigned char>(e))) out.push_back({false, std::string(1, e)});
+      else if (e == 'd') out.push_back({false, "0123456789"});
+      else if (e == 'b' || e == 'B' || e == 'A' || e == 'z') continue;  // zero width
+      else brk();
+    } else if (c == '[') {
       size_t j = i + 1;
-      if (j < regex.size() && regex[j] == ']') ++j;
-      while (j < regex.size() && regex[j] != ']') j += regex[j] == '\\' ? 2 : 1;
-      plain += '\0';
+      bool neg = j < r.size() && r[j] == '^';
+      if (neg) ++j;
+      std::string set;
+      bool first = true;
+      while (j < r.size() && (r[j] != ']' || first)) {
+        first = false;
+        char a = r[j];
+        if (a == '\\' && j + 1 < r.size()) {
+          char e = r[j + 1];
+          if (std::ispunct(static_cast<unsigned char>(e))) set += e;
+          else if (e == 'd') set += "0123456789";
+          else neg = true;  // \w, \s... inside a class: treat as a break
+          j += 2;
+          continue;
+        }
+        if (j + 2 < r.size() && r[j + 1] == '-' && r[j + 2] != ']') {
+          for (int x = static_cast<unsigned char>(a); x <= static_cast<unsigned char>(r[j + 2]); ++x)
+            set += static_cast<char>(x);
+          j += 3;
+          continue;
+        }
+        set += a;
+        ++j;
+      }
       i = j;
-      continue;
+      if (neg) brk();
+      else out.push_back({false, set});
+    } else if (c == '(') {
+      // Group openers are transparent: (, (?:, (?P<name>
+      if (i + 1 < r.size() && r[i + 1] == '?') {
+        size_t j = i + 2;
+        if (j < r.size() && r[j] == 'P') {
+          size_t e = r.find('>', j);
+          i = e == std::string::npos ? r.size() : e;
+        } else {
+          while (j < r.size() && r[j] != ':' && r[j] != ')') ++j;
+          i = j;
+        }
+      }
+    } else if (c == ')' || c == '^' || c == '$' || c == '?' || c == '*' || c == '+') {
+      continue;  // transparent for case purposes
+    } else if (c == '{') {
+      size_t e = r.find('}', i);
+      if (e == std::string::npos) out.push_back({false, "{"});
+      else { brk(); i = e; }  // counted repeats: no fixed alignment across them
+    } else if (c == '|' || c == '.') {
+      brk();
+    } else {
+      out.push_back({false, std::string(1, c)});
     }
-    plain += regex[i];
   }
-  std::string lk = keyword, lp = plain;
-  for (char& c : lk) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  for (char& c : lp) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  size_t pos = lp.find(lk);
-  if (pos == std::string::npos) return false;
-  std::string exact = plain.substr(pos, keyword.size());
-  // Every occurrence must have the same case, or we cannot pick one.
-  for (size_t p = lp.find(lk, pos + 1); p != std::string::npos; p = lp.find(lk, p + 1))
-    if (plain.compare(p, keyword.size(), exact) != 0) return false;
-  // A keyword followed in the regex by a quantifier ("ab?") is not a fixed literal.
-  size_t after = pos + keyword.size();
-  if (after < plain.size() && (plain[after] == '?' || plain[after] == '*' || plain[after] == '{')) return false;
-  keyword = exact;
+  return out;
+}
+}  // namespace
+
+bool keyword_case_from_regex(const std::string& regex, std::string& keyword) {
+  if (regex.find("(?i") != std::string::npos || keyword.empty()) return false;
+  auto atoms = regex_atoms(regex);
+  std::string found;
+  for (size_t start = 0; start + keyword.size() <= atoms.size(); ++start) {
+    std::string exact;
+    bool ok = true;
+    for (size_t k = 0; k < keyword.size() && ok; ++k) {
+      const RegexAtom& a = atoms[start + k];
+      unsigned char kc = static_cast<unsigned char>(keyword[k]);
+      char lo = static_cast<char>(std::tolower(kc)), up = static_cast<char>(std::toupper(kc));
+      bool has_lo = !a.brk && a.chars.find(lo) != std::string::npos;
+      bool has_up = !a.brk && a.chars.find(up) != std::string::npos;
+      if (!has_lo && !has_up) ok = false;
+      else if (lo != up && has_lo && has_up) ok = false;  // this position takes either case
+      else exact += has_lo ? lo : up;
+    }
+    if (!ok) continue;
+    if (!found.empty() && found != exact) return false;  // two alignments, two cases
+    found = exact;
+  }
+  if (found.empty()) return false;
+  keyword = found;
   return true;
 }
 
