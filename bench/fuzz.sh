@@ -39,7 +39,8 @@ for h in "${harnesses[@]}"; do
       -rss_limit_mb=3000 -print_final_stats=1 -artifact_prefix="$work/artifacts/$name-" "${dirs[@]}" \
       >"$work/$name.log" 2>&1
   rc=$?
-  cpu=$(awk '{printf "%.0f", $1+$2}' "$work/$name.time" 2>/dev/null || echo 0)
+  cpu=$(tail -1 "$work/$name.time" 2>/dev/null | awk '{printf "%d", $1+$2+0.5}')
+  cpu=${cpu:-0}
   total_cpu=$((total_cpu + cpu))
   execs=$(grep -m1 'stat::number_of_executed_units' "$work/$name.log" | awk '{print $2}')
   if [[ $rc -ne 0 ]]; then

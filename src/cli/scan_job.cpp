@@ -20,6 +20,7 @@ struct FileOutcome {
   std::vector<Finding> findings;
   uint64_t bytes = 0;
   bool scanned = false;
+  bool streamed = false;  // read in chunks through StreamScan
   std::string skip;
   std::string warning;
 };
@@ -58,6 +59,7 @@ FileOutcome scan_one(const Scanner& sc, Scratch& scratch, const WalkEntry& e, co
         out.findings = ss.finish();
         out.bytes = ss.bytes();
         out.scanned = true;
+        out.streamed = true;
       }
     }
   } catch (const std::exception& ex) {
@@ -153,7 +155,9 @@ ScanResult run_scan_job(const Scanner& sc, const ScanJobOptions& o, std::vector<
     for (auto& t : ts) t.join();
   }
   if (!fatal.empty()) throw std::runtime_error(fatal);
+  uint64_t streamed = 0;
   for (auto& oc : outcomes) {
+    if (oc.streamed) ++streamed;
     if (!oc.warning.empty()) warnings.push_back(oc.warning);
     if (!oc.skip.empty()) res.summary.skipped[oc.skip]++;
     if (oc.scanned) {
@@ -162,6 +166,8 @@ ScanResult run_scan_job(const Scanner& sc, const ScanJobOptions& o, std::vector<
     }
     for (auto& f : oc.findings) all.push_back(std::move(f));
   }
+  // Files larger than the stream threshold went through the chunked path; say how many.
+  if (streamed) res.summary.notes["streamed_files"] = std::to_string(streamed);
   finish_findings(all, res.summary, o.include_examples, o.post_process);
   res.findings = std::move(all);
   res.summary.elapsed_seconds =

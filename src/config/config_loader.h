@@ -8,14 +8,18 @@
 #include <utility>
 #include <vector>
 
+#include "report/escape.h"
+
 #include "findings/allowlist.h"
 #include "rules/rule.h"
 
 namespace keyhound {
 
 // Thrown with one line: "<file>:<line>: <problem>".
+// Bytes from the file (control characters, invalid UTF-8) are escaped: the message stays one
+// line and cannot drive the terminal (fuzz-found).
 struct ConfigError : std::runtime_error {
-  using std::runtime_error::runtime_error;
+  explicit ConfigError(const std::string& msg) : std::runtime_error(escape_for_terminal(msg)) {}
 };
 
 struct Config {

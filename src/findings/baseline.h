@@ -6,13 +6,17 @@
 #include <string>
 #include <vector>
 
+#include "report/escape.h"
+
 #include "findings/finding.h"
 
 namespace keyhound {
 
 // Thrown with a one-line message naming the file (and line where known).
+// Bytes from the file (control characters, invalid UTF-8) are escaped: the message stays one
+// line and cannot drive the terminal (fuzz-found).
 struct SuppressionFileError : std::runtime_error {
-  using std::runtime_error::runtime_error;
+  explicit SuppressionFileError(const std::string& msg) : std::runtime_error(escape_for_terminal(msg)) {}
 };
 
 // What a baseline fingerprint hashes, written into every baseline for reviewers.

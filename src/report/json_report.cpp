@@ -15,7 +15,8 @@ void write_json(const ScanResult& r, const RuleSet& rules, const ReportOptions& 
     if (!f.suppressed || o.show_suppressed) arr.push_back(finding_to_json(f, rules, o.redact));
   doc["findings"] = arr;
   doc["summary"] = summary_to_json(r.summary);
-  out << doc.dump(2) << "\n";
+  // Replace, never throw on, invalid UTF-8 that reached a field unescaped.
+  out << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
 }
 
 }  // namespace keyhound

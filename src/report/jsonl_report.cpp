@@ -8,7 +8,9 @@ namespace keyhound {
 
 void write_jsonl(const ScanResult& r, const RuleSet& rules, const ReportOptions& o, std::ostream& out) {
   for (const auto& f : r.findings)
-    if (!f.suppressed || o.show_suppressed) out << finding_to_json(f, rules, o.redact).dump() << "\n";
+    if (!f.suppressed || o.show_suppressed)
+      out << finding_to_json(f, rules, o.redact).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+          << "\n";
 }
 
 }  // namespace keyhound

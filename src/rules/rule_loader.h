@@ -4,13 +4,16 @@
 #include <string>
 #include <vector>
 
+#include "report/escape.h"
 #include "rules/rule.h"
 
 namespace keyhound {
 
-// Thrown with a one-line message naming the file, the rule id and the problem.
+// Thrown with a one-line message naming the file, the rule id and the problem. Control bytes
+// that came from the rule text (a regex written over several lines, an escape sequence in an id)
+// are shown as \xNN, so the message stays one line and cannot drive the terminal (fuzz-found).
 struct RuleError : std::runtime_error {
-  using std::runtime_error::runtime_error;
+  explicit RuleError(const std::string& msg) : std::runtime_error(escape_for_terminal(msg)) {}
 };
 
 // Parses one rule file's text. `origin` names it in error messages. With `lazy_regex` the

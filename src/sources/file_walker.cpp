@@ -1,13 +1,17 @@
 #include "sources/file_walker.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <climits>
 #include <cstring>
 
 #include "report/escape.h"
+#include "sources/file_source.h"
 
 namespace keyhound {
 
@@ -18,16 +22,29 @@ std::string join(const std::string& dir, const char* name) {
   return dir + "/" + name;
 }
 
-void classify_nonregular(const std::string& path, const struct stat& st, WalkResult& out) {
+// `dfd` is the open directory holding `name`; relative lookups work at any depth.
+void classify_nonregular(int dfd, const char* name, const struct stat& st, WalkResult& out) {
   if (S_ISLNK(st.st_mode)) {
     struct stat target;
-    if (::stat(path.c_str(), &target) != 0) out.skipped["broken symlink"]++;
+    if (::fstatat(dfd, name, &target, 0) != 0) out.skipped["broken symlink"]++;
     else out.skipped["symlink"]++;
   } else if (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) || S_ISSOCK(st.st_mode)) {
     out.skipped["special file"]++;
   } else {
     out.skipped["other"]++;
   }
+}
+
+// True if `child` is `parent` + "/" + one more component.
+bool is_child_of(const std::string& child, const std::string& parent) {
+  if (parent.empty() || child.size() <= parent.size() + 1) return false;
+  if (child.compare(0, parent.size(), parent) != 0) return false;
+  size_t at = parent.size();
+  if (parent.back() != '/') {
+    if (child[at] != '/') return false;
+    ++at;
+  }
+  return child.find('/', at) == std::string::npos;
 }
 }  // namespace
 
@@ -59,26 +76,48 @@ WalkResult walk_paths(const std::vector<std::string>& roots, const WalkOptions& 
       out.errors.push_back(root + ": not a regular file or directory");
       continue;
     }
-    // Iterative walk: a 10,000-level tree must not overflow the stack.
+    // Iterative walk: a 10,000-level tree must not overflow the stack. Directories are opened
+    // relative to their parent (openat), so paths longer than PATH_MAX still work and a
+    // directory swapped for a symlink during the walk is not followed.
     std::vector<std::string> stack{root};
+    std::string prev_path;  // the directory read last, still open as prev_fd
+    int prev_fd = -1;
     while (!stack.empty()) {
       std::string dir = std::move(stack.back());
       stack.pop_back();
-      DIR* d = ::opendir(dir.c_str());
+      int fd;
+      if (dir == root) {
+        fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      } else if (prev_fd >= 0 && is_child_of(dir, prev_path)) {
+        fd = ::openat(prev_fd, dir.c_str() + dir.rfind('/') + 1,
+                      O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      } else {
+        fd = open_long_path(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      }
+      int open_errno = errno;
+      if (prev_fd >= 0) ::close(prev_fd);
+      prev_fd = -1;
+      prev_path.clear();
+      DIR* d = fd >= 0 ? ::fdopendir(fd) : nullptr;
       if (!d) {
-        if (dir == root) out.errors.push_back(dir + ": " + std::strerror(errno));
+        if (fd >= 0) {
+          open_errno = errno;
+          ::close(fd);
+        }
+        if (dir == root) out.errors.push_back(dir + ": " + std::strerror(open_errno));
         else {
-          out.warnings.push_back(dir + ": cannot open directory: " + std::strerror(errno));
+          out.warnings.push_back(dir + ": cannot open directory: " + std::strerror(open_errno));
           out.skipped["unreadable directory"]++;
         }
         continue;
       }
+      int dfd = ::dirfd(d);
       std::vector<std::string> subdirs;
       while (dirent* e = ::readdir(d)) {
         if (!std::strcmp(e->d_name, ".") || !std::strcmp(e->d_name, "..")) continue;
         std::string p = join(dir, e->d_name);
         struct stat es;
-        if (::lstat(p.c_str(), &es) != 0) {
+        if (::fstatat(dfd, e->d_name, &es, AT_SYMLINK_NOFOLLOW) != 0) {
           out.warnings.push_back(p + ": " + std::strerror(errno));
           out.skipped["unreadable"]++;
           continue;
@@ -96,13 +135,19 @@ WalkResult walk_paths(const std::vector<std::string>& roots, const WalkOptions& 
         } else if (S_ISREG(es.st_mode)) {
           add_file(p, es);
         } else {
-          classify_nonregular(p, es, out);
+          classify_nonregular(dfd, e->d_name, es, out);
         }
+      }
+      // Keep this directory open: the next one popped is usually its first child.
+      if (!subdirs.empty()) {
+        prev_fd = ::dup(dfd);
+        if (prev_fd >= 0) prev_path = dir;
       }
       ::closedir(d);
       std::sort(subdirs.rbegin(), subdirs.rend());
       for (auto& s : subdirs) stack.push_back(std::move(s));
     }
+    if (prev_fd >= 0) ::close(prev_fd);
   }
   std::sort(out.files.begin(), out.files.end(),
             [](const WalkEntry& a, const WalkEntry& b) { return a.path < b.path; });
