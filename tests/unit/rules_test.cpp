@@ -14,12 +14,13 @@ TEST(BuiltinRules, LoadAndPassTheirExamples) {
   for (auto& f : failures) ADD_FAILURE() << f;
 }
 
-TEST(BuiltinRules, EveryRuleHasDescriptionAndKeywords) {
+TEST(BuiltinRules, EveryRuleHasDescriptionReferenceAndKeywords) {
   RuleSet rs = make_rule_set(load_builtin_rules());
   for (auto& r : rs.rules) {
     EXPECT_FALSE(r.description.empty()) << r.id;
     EXPECT_FALSE(r.keywords.empty()) << r.id;
     EXPECT_FALSE(r.provider.empty()) << r.id;
+    EXPECT_FALSE(r.reference.empty()) << r.id;
   }
 }
 
