@@ -68,6 +68,9 @@ std::set<std::string> parse_baseline(const std::string& text, const std::string&
     throw SuppressionFileError(origin + ":" + std::to_string(line_of(text, at)) + ": " +
                                (truncated ? "truncated baseline (the JSON ends early)"
                                           : "not a keyhound baseline: invalid JSON"));
+  } catch (const json::exception& e) {
+    // e.g. a number too large for any integer type (fuzz-found: it escaped as an uncaught throw).
+    throw SuppressionFileError(origin + ": not a keyhound baseline: invalid JSON (" + e.what() + ")");
   }
   if (!j.is_object() || !j.contains("keyhound_baseline"))
     throw SuppressionFileError(origin +
