@@ -485,6 +485,18 @@ TEST(HardeningE2E, OutputFileIs0600AndNeverFollowsASymlink) {
   EXPECT_EQ(s.exit_code, 2) << s.err;
   EXPECT_NE(s.err.find("symlink"), std::string::npos) << s.err;
   EXPECT_EQ(read_file(victim), "precious\n");
+  // Baselines are output files too: 0600, and a planted symlink is refused.
+  std::string base = d + "/baseline.json";
+  auto b = run("umask 000; " + kh() + " scan --baseline-out " + base + " " + scan);
+  EXPECT_LE(b.exit_code, 1) << b.err;
+  ASSERT_EQ(::stat(base.c_str(), &st), 0) << b.err;
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  EXPECT_EQ(read_file(base).find(fake_key_id(131)), std::string::npos) << "a baseline holds a full key";
+  std::string blink = d + "/planted-baseline";
+  ASSERT_EQ(::symlink(victim.c_str(), blink.c_str()), 0);
+  auto bl = run(kh() + " scan --baseline-out " + blink + " " + scan);
+  EXPECT_EQ(bl.exit_code, 2) << bl.err;
+  EXPECT_EQ(read_file(victim), "precious\n");
   // A dangling symlink is not followed to create a file either.
   std::string dangling = d + "/dangling", created = d + "/would-be-created";
   ASSERT_EQ(::symlink(created.c_str(), dangling.c_str()), 0);
