@@ -207,6 +207,42 @@ bool regex_matches_anywhere(const Rule& rule, const std::string& text) {
   return false;
 }
 
+// Every key another rule's documented format (a keyword, the regex, value checks: entropy, placeholder,
+// checksum, and its context evidence within `text`) finds in `text`, as "rule-id: secret". A spot holding one is no look-alike.
+std::vector<std::string> keys_for_other_rules(const keyhound::RuleSet& rs, const Rule& self, const std::string& text) {
+  std::vector<std::string> out;
+  for (const Rule& r : rs.rules) {
+    if (&r == &self || r.family == "generic" || !r.enabled) continue;
+    // The engine runs a rule's regex only near one of its keywords.
+    bool keyword = false;
+    std::string lt = lower(text);
+    for (std::string k : r.keywords) {
+      if (k.rfind("\\b", 0) == 0) k = k.substr(2);
+      if (!k.empty() && lt.find(lower(k)) != std::string::npos) keyword = true;
+    }
+    if (!keyword) continue;
+    int ng = r.re->NumberOfCapturingGroups() + 1;
+    std::vector<re2::StringPiece> g(ng);
+    size_t pos = 0;
+    while (pos <= text.size() &&
+           r.re->Match(re2::StringPiece(text.data(), text.size()), pos, text.size(), RE2::UNANCHORED, g.data(), ng)) {
+      const re2::StringPiece& sec = g[r.secret_group];
+      size_t next = g[0].data() - text.data() + g[0].size();
+      if (sec.data() && !sec.empty()) {
+        std::string_view v(sec.data(), sec.size());
+        if (keyhound::shannon_entropy(v) >= r.min_entropy && !keyhound::is_placeholder(v) &&
+            (r.checksum.empty() || keyhound::verify_checksum(r.checksum, v)) &&
+            (!(r.context_line_re || r.context_nearby_re) ||
+             keyhound::has_context_evidence(r, text, sec.data() - text.data(), sec.size(), 4096)))
+          out.push_back(r.id + ": " + std::string(v.substr(0, 60)));
+        next = sec.data() - text.data() + sec.size();
+      }
+      pos = std::max(next, pos + 1);
+    }
+  }
+  return out;
+}
+
 struct Filler {
   std::vector<std::string> header, lines, footer;
 };
@@ -238,7 +274,7 @@ const Filler& filler(const std::string& format) {
 // Builds one file: header, then each entry among 1-3 filler lines, then the footer. Returns for
 // each entry the 1-based line where its value starts.
 std::vector<uint64_t> write_entries(const std::string& path, const std::string& format,
-                                    const std::vector<Entry>& entries, std::mt19937_64& rng) {
+                                    const std::vector<Entry>& entries, size_t min_gap, std::mt19937_64& rng) {
   const Filler& f = filler(format);
   std::string out;
   uint64_t line = 1;
@@ -250,7 +286,7 @@ std::vector<uint64_t> write_entries(const std::string& path, const std::string& 
   std::vector<uint64_t> lines;
   for (auto& h : f.header) add(h);
   for (auto& e : entries) {
-    size_t n = 1 + rng() % 3;
+    size_t n = min_gap + rng() % 3;
     for (size_t i = 0; i < n; ++i) add(f.lines[rng() % f.lines.size()]);
     lines.push_back(line + std::count(e.text.begin(), e.text.begin() + e.off, '\n'));
     add(e.text);
@@ -279,6 +315,10 @@ std::string github_crc32_suffix(const std::string& body30) {
 }
 
 bool regex_captures(const Rule& rule, const std::string& text, size_t offset, size_t len) {
+  return regex_captures(rule, text, offset, len, nullptr);
+}
+
+bool regex_captures(const Rule& rule, const std::string& text, size_t offset, size_t len, std::string* whole) {
   int ng = rule.re->NumberOfCapturingGroups() + 1;
   std::vector<re2::StringPiece> g(ng);
   size_t pos = 0;
@@ -288,7 +328,10 @@ bool regex_captures(const Rule& rule, const std::string& text, size_t offset, si
     size_t next = g[0].data() - text.data() + g[0].size();
     if (s.data() && !s.empty()) {
       size_t so = s.data() - text.data();
-      if (so == offset && s.size() == len) return true;
+      if (so == offset && s.size() == len) {
+        if (whole) whole->assign(g[0].data(), g[0].size());
+        return true;
+      }
       next = so + s.size();
     }
     pos = std::max(next, pos + 1);
@@ -350,6 +393,8 @@ Corpus generate_provider_corpus(const std::string& root, uint64_t seed, int keys
   };
   std::map<std::string, std::map<std::string, std::vector<Planned>>> files;  // dir -> file name -> spots
   std::map<std::string, std::string> file_format;
+  size_t max_context = 0;
+  for (const Rule& r : rs.rules) max_context = std::max<size_t>(max_context, r.context_lines);
 
   for (const Rule& rule : rs.rules) {
     if (rule.family == "generic" || !rule.enabled || !rule.attach_to.empty()) {
@@ -404,7 +449,8 @@ Corpus generate_provider_corpus(const std::string& root, uint64_t seed, int keys
         auto& [fmt, e] = ok[rng() % ok.size()];
         Planned p;
         p.entry = e;
-        p.label = Label{rule.provider, rule.id, s, "", 0, fmt};
+        p.label = Label{rule.provider, rule.id, s, "", 0, fmt, ""};
+        regex_captures(rule, e.text, e.off, e.len, &p.label.match);
         plan(fmt, p);
         if (k != 0) continue;
         // Look-alikes made from this key, in the same format: truncated by two characters,
@@ -429,6 +475,12 @@ Corpus generate_provider_corpus(const std::string& root, uint64_t seed, int keys
             c.mutations_skipped++;  // still a valid shape for the rule: no look-alike
             continue;
           }
+          // The example's other credentials (an AWS secret next to the key ID, a URL around a
+          // token) are still keys once the planted one is mutated.
+          if (auto other = keys_for_other_rules(rs, rule, me.text); !other.empty()) {
+            c.mutations_skipped++;
+            continue;
+          }
           Planned q;
           q.entry = me;
           q.lookalike = true;
@@ -439,6 +491,10 @@ Corpus generate_provider_corpus(const std::string& root, uint64_t seed, int keys
     }
     // Negative examples, verbatim, in plain text or Markdown.
     for (const std::string& neg : rule.negative_examples) {
+      if (auto other = keys_for_other_rules(rs, rule, neg); !other.empty()) {
+        c.negatives_of_other_formats.push_back(rule.id + " negative holds " + other[0]);
+        continue;
+      }
       Planned q;
       std::string fmt = (rng() % 2) ? "text" : "markdown";
       q.entry.text = fmt == "markdown" ? "```\n" + neg + "\n```" : neg;
@@ -456,7 +512,11 @@ Corpus generate_provider_corpus(const std::string& root, uint64_t seed, int keys
       std::string rel = dir + "/" + name;
       std::vector<Entry> entries;
       for (auto& p : spots) entries.push_back(p.entry);
-      std::vector<uint64_t> lines = write_entries(root + "/" + rel, file_format[rel], entries, rng);
+      // Look-alikes lie further apart than any rule's context_lines, so one look-alike's
+      // provider name cannot serve as another's context evidence.
+      bool lookalikes = !spots.empty() && spots[0].lookalike;
+      std::vector<uint64_t> lines =
+          write_entries(root + "/" + rel, file_format[rel], entries, lookalikes ? max_context + 1 : 1, rng);
       for (size_t i = 0; i < spots.size(); ++i) {
         if (spots[i].lookalike) {
           Lookalike la = spots[i].la;

@@ -22,6 +22,7 @@ struct Label {
   std::string file;    // relative to the corpus root
   uint64_t line = 0;   // 1-based line where the secret starts
   std::string format;  // env, yaml, json, python, js, go, shell, markdown, text, ...
+  std::string match;   // the rule's whole match around the secret (a URL, an assignment...)
 };
 
 // One look-alike spot (nothing may be reported there).
@@ -40,7 +41,10 @@ struct Corpus {
   int rules_used = 0;
   int rules_skipped = 0;           // generic family, disabled, attach_to (merged into another finding)
   int shape_fallbacks = 0;         // keys that kept the example's characters (no fresh shape found)
-  int mutations_skipped = 0;       // mutations the rule's own regex still matches (not look-alikes)
+  int mutations_skipped = 0;       // mutations still holding a key by some rule's format (not look-alikes)
+  // Negative examples of one rule that are a key by another rule's format (regex + value
+  // checks): left out of the look-alikes, listed for review.
+  std::vector<std::string> negatives_of_other_formats;
   std::vector<std::string> notes;  // generator remarks (examples whose secret could not be found...)
 };
 
@@ -61,6 +65,9 @@ std::string fresh_secret(const keyhound::Rule& rule, const std::string& example,
 
 // True if `rule`'s regex captures exactly [offset, offset + len) of `text` as its secret.
 bool regex_captures(const keyhound::Rule& rule, const std::string& text, size_t offset, size_t len);
+// The same, setting `whole` to the regex's whole match.
+bool regex_captures(const keyhound::Rule& rule, const std::string& text, size_t offset, size_t len,
+                    std::string* whole);
 
 // base62 CRC32 suffix of GitHub-style tokens (6 chars), for tests.
 std::string github_crc32_suffix(const std::string& body30);
