@@ -7,6 +7,7 @@
 #include <mutex>
 #include <thread>
 
+#include "engine/parallel.h"
 #include "findings/enrich.h"
 #include "findings/suppress.h"
 #include "sources/file_source.h"
@@ -132,29 +133,13 @@ ScanResult run_scan_job(const Scanner& sc, const ScanJobOptions& o, std::vector<
     for (auto& r : roots)
       if (walk.files[i].path == r) named[i] = true;
 
-  unsigned n = o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
-  n = std::min<unsigned>(n, std::max<size_t>(1, walk.files.size()));
   std::vector<FileOutcome> outcomes(walk.files.size());
-  std::atomic<size_t> next{0};
-  std::mutex err_mu;
-  std::string fatal;
-  auto worker = [&] {
-    try {
-      Scratch scratch(sc.db());
-      for (size_t i = next++; i < walk.files.size(); i = next++)
-        outcomes[i] = scan_one(sc, scratch, walk.files[i], o, named[i]);
-    } catch (const std::exception& ex) {
-      std::lock_guard<std::mutex> lk(err_mu);
-      fatal = ex.what();
-    }
-  };
-  if (n <= 1) worker();
-  else {
-    std::vector<std::thread> ts;
-    for (unsigned i = 0; i < n; ++i) ts.emplace_back(worker);
-    for (auto& t : ts) t.join();
-  }
-  if (!fatal.empty()) throw std::runtime_error(fatal);
+  run_tasks(
+      worker_count(o.threads, walk.files.size()), walk.files.size(),
+      [&] { return std::make_unique<Scratch>(sc.db()); },
+      [&](std::unique_ptr<Scratch>& scratch, size_t i) {
+        outcomes[i] = scan_one(sc, *scratch, walk.files[i], o, named[i]);
+      });
   uint64_t streamed = 0;
   for (auto& oc : outcomes) {
     if (oc.streamed) ++streamed;

@@ -6,6 +6,7 @@
 #include <set>
 #include <thread>
 
+#include "engine/parallel.h"
 #include "findings/enrich.h"
 
 namespace keyhound {
@@ -118,30 +119,16 @@ ScanResult scan_git_plan(const Scanner& sc, const std::string& git_dir, const Gi
     res.summary.errors++;
   }
   const size_t n_tasks = plan.blobs.size();
-  unsigned n = o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
-  n = static_cast<unsigned>(std::min<size_t>(n, std::max<size_t>(1, n_tasks / 4)));
   std::vector<BlobOutcome> outcomes(n_tasks);
-  std::atomic<size_t> next{0};
-  std::mutex mu;
-  std::string fatal;
-  auto worker = [&] {
-    try {
-      GitRepo repo = GitRepo::open(git_dir, false);
-      Scratch scratch(sc.db());
-      for (size_t i = next++; i < n_tasks; i = next++)
-        outcomes[i] = scan_task(sc, scratch, repo.get(), plan.blobs[i], plan, o);
-    } catch (const std::exception& e) {
-      std::lock_guard<std::mutex> lk(mu);
-      fatal = e.what();
-    }
+  // Blobs are small: a thread per four of them at most.
+  struct WorkerState {
+    GitRepo repo;
+    std::unique_ptr<Scratch> scratch;
   };
-  if (n <= 1) worker();
-  else {
-    std::vector<std::thread> ts;
-    for (unsigned i = 0; i < n; ++i) ts.emplace_back(worker);
-    for (auto& t : ts) t.join();
-  }
-  if (!fatal.empty()) throw std::runtime_error(fatal);
+  run_tasks(
+      worker_count(o.threads, n_tasks / 4), n_tasks,
+      [&] { return WorkerState{GitRepo::open(git_dir, false), std::make_unique<Scratch>(sc.db())}; },
+      [&](WorkerState& w, size_t i) { outcomes[i] = scan_task(sc, *w.scratch, w.repo.get(), plan.blobs[i], plan, o); });
   std::set<std::string> seen;
   uint64_t repeated = 0;
   for (auto& oc : outcomes) {
