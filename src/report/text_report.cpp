@@ -48,8 +48,8 @@ void write_text(const ScanResult& r, const RuleSet& rules, const ReportOptions& 
     out << "  secret: " << show(f.secret, o.redact);
     auto kind = f.properties.find("kind");
     auto acct = f.properties.find("aws_account_id");
-    if (kind != f.properties.end()) out << "  kind: " << kind->second;
-    if (acct != f.properties.end()) out << "  account: " << acct->second;
+    if (kind != f.properties.end()) out << "  kind: " << escape_for_terminal(kind->second);
+    if (acct != f.properties.end()) out << "  account: " << escape_for_terminal(acct->second);
     out << "\n";
     for (const auto& p : f.parts) out << "  " << p.role << ": " << show(p.secret, o.redact) << "  (line " << p.line << ")\n";
     if (!f.where.commit.empty())

@@ -119,7 +119,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       raw = body;
     } else {
       size_t nul = body.find('\0');
-      std::string type = body.substr(0, std::min<size_t>(nul, 16));
+      // The type ends at the first space too, so the size field that follows is always ours.
+      std::string type = body.substr(0, std::min<size_t>({nul, body.find(' '), 16}));
       std::string rest = nul == std::string::npos ? "" : body.substr(nul + 1);
       raw = type + " " + std::to_string(rest.size()) + std::string(1, '\0') + rest;
     }
