@@ -1,5 +1,7 @@
 #include "sources/git_source.h"
 
+#include "sources/git_loose_check.h"
+
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
@@ -425,8 +427,39 @@ bool GitRepo::bare() const { return git_repository_is_bare(repo_) == 1; }
 bool GitRepo::shallow() const { return git_repository_is_shallow(repo_) == 1; }
 
 GitPlan plan_git_scan(GitRepo& repo, const GitPlanOptions& o) {
+  // libgit2 1.5 must never read a loose object whose header lies about its size (heap overflow
+  // in git_odb_read). Audits check every loose object first: a lying blob is left out and
+  // named; a lying tree, commit or tag would be read by the walk itself, so the scan stops with
+  // an error naming it. The pre-commit path checks only the blobs it reads (read_blob), to stay
+  // fast in repositories with many loose objects.
+  std::vector<BadLooseObject> bad;
+  if (o.mode == GitPlanOptions::Mode::History || o.mode == GitPlanOptions::Mode::Range)
+    bad = find_bad_loose_objects(repo.git_dir());
+  std::set<std::string> bad_blobs;
+  for (auto& b : bad)
+    if (b.type != "blob")
+      throw GitError("corrupt object " + b.oid + " (" + (b.type.empty() ? "unknown type" : b.type) + "): " +
+                     b.problem + "; refusing to read it");
+  for (auto& b : bad) bad_blobs.insert(b.oid);
   Planner p(repo, o);
-  return p.run();
+  GitPlan plan = p.run();
+  if (!bad_blobs.empty()) {
+    std::vector<GitBlobTask> kept;
+    for (auto& t : plan.blobs) {
+      std::string id = oid_hex(t.blob);
+      if (!bad_blobs.count(id) && !oid_is_zero(t.old_blob) && bad_blobs.count(oid_hex(t.old_blob))) id = oid_hex(t.old_blob);
+      if (bad_blobs.count(id)) {
+        plan.errors.push_back("corrupt object " + id + " (blob): " +
+                              std::find_if(bad.begin(), bad.end(), [&](const BadLooseObject& b) { return b.oid == id; })->problem +
+                              "; not read");
+        plan.skipped["corrupt object"]++;
+      } else {
+        kept.push_back(std::move(t));
+      }
+    }
+    plan.blobs.swap(kept);
+  }
+  return plan;
 }
 
 std::pair<std::string, std::string> parse_range(const std::string& spec) {
@@ -448,6 +481,13 @@ BlobBytes read_blob(git_repository* repo, const git_oid& id, uint64_t max_size) 
   if (git_repository_odb(&odb, repo) != 0) {
     out.status = BlobBytes::Status::Error;
     out.error = git_error_text("object database");
+    return out;
+  }
+  // Never hand libgit2 a loose object whose header lies about its size (see git_loose_check.h).
+  if (std::string problem = check_loose_object(git_repository_path(repo), oid_hex(id)); !problem.empty()) {
+    out.status = BlobBytes::Status::Error;
+    out.error = "corrupt object " + oid_hex(id) + " (blob): " + problem + "; not read";
+    git_odb_free(odb);
     return out;
   }
   git_odb_object* obj = nullptr;
