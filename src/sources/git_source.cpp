@@ -220,26 +220,49 @@ struct Planner {
     plan.blobs.push_back(std::move(t));
   }
 
-  void walk_tree(const git_oid& tree_id, const std::string& prefix, int commit) {
-    if (!seen_trees.insert(tree_id).second) return;
+  // Opens a tree not seen before; nullptr when seen or unreadable (the error is recorded).
+  git_tree* open_tree(const git_oid& tree_id, const std::string& prefix, int commit) {
+    if (!seen_trees.insert(tree_id).second) return nullptr;
     git_tree* t = nullptr;
     if (git_tree_lookup(&t, repo.get(), &tree_id) != 0) {
       std::string where = prefix.empty() ? "" : " (" + prefix.substr(0, prefix.size() - 1) + ")";
       plan.errors.push_back(git_error_text("tree " + oid_hex(tree_id) + where + " in commit " +
                                            plan.commits[commit].id.substr(0, 12)));
-      return;
+      return nullptr;
     }
     plan.trees_visited++;
-    size_t n = git_tree_entrycount(t);
-    for (size_t i = 0; i < n; ++i) {
-      const git_tree_entry* e = git_tree_entry_byindex(t, i);
+    return t;
+  }
+
+  // Depth-first, entries in tree order (the first path a blob is met at is the one reported).
+  // An explicit stack: a 10,000-level deep tree must not overflow the call stack.
+  void walk_tree(const git_oid& tree_id, const std::string& prefix, int commit) {
+    struct Frame {
+      git_tree* tree;
+      size_t next;
+      std::string prefix;
+    };
+    std::vector<Frame> stack;
+    if (git_tree* root = open_tree(tree_id, prefix, commit)) stack.push_back({root, 0, prefix});
+    while (!stack.empty()) {
+      Frame& f = stack.back();
+      if (f.next >= git_tree_entrycount(f.tree)) {
+        git_tree_free(f.tree);
+        stack.pop_back();
+        continue;
+      }
+      const git_tree_entry* e = git_tree_entry_byindex(f.tree, f.next++);
       git_filemode_t mode = git_tree_entry_filemode(e);
-      std::string path = prefix + git_tree_entry_name(e);
-      if (mode == GIT_FILEMODE_TREE) walk_tree(*git_tree_entry_id(e), path + "/", commit);
-      else if (mode == GIT_FILEMODE_COMMIT) submodules.insert(path);
-      else if (is_blob_mode(mode)) add_blob(*git_tree_entry_id(e), path, commit, true, nullptr);
+      std::string path = f.prefix + git_tree_entry_name(e);
+      if (mode == GIT_FILEMODE_TREE) {
+        if (git_tree* sub = open_tree(*git_tree_entry_id(e), path + "/", commit))
+          stack.push_back({sub, 0, path + "/"});  // invalidates f: nothing uses it after this
+      } else if (mode == GIT_FILEMODE_COMMIT) {
+        submodules.insert(path);
+      } else if (is_blob_mode(mode)) {
+        add_blob(*git_tree_entry_id(e), path, commit, true, nullptr);
+      }
     }
-    git_tree_free(t);
   }
 
   // Blobs a diff adds or changes; only their added lines will count.
