@@ -6,6 +6,8 @@
 #include <sstream>
 #include <toml++/toml.h>
 
+#include "rules/toml_text.h"
+
 #include "findings/baseline.h"
 #include "rules/builtin_rules.h"
 #include "rules/rule_loader.h"
@@ -115,14 +117,7 @@ Allowlist parse_allowlist(const toml::table& t, const std::string& origin, Confi
 }  // namespace
 
 Config parse_config(const std::string& text, const std::string& origin) {
-  toml::table root;
-  try {
-    root = toml::parse(text, origin);
-  } catch (const toml::parse_error& e) {
-    std::ostringstream os;
-    os << origin << ":" << e.source().begin.line << ": invalid TOML: " << e.description();
-    throw ConfigError(os.str());
-  }
+  toml::table root = parse_toml_text<ConfigError>(text, origin);
   Config c;
   c.path = origin;
   static const std::set<std::string> keys = {"description", "provider", "rule", "rules", "disable", "allowlist"};

@@ -9,6 +9,8 @@
 #include <sstream>
 #include <toml++/toml.h>
 
+#include "rules/toml_text.h"
+
 #include "rules/builtin_rules.h"
 
 namespace fs = std::filesystem;
@@ -77,14 +79,7 @@ const std::set<std::string>& known_keys() {
 }  // namespace
 
 std::vector<Rule> parse_rule_file(const std::string& text, const std::string& origin, bool lazy_regex) {
-  toml::table root;
-  try {
-    root = toml::parse(text, origin);
-  } catch (const toml::parse_error& e) {
-    std::ostringstream os;
-    os << origin << ":" << e.source().begin.line << ": invalid TOML: " << e.description();
-    throw RuleError(os.str());
-  }
+  toml::table root = parse_toml_text<RuleError>(text, origin);
   std::string provider = get_string(root, "provider", origin, "", false);
   std::vector<Rule> out;
   const toml::node* rn = root.get("rule");
