@@ -158,10 +158,7 @@ TEST(Corpus, GeneratorIsDeterministicAndLabelled) {
     EXPECT_EQ(ca.labels[i].secret, cb.labels[i].secret);
     EXPECT_EQ(ca.labels[i].line, cb.labels[i].line);
     // The label's line really holds the secret.
-    std::string content = e2e::read_file(a + "/" + ca.labels[i].file);
-    std::istringstream in(content);
-    std::string line;
-    for (uint64_t n = 0; n < ca.labels[i].line; ++n) std::getline(in, line);
+    std::string line = e2e::read_line(a + "/" + ca.labels[i].file, ca.labels[i].line);
     EXPECT_NE(line.find(ca.labels[i].secret), std::string::npos) << ca.labels[i].file;
   }
   auto cc = corpus::generate_corpus(e2e::make_temp_dir(), 8);

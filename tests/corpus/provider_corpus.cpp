@@ -186,6 +186,27 @@ bool render(const std::string& format, const Rule& rule, const std::string& ex, 
   return false;
 }
 
+// Calls fn(secret, whole) for each match of the rule's regex in `text` whose secret group is
+// non-empty, resuming after the secret as the engine does; stops early when fn returns true.
+// Returns whether fn stopped it.
+template <typename Fn>
+bool for_each_secret(const Rule& rule, const std::string& text, Fn fn) {
+  int ng = rule.re->NumberOfCapturingGroups() + 1;
+  std::vector<re2::StringPiece> g(ng);
+  size_t pos = 0;
+  while (pos <= text.size() &&
+         rule.re->Match(re2::StringPiece(text.data(), text.size()), pos, text.size(), RE2::UNANCHORED, g.data(), ng)) {
+    const re2::StringPiece& sec = g[rule.secret_group];
+    size_t next = g[0].data() - text.data() + g[0].size();
+    if (sec.data() && !sec.empty()) {
+      if (fn(sec, g[0])) return true;
+      next = sec.data() - text.data() + sec.size();
+    }
+    pos = std::max(next, pos + 1);
+  }
+  return false;
+}
+
 bool valid_entry(const Rule& rule, const Entry& e) {
   if (!regex_captures(rule, e.text, e.off, e.len)) return false;
   if (rule.context_line_re || rule.context_nearby_re)
@@ -195,16 +216,7 @@ bool valid_entry(const Rule& rule, const Entry& e) {
 
 // True if the rule's regex matches anywhere in the text (so the spot is no look-alike for it).
 bool regex_matches_anywhere(const Rule& rule, const std::string& text) {
-  int ng = rule.re->NumberOfCapturingGroups() + 1;
-  std::vector<re2::StringPiece> g(ng);
-  size_t pos = 0;
-  while (pos <= text.size() &&
-         rule.re->Match(re2::StringPiece(text.data(), text.size()), pos, text.size(), RE2::UNANCHORED, g.data(), ng)) {
-    const re2::StringPiece& s = g[rule.secret_group];
-    if (s.data() && !s.empty()) return true;
-    pos = g[0].data() - text.data() + std::max<size_t>(1, g[0].size());
-  }
-  return false;
+  return for_each_secret(rule, text, [](const re2::StringPiece&, const re2::StringPiece&) { return true; });
 }
 
 // Every key another rule's documented format (a keyword, the regex, value checks: entropy, placeholder,
@@ -221,24 +233,15 @@ std::vector<std::string> keys_for_other_rules(const keyhound::RuleSet& rs, const
       if (!k.empty() && lt.find(lower(k)) != std::string::npos) keyword = true;
     }
     if (!keyword) continue;
-    int ng = r.re->NumberOfCapturingGroups() + 1;
-    std::vector<re2::StringPiece> g(ng);
-    size_t pos = 0;
-    while (pos <= text.size() &&
-           r.re->Match(re2::StringPiece(text.data(), text.size()), pos, text.size(), RE2::UNANCHORED, g.data(), ng)) {
-      const re2::StringPiece& sec = g[r.secret_group];
-      size_t next = g[0].data() - text.data() + g[0].size();
-      if (sec.data() && !sec.empty()) {
-        std::string_view v(sec.data(), sec.size());
-        if (keyhound::shannon_entropy(v) >= r.min_entropy && !keyhound::is_placeholder(v) &&
-            (r.checksum.empty() || keyhound::verify_checksum(r.checksum, v)) &&
-            (!(r.context_line_re || r.context_nearby_re) ||
-             keyhound::has_context_evidence(r, text, sec.data() - text.data(), sec.size(), 4096)))
-          out.push_back(r.id + ": " + std::string(v.substr(0, 60)));
-        next = sec.data() - text.data() + sec.size();
-      }
-      pos = std::max(next, pos + 1);
-    }
+    for_each_secret(r, text, [&](const re2::StringPiece& sec, const re2::StringPiece&) {
+      std::string_view v(sec.data(), sec.size());
+      if (keyhound::shannon_entropy(v) >= r.min_entropy && !keyhound::is_placeholder(v) &&
+          (r.checksum.empty() || keyhound::verify_checksum(r.checksum, v)) &&
+          (!(r.context_line_re || r.context_nearby_re) ||
+           keyhound::has_context_evidence(r, text, sec.data() - text.data(), sec.size(), 4096)))
+        out.push_back(r.id + ": " + std::string(v.substr(0, 60)));
+      return false;
+    });
   }
   return out;
 }
@@ -319,24 +322,11 @@ bool regex_captures(const Rule& rule, const std::string& text, size_t offset, si
 }
 
 bool regex_captures(const Rule& rule, const std::string& text, size_t offset, size_t len, std::string* whole) {
-  int ng = rule.re->NumberOfCapturingGroups() + 1;
-  std::vector<re2::StringPiece> g(ng);
-  size_t pos = 0;
-  while (pos <= text.size() &&
-         rule.re->Match(re2::StringPiece(text.data(), text.size()), pos, text.size(), RE2::UNANCHORED, g.data(), ng)) {
-    const re2::StringPiece& s = g[rule.secret_group];
-    size_t next = g[0].data() - text.data() + g[0].size();
-    if (s.data() && !s.empty()) {
-      size_t so = s.data() - text.data();
-      if (so == offset && s.size() == len) {
-        if (whole) whole->assign(g[0].data(), g[0].size());
-        return true;
-      }
-      next = so + s.size();
-    }
-    pos = std::max(next, pos + 1);
-  }
-  return false;
+  return for_each_secret(rule, text, [&](const re2::StringPiece& sec, const re2::StringPiece& all) {
+    if (static_cast<size_t>(sec.data() - text.data()) != offset || sec.size() != len) return false;
+    if (whole) whole->assign(all.data(), all.size());
+    return true;
+  });
 }
 
 std::string fresh_secret(const Rule& rule, const std::string& example, size_t offset, const std::string& secret,
@@ -410,19 +400,12 @@ Corpus generate_provider_corpus(const std::string& root, uint64_t seed, int keys
     };
     for (const std::string& ex : rule.examples) {
       // The example's secret: the first capture, as the engine would take it.
-      int ng = rule.re->NumberOfCapturingGroups() + 1;
-      std::vector<re2::StringPiece> g(ng);
       size_t soff = std::string::npos, slen = 0;
-      size_t pos = 0;
-      while (pos <= ex.size() &&
-             rule.re->Match(re2::StringPiece(ex.data(), ex.size()), pos, ex.size(), RE2::UNANCHORED, g.data(), ng)) {
-        if (g[rule.secret_group].data() && !g[rule.secret_group].empty()) {
-          soff = g[rule.secret_group].data() - ex.data();
-          slen = g[rule.secret_group].size();
-          break;
-        }
-        pos = g[0].data() - ex.data() + std::max<size_t>(1, g[0].size());
-      }
+      for_each_secret(rule, ex, [&](const re2::StringPiece& sec, const re2::StringPiece&) {
+        soff = sec.data() - ex.data();
+        slen = sec.size();
+        return true;
+      });
       if (soff == std::string::npos) {
         c.notes.push_back(rule.id + ": no secret captured in example " + ex.substr(0, 60));
         continue;

@@ -39,6 +39,14 @@ std::string read_file(const std::string& path) {
   return ss.str();
 }
 
+std::string read_line(const std::string& path, uint64_t n) {
+  std::istringstream in(read_file(path));
+  std::string line;
+  for (uint64_t i = 0; i < n; ++i)
+    if (!std::getline(in, line)) return "";
+  return line;
+}
+
 RunResult run(const std::string& cmd, const std::string& stdin_data) {
   static int counter = 0;
   std::string base = "/tmp/keyhound-e2e-run-" + std::to_string(getpid()) + "-" + std::to_string(counter++);

@@ -1,5 +1,6 @@
 // Helpers for end-to-end tests: temp dirs, running the built binary, fake keys made at run time.
 #pragma once
+#include <cstdint>
 #include <string>
 
 namespace e2e {
@@ -16,6 +17,8 @@ std::string kh();
 std::string make_temp_dir();
 void write_file(const std::string& path, const std::string& content);
 std::string read_file(const std::string& path);
+// Line `n` (1-based) of a file, without its newline; "" past the end.
+std::string read_line(const std::string& path, uint64_t n);
 // Random-looking but fake keys, built at run time so the repo holds no key literals.
 std::string fake_key_id(unsigned seed, const std::string& prefix = "AKIA");
 std::string fake_secret(unsigned seed);
