@@ -2,10 +2,7 @@
 
 #include <unistd.h>
 
-#include <atomic>
 #include <chrono>
-#include <mutex>
-#include <thread>
 
 #include "engine/parallel.h"
 #include "findings/enrich.h"

@@ -1,10 +1,7 @@
 #include "sources/git_scan.h"
 
 #include <algorithm>
-#include <atomic>
-#include <mutex>
 #include <set>
-#include <thread>
 
 #include "engine/parallel.h"
 #include "findings/enrich.h"
