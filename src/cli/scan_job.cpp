@@ -2,7 +2,10 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <memory>
+#include <mutex>
 
 #include "engine/parallel.h"
 #include "findings/enrich.h"
@@ -15,6 +18,7 @@ namespace keyhound {
 namespace {
 
 struct FileOutcome {
+  std::string path;
   std::vector<Finding> findings;
   uint64_t bytes = 0;
   bool scanned = false;
@@ -23,10 +27,17 @@ struct FileOutcome {
   std::string warning;
 };
 
-FileOutcome scan_one(const Scanner& sc, Scratch& scratch, const WalkEntry& e, const ScanJobOptions& o,
-                     bool named) {
+// What one worker thread keeps from file to file.
+struct FileWorker {
+  std::unique_ptr<Scratch> scratch;
+  ReadBuffer buf;
+  std::vector<FileOutcome> outcomes;  // the files this worker scanned, in its own order
+};
+
+FileOutcome scan_one(const Scanner& sc, FileWorker& w, const WalkEntry& e, const ScanJobOptions& o) {
+  Scratch& scratch = *w.scratch;
   FileOutcome out;
-  OpenedFile f = open_for_scan(e.path, named);
+  OpenedFile f = open_for_scan(e.path, e.named);
   if (f.fd < 0) {
     if (!f.skip.empty()) out.skip = f.skip;
     else {
@@ -36,16 +47,22 @@ FileOutcome scan_one(const Scanner& sc, Scratch& scratch, const WalkEntry& e, co
     return out;
   }
   std::string err;
+  if (!e.size_known && f.size > o.max_file_size) {  // the walk did not stat it
+    ::close(f.fd);
+    out.skip = "too large";
+    return out;
+  }
   try {
     if (f.size <= o.stream_threshold) {
-      std::string data;
-      if (!read_all(f.fd, o.max_file_size, data, err)) {
+      if (!read_into(f.fd, f.size, o.max_file_size, w.buf, err)) {
         out.skip = "unreadable";
         out.warning = e.path + ": read error: " + err;
       } else {
+        std::string_view data = w.buf.view();
         out.findings = sc.scan_block(data, scratch);
         out.bytes = data.size();
         out.scanned = true;
+        w.buf.shrink_to(8u << 20);
       }
     } else {
       StreamScan ss(sc, scratch);
@@ -118,25 +135,39 @@ ScanResult run_scan_job(const Scanner& sc, const ScanJobOptions& o, std::vector<
   WalkOptions wo;
   wo.max_file_size = o.max_file_size;
   wo.exclude = o.exclude_path;
-  WalkResult walk = walk_paths(roots, wo);
+  // The walk feeds the workers as it goes: scanning starts with the first file found.
+  WalkResult walk;
+  std::vector<std::unique_ptr<FileWorker>> workers;
+  std::mutex workers_mu;
+  unsigned threads = worker_count(o.threads, SIZE_MAX);
+  run_fed_tasks<WalkEntry>(
+      threads,
+      [&] {
+        auto w = std::make_unique<FileWorker>();
+        w->scratch = std::make_unique<Scratch>(sc.db());
+        FileWorker* raw = w.get();
+        std::lock_guard<std::mutex> lk(workers_mu);
+        workers.push_back(std::move(w));
+        return raw;
+      },
+      [&](const std::function<void(WalkEntry&&)>& push) { walk_paths_each(roots, wo, walk, push); },
+      [&](FileWorker* w, WalkEntry& e) {
+        FileOutcome oc = scan_one(sc, *w, e, o);
+        oc.path = std::move(e.path);
+        w->outcomes.push_back(std::move(oc));
+      });
   for (auto& w : walk.warnings) warnings.push_back(w);
   for (auto& e : walk.errors) {
     warnings.push_back(e);
     res.summary.errors++;
   }
   res.summary.skipped = walk.skipped;
-  std::vector<bool> named(walk.files.size(), false);
-  for (size_t i = 0; i < walk.files.size(); ++i)
-    for (auto& r : roots)
-      if (walk.files[i].path == r) named[i] = true;
-
-  std::vector<FileOutcome> outcomes(walk.files.size());
-  run_tasks(
-      worker_count(o.threads, walk.files.size()), walk.files.size(),
-      [&] { return std::make_unique<Scratch>(sc.db()); },
-      [&](std::unique_ptr<Scratch>& scratch, size_t i) {
-        outcomes[i] = scan_one(sc, *scratch, walk.files[i], o, named[i]);
-      });
+  // Deterministic order whatever the thread count: by path, as a sorted walk would give.
+  std::vector<FileOutcome> outcomes;
+  for (auto& w : workers)
+    for (auto& oc : w->outcomes) outcomes.push_back(std::move(oc));
+  std::sort(outcomes.begin(), outcomes.end(),
+            [](const FileOutcome& a, const FileOutcome& b) { return a.path < b.path; });
   uint64_t streamed = 0;
   for (auto& oc : outcomes) {
     if (oc.streamed) ++streamed;

@@ -2,6 +2,8 @@
 // (a Hyperscan scratch, a libgit2 repository handle: neither may be shared between threads).
 #pragma once
 #include <atomic>
+#include <condition_variable>
+#include <deque>
 #include <exception>
 #include <mutex>
 #include <thread>
@@ -39,6 +41,63 @@ void run_tasks(unsigned threads, size_t count, MakeState make_state, Run run) {
     for (unsigned i = 0; i < threads; ++i) ts.emplace_back(worker);
     for (auto& t : ts) t.join();
   }
+  if (failure) std::rethrow_exception(failure);
+}
+
+// Like run_tasks, but the tasks are not known up front: `produce(push)` runs on the calling
+// thread and calls push(item) for each task as it finds it (a directory walk), while the
+// workers already run `run(state, item)`. Returns when produce has returned and every item
+// has run. The first exception (producer's or a worker's) is rethrown after all have stopped.
+template <typename Item, typename MakeState, typename Produce, typename Run>
+void run_fed_tasks(unsigned threads, MakeState make_state, Produce produce, Run run) {
+  std::mutex mu;
+  std::condition_variable cv;
+  std::deque<Item> queue;
+  bool closed = false;
+  std::exception_ptr failure;
+  auto fail = [&] {
+    std::lock_guard<std::mutex> lk(mu);
+    if (!failure) failure = std::current_exception();
+    closed = true;
+    queue.clear();
+    cv.notify_all();
+  };
+  auto worker = [&] {
+    try {
+      auto state = make_state();
+      for (;;) {
+        Item item;
+        {
+          std::unique_lock<std::mutex> lk(mu);
+          cv.wait(lk, [&] { return closed || !queue.empty(); });
+          if (queue.empty()) return;
+          item = std::move(queue.front());
+          queue.pop_front();
+        }
+        run(state, item);
+      }
+    } catch (...) {
+      fail();
+    }
+  };
+  std::vector<std::thread> ts;
+  for (unsigned i = 0; i < std::max(1u, threads); ++i) ts.emplace_back(worker);
+  try {
+    produce([&](Item&& item) {
+      std::lock_guard<std::mutex> lk(mu);
+      if (closed) return;  // a worker failed: stop feeding
+      queue.push_back(std::move(item));
+      cv.notify_one();
+    });
+  } catch (...) {
+    fail();
+  }
+  {
+    std::lock_guard<std::mutex> lk(mu);
+    closed = true;
+  }
+  cv.notify_all();
+  for (auto& t : ts) t.join();
   if (failure) std::rethrow_exception(failure);
 }
 

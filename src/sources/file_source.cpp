@@ -48,6 +48,8 @@ int open_long_path(const std::string& path, int flags) {
 
 OpenedFile open_for_scan(const std::string& path, bool follow_symlink) {
   OpenedFile f;
+  // O_NONBLOCK: opening a FIFO planted after the walk must not wait for a writer. It has no
+  // effect on reads from a regular file, so it stays set (no fcntl round trip per file).
   int flags = O_RDONLY | O_NONBLOCK | O_CLOEXEC | (follow_symlink ? 0 : O_NOFOLLOW);
   f.fd = open_long_path(path, flags);
   if (f.fd < 0) {
@@ -62,32 +64,44 @@ OpenedFile open_for_scan(const std::string& path, bool follow_symlink) {
     f.skip = "special file";
     return f;
   }
-  // Regular files never block; clear O_NONBLOCK so reads behave normally.
-  ::fcntl(f.fd, F_SETFL, ::fcntl(f.fd, F_GETFL) & ~O_NONBLOCK);
   f.size = static_cast<uint64_t>(st.st_size);
   return f;
 }
 
-bool read_all(int fd, uint64_t max, std::string& out, std::string& error) {
-  // Reads straight into the string (no bounce buffer): one copy from the page cache, not two.
-  struct stat st;
-  size_t cap = 1 << 16;
-  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) cap = std::min<uint64_t>(st.st_size, max) + 1;
-  out.resize(std::max<size_t>(cap, 1));
+bool read_into(int fd, uint64_t size_hint, uint64_t max, ReadBuffer& buf, std::string& error) {
+  // Asks for one byte more than the size seen at open: a read that returns exactly the size
+  // seen is at EOF for a regular file, so a file that did not change costs one read(2). A file
+  // that grew is read on to its real end (bounded by max); one that shrank ends early.
+  uint64_t want = std::min<uint64_t>(size_hint, max);
+  buf.reserve(static_cast<size_t>(want) + 1);
   size_t have = 0;
   while (have < max) {
-    if (have == out.size()) out.resize(std::min<uint64_t>(max, out.size() * 2));
-    ssize_t n = ::read(fd, &out[have], std::min<uint64_t>(out.size() - have, max - have));
+    if (have == buf.capacity()) buf.reserve(static_cast<size_t>(std::min<uint64_t>(max, buf.capacity() * 2)));
+    size_t ask = static_cast<size_t>(std::min<uint64_t>(buf.capacity() - have, max - have));
+    ssize_t n = ::read(fd, buf.data() + have, ask);
     if (n < 0) {
       if (errno == EINTR) continue;
       error = std::strerror(errno);
-      out.clear();
+      buf.set_size(0);
       return false;
     }
     if (n == 0) break;
     have += static_cast<size_t>(n);
+    if (have == size_hint && static_cast<size_t>(n) < ask) break;  // short read at the seen size: EOF
   }
-  out.resize(have);
+  buf.set_size(have);
+  return true;
+}
+
+bool read_all(int fd, uint64_t max, std::string& out, std::string& error) {
+  struct stat st;
+  uint64_t hint = (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) ? static_cast<uint64_t>(st.st_size) : 0;
+  ReadBuffer buf;
+  if (!read_into(fd, hint, max, buf, error)) {
+    out.clear();
+    return false;
+  }
+  out.assign(buf.view());
   return true;
 }
 

@@ -1,6 +1,10 @@
 // Reads file contents for scanning: whole (small files) or in fixed-size chunks (large files,
 // stdin). Never blocks on FIFOs and never follows a symlink planted after the walk.
 #pragma once
+#include <algorithm>
+#include <cstring>
+#include <memory>
+#include <string_view>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -20,6 +24,37 @@ struct OpenedFile {
 int open_long_path(const std::string& path, int flags);
 // Opens a regular file read-only (O_NOFOLLOW, O_NONBLOCK, re-checked with fstat).
 OpenedFile open_for_scan(const std::string& path, bool follow_symlink);
+// A growable byte buffer that is reused from file to file by one thread: never zero-filled,
+// never shrunk, so reading a small file costs no allocation and no memset.
+class ReadBuffer {
+ public:
+  void reserve(size_t n) {
+    if (n <= cap_) return;
+    size_t c = std::max(n, cap_ * 2);
+    std::unique_ptr<char[]> p(new char[c]);  // uninitialised on purpose
+    if (size_) std::memcpy(p.get(), data_.get(), size_);
+    data_ = std::move(p);
+    cap_ = c;
+  }
+  char* data() { return data_.get(); }
+  size_t capacity() const { return cap_; }
+  void set_size(size_t n) { size_ = n; }
+  std::string_view view() const { return {data_.get(), size_}; }
+  // Gives the memory back after an unusually large file, so a thread keeps at most `limit`.
+  void shrink_to(size_t limit) {
+    if (cap_ <= limit) return;
+    data_.reset();
+    cap_ = size_ = 0;
+  }
+
+ private:
+  std::unique_ptr<char[]> data_;
+  size_t cap_ = 0, size_ = 0;
+};
+
+// Reads to EOF into `buf` (a file may have grown or shrunk since the walk), at most `max`
+// bytes; `size_hint` is the size fstat saw. Returns false and sets `error` on a read error.
+bool read_into(int fd, uint64_t size_hint, uint64_t max, ReadBuffer& buf, std::string& error);
 // Reads to EOF (a file may have grown or shrunk since the walk), at most `max` bytes.
 // Returns false and sets `error` on a read error.
 bool read_all(int fd, uint64_t max, std::string& out, std::string& error);

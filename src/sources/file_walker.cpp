@@ -50,16 +50,29 @@ bool is_child_of(const std::string& child, const std::string& parent) {
 
 WalkResult walk_paths(const std::vector<std::string>& roots, const WalkOptions& opts) {
   WalkResult out;
-  auto add_file = [&](const std::string& path, const struct stat& st) {
+  walk_paths_each(roots, opts, out, [&](WalkEntry&& e) { out.files.push_back(std::move(e)); });
+  std::sort(out.files.begin(), out.files.end(),
+            [](const WalkEntry& a, const WalkEntry& b) { return a.path < b.path; });
+  return out;
+}
+
+void walk_paths_each(const std::vector<std::string>& roots, const WalkOptions& opts, WalkResult& out,
+                     const std::function<void(WalkEntry&&)>& on_file) {
+  auto add_file = [&](std::string path, const struct stat* st, bool named) {
     if (opts.exclude && opts.exclude(path)) {
       out.skipped["allowlisted path"]++;
       return;
     }
-    if (static_cast<uint64_t>(st.st_size) > opts.max_file_size) {
+    if (st && static_cast<uint64_t>(st->st_size) > opts.max_file_size) {
       out.skipped["too large"]++;
       return;
     }
-    out.files.push_back({path, static_cast<uint64_t>(st.st_size)});
+    WalkEntry e;
+    e.path = std::move(path);
+    e.size = st ? static_cast<uint64_t>(st->st_size) : 0;
+    e.size_known = st != nullptr;
+    e.named = named;
+    on_file(std::move(e));
   };
   for (const std::string& root : roots) {
     struct stat st;
@@ -69,7 +82,7 @@ WalkResult walk_paths(const std::vector<std::string>& roots, const WalkOptions& 
       continue;
     }
     if (S_ISREG(st.st_mode)) {
-      add_file(root, st);
+      add_file(root, &st, true);
       continue;
     }
     if (!S_ISDIR(st.st_mode)) {
@@ -116,8 +129,17 @@ WalkResult walk_paths(const std::vector<std::string>& roots, const WalkOptions& 
       while (dirent* e = ::readdir(d)) {
         if (!std::strcmp(e->d_name, ".") || !std::strcmp(e->d_name, "..")) continue;
         std::string p = join(dir, e->d_name);
+        // readdir's d_type says what most entries are without a stat per entry; regular
+        // files get their one fstat when they are opened for reading.
+        unsigned char type = e->d_type;
+        if (type == DT_REG) {
+          add_file(std::move(p), nullptr, false);
+          continue;
+        }
         struct stat es;
-        if (::fstatat(dfd, e->d_name, &es, AT_SYMLINK_NOFOLLOW) != 0) {
+        if (type == DT_DIR) {
+          es.st_mode = S_IFDIR;
+        } else if (::fstatat(dfd, e->d_name, &es, AT_SYMLINK_NOFOLLOW) != 0) {
           out.warnings.push_back(p + ": " + std::strerror(errno));
           out.skipped["unreadable"]++;
           continue;
@@ -133,7 +155,7 @@ WalkResult walk_paths(const std::vector<std::string>& roots, const WalkOptions& 
           }
           subdirs.push_back(std::move(p));
         } else if (S_ISREG(es.st_mode)) {
-          add_file(p, es);
+          add_file(std::move(p), &es, false);
         } else {
           classify_nonregular(dfd, e->d_name, es, out);
         }
@@ -149,9 +171,6 @@ WalkResult walk_paths(const std::vector<std::string>& roots, const WalkOptions& 
     }
     if (prev_fd >= 0) ::close(prev_fd);
   }
-  std::sort(out.files.begin(), out.files.end(),
-            [](const WalkEntry& a, const WalkEntry& b) { return a.path < b.path; });
-  return out;
 }
 
 std::string escape_path_for_terminal(const std::string& path) { return escape_for_terminal(path); }

@@ -18,6 +18,10 @@ struct WalkOptions {
 struct WalkEntry {
   std::string path;
   uint64_t size = 0;
+  // False when the walk took the file's type from readdir (d_type) without a stat: the
+  // reader checks the size limit after its own fstat, and counts "too large" itself.
+  bool size_known = true;
+  bool named = false;  // a root the user named (followed even if it is a symlink)
 };
 
 struct WalkResult {
@@ -28,6 +32,12 @@ struct WalkResult {
 };
 
 WalkResult walk_paths(const std::vector<std::string>& roots, const WalkOptions& opts);
+
+// The same walk, handing each file to `on_file` as soon as it is found (so scanning can start
+// before the walk ends) instead of collecting it: `out.files` stays empty and the order is the
+// walk's, not sorted. Skips, warnings and errors are collected in `out` as above.
+void walk_paths_each(const std::vector<std::string>& roots, const WalkOptions& opts, WalkResult& out,
+                     const std::function<void(WalkEntry&&)>& on_file);
 
 // Display form of a path for text output: control characters and invalid UTF-8 escaped.
 std::string escape_path_for_terminal(const std::string& path);
