@@ -40,7 +40,10 @@ hs_database_t* compile(const KeywordTable& t, unsigned mode) {
   std::vector<unsigned> flags, ids;
   static const char* hx = "0123456789abcdef";
   for (size_t i = 0; i < t.keywords.size(); ++i) {
-    std::string p = t.word_start[i] ? "\\b" : "";
+    // A word-start keyword goes in as the plain literal: a \\b assertion makes Hyperscan leave
+    // its pure-literal path (measured: six such keywords cost the whole database 9%). The
+    // scanner checks the boundary itself (keyword_hit_ok).
+    std::string p;
     for (unsigned char c : t.keywords[i]) {
       p += "\\x";
       p += hx[c >> 4];
@@ -230,6 +233,15 @@ KeywordTable build_keyword_table(const RuleSet& rules) {
   return t;
 }
 
+bool keyword_hit_ok(const KeywordTable& t, unsigned kw, std::string_view buf, uint64_t base, uint64_t end) {
+  if (!t.word_start[kw]) return true;
+  auto word = [](unsigned char c) { return std::isalnum(c) || c == '_'; };
+  uint64_t start = end - t.keywords[kw].size();
+  bool prev_word = false;
+  if (start > base) prev_word = word(static_cast<unsigned char>(buf[start - 1 - base]));
+  return prev_word != word(static_cast<unsigned char>(t.keywords[kw][0]));
+}
+
 std::string default_cache_dir() {
   if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) return std::string(x) + "/keyhound";
   if (const char* h = std::getenv("HOME"); h && *h) return std::string(h) + "/.cache/keyhound";
@@ -243,7 +255,7 @@ Database::Database(const RuleSet& rules, const std::string& cache_dir) {
   // Hyperscan version and the CPU features it compiled for.
   hs_platform_info_t plat{};
   hs_populate_platform(&plat);
-  std::string material = std::string(hs_version()) + "\n" + std::to_string(plat.tune) + "/" +
+  std::string material = std::string("literals-v2\n") + hs_version() + "\n" + std::to_string(plat.tune) + "/" +
                          std::to_string(plat.cpu_features) + "\n";
   for (size_t i = 0; i < table_.keywords.size(); ++i)
     material += table_.keywords[i] + (table_.caseless[i] ? "\1" : "\2") + (table_.word_start[i] ? "\1" : "\2");

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "rules/rule.h"
@@ -33,6 +34,12 @@ struct KeywordTable {
 bool keyword_case_from_regex(const std::string& regex, std::string& keyword);
 
 KeywordTable build_keyword_table(const RuleSet& rules);
+
+// The checks Hyperscan does not do for a keyword hit ending at absolute offset `end`: a
+// word-start keyword ("\\b...") must not continue a word. `buf` holds the bytes from absolute
+// offset `base` on (stream mode keeps a tail; a keyword at the very start of the data counts
+// as starting a word).
+bool keyword_hit_ok(const KeywordTable& t, unsigned kw, std::string_view buf, uint64_t base, uint64_t end);
 
 class Database {
  public:

@@ -40,6 +40,13 @@ struct Run {
   uint64_t start = 0, end = 0;
   bool open = false;
 };
+
+// Drops the hits Hyperscan cannot rule out itself (a word-start keyword inside a word).
+void drop_false_hits(std::vector<Hit>& hits, const KeywordTable& kt, std::string_view buf, uint64_t base) {
+  hits.erase(std::remove_if(hits.begin(), hits.end(),
+                            [&](const Hit& h) { return !keyword_hit_ok(kt, h.kw, buf, base, h.end); }),
+             hits.end());
+}
 }  // namespace
 
 bool looks_binary(std::string_view head) {
@@ -242,6 +249,7 @@ std::vector<Finding> Scanner::scan_block(std::string_view data, Scratch& scratch
                 on_hit, &hits) != HS_SUCCESS)
       throw std::runtime_error("hyperscan: scan failed");
   }
+  drop_false_hits(hits, db_.keywords(), data, 0);
   if (hits.empty()) return {};  // most files: no keyword, nothing to confirm
   MatchState st(*this);
   st.add_hits(hits);
@@ -275,6 +283,7 @@ void StreamScan::feed(std::string_view chunk) {
   }
   buf_.append(chunk.data(), chunk.size());
   scanned_ += chunk.size();
+  drop_false_hits(hits, scanner_.db().keywords(), buf_, base_);
   state_->add_hits(hits);
   state_->flush(buf_, base_, base_line_, base_line_start_, scanned_, false);
   uint64_t keep = state_->keep_from(scanned_);
@@ -298,6 +307,7 @@ std::vector<Finding> StreamScan::finish() {
     throw std::runtime_error("hyperscan: cannot close a stream");
   }
   stream_ = nullptr;
+  drop_false_hits(hits, scanner_.db().keywords(), buf_, base_);
   state_->add_hits(hits);
   state_->flush(buf_, base_, base_line_, base_line_start_, scanned_, true);
   for (auto& f : state_->findings) f.binary = binary_;

@@ -144,8 +144,12 @@ void check_rule_fields(Rule& r) {
       bad("id must be lowercase letters, digits, '-' or '_'");
   if (r.keywords.empty()) bad("needs at least one keyword (a literal anchor for Hyperscan)");
   for (auto& k : r.keywords) {
-    size_t len = k.rfind("\\b", 0) == 0 ? k.size() - 2 : k.size();
-    if (len < 3) bad("keyword '" + k + "' is shorter than 3 characters");
+    std::string lit = k.rfind("\\b", 0) == 0 ? k.substr(2) : k;
+    // Short keywords fire everywhere; two characters pass only with a punctuation character
+    // in them ("Q~"), which is rare in text.
+    bool punct = std::any_of(lit.begin(), lit.end(), [](char c) { return std::ispunct(static_cast<unsigned char>(c)); });
+    if (lit.size() < 2 || (lit.size() < 3 && !punct))
+      bad("keyword '" + k + "' is shorter than 3 characters (2 only with a punctuation character)");
   }
   if (r.window < 0 || r.window > 65536) bad("window must be between 0 and 65536");
   if (r.context_lines < 0 || r.context_lines > 50) bad("context_lines must be between 0 and 50");

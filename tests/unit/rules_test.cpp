@@ -60,3 +60,17 @@ TEST(RuleLoader, DuplicateIdRejected) {
   a.insert(a.end(), b.begin(), b.end());
   EXPECT_THROW(make_rule_set(a), RuleError);
 }
+
+TEST(RuleLoader, ShortKeywordsNeedPunctuation) {
+  auto rule = [](const std::string& kw) {
+    return "[[rule]]\nid = \"x\"\nname = \"n\"\nkeywords=[\"" + kw + "\"]\nregex = 'Q~[a-z]{8}|ab[a-z]{8}'\n";
+  };
+  EXPECT_NO_THROW(parse_rule_file(rule("Q~"), "k.toml"));  // rare in text: allowed
+  try {
+    parse_rule_file(rule("ab"), "k.toml");
+    FAIL() << "a two-letter keyword must be refused";
+  } catch (const RuleError& e) {
+    EXPECT_NE(std::string(e.what()).find("keyword 'ab'"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(parse_rule_file(rule("~"), "k.toml"), RuleError);
+}
