@@ -10,6 +10,7 @@
 #include <tuple>
 
 #include "checks/checksum.h"
+#include "engine/newlines.h"
 #include "checks/context.h"
 #include "checks/entropy.h"
 #include "checks/placeholder.h"
@@ -289,7 +290,7 @@ void StreamScan::feed(std::string_view chunk) {
   uint64_t keep = state_->keep_from(scanned_);
   if (keep > base_) {
     size_t drop = keep - base_;
-    base_line_ += std::count(buf_.begin(), buf_.begin() + drop, '\n');
+    base_line_ += count_newlines(buf_.data(), drop);
     // Remember where the line that continues into the kept bytes started (for columns).
     if (const void* nl = ::memrchr(buf_.data(), '\n', drop))
       base_line_start_ = base_ + (static_cast<const char*>(nl) - buf_.data()) + 1;
