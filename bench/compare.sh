@@ -16,24 +16,41 @@ command -v rg >/dev/null || { echo "bench/compare.sh: rg missing (apt-get instal
 # directories of a few hundred files each, with fake keys planted at fixed places.
 if [ ! -f "$tree/.complete" ]; then
   rm -rf "$tree"; mkdir -p "$tree"
-  mapfile -t files < <(find /usr/include /usr/lib/python3 -type f \( -name '*.h' -o -name '*.py' \) -size -512k | sort)
-  total=0; copy=0; limit=$((size_mb * 1024 * 1024))
-  while [ "$total" -lt "$limit" ]; do
-    dir="$tree/copy$copy"; mkdir -p "$dir"
-    n=0
-    for f in "${files[@]}"; do
-      sz=$(stat -c %s "$f")
-      d="$dir/d$((n / 300))"; [ -d "$d" ] || mkdir -p "$d"
-      cp "$f" "$d/$n-$(basename "$f")"
-      total=$((total + sz)); n=$((n + 1))
-      [ "$total" -ge "$limit" ] && break
-    done
-    # one planted fake key pair per copy
-    printf 'aws_access_key_id = AKIA%s\naws_secret_access_key = %s\n' \
-      "QZ$(printf '%014d' "$copy" | tr '0-9' 'A-J')" "$(head -c 30 /dev/urandom | base64 | tr -d '\n=' | head -c 40)" \
-      > "$dir/credentials"
-    copy=$((copy + 1))
-  done
+  python3 - "$tree" "$size_mb" <<'PY'
+import os, sys, base64
+tree, limit = sys.argv[1], int(sys.argv[2]) << 20
+files = []
+for root in ("/usr/include", "/usr/lib/python3"):
+    for d, _, names in os.walk(root):
+        for n in names:
+            if n.endswith((".h", ".py")):
+                p = os.path.join(d, n)
+                try:
+                    if os.path.isfile(p) and not os.path.islink(p) and os.path.getsize(p) < 512 * 1024:
+                        files.append(p)
+                except OSError:
+                    pass
+files.sort()
+total, copy = 0, 0
+while total < limit:
+    dird = os.path.join(tree, "copy%d" % copy)
+    for n, f in enumerate(files):
+        d = os.path.join(dird, "d%d" % (n // 300))
+        os.makedirs(d, exist_ok=True)
+        with open(f, "rb") as src:
+            data = src.read()
+        with open(os.path.join(d, "%d-%s" % (n, os.path.basename(f))), "wb") as dst:
+            dst.write(data)
+        total += len(data)
+        if total >= limit:
+            break
+    # one planted fake key pair per copy (made up here, never a real key)
+    kid = "AKIAQZ" + "".join("ABCDEFGHIJ"[int(c)] for c in "%014d" % copy)
+    sec = base64.b64encode(os.urandom(30)).decode()[:40]
+    with open(os.path.join(dird, "credentials"), "w") as o:
+        o.write("aws_access_key_id = %s\naws_secret_access_key = %s\n" % (kid, sec))
+    copy += 1
+PY
   touch "$tree/.complete"
 fi
 bytes=$(du -sb "$tree" | cut -f1)

@@ -31,7 +31,10 @@ struct FileOutcome {
 struct FileWorker {
   std::unique_ptr<Scratch> scratch;
   ReadBuffer buf;
-  std::vector<FileOutcome> outcomes;  // the files this worker scanned, in its own order
+  // Files with something to report (findings, a skip, a warning), in this worker's order;
+  // the clean majority only adds to the counts.
+  std::vector<FileOutcome> outcomes;
+  uint64_t clean_files = 0, clean_bytes = 0, clean_streamed = 0;
 };
 
 FileOutcome scan_one(const Scanner& sc, FileWorker& w, const WalkEntry& e, const ScanJobOptions& o) {
@@ -153,6 +156,12 @@ ScanResult run_scan_job(const Scanner& sc, const ScanJobOptions& o, std::vector<
       [&](const std::function<void(WalkEntry&&)>& push) { walk_paths_each(roots, wo, walk, push); },
       [&](FileWorker* w, WalkEntry& e) {
         FileOutcome oc = scan_one(sc, *w, e, o);
+        if (oc.findings.empty() && oc.skip.empty() && oc.warning.empty() && oc.scanned) {
+          w->clean_files++;
+          w->clean_bytes += oc.bytes;
+          w->clean_streamed += oc.streamed;
+          return;
+        }
         oc.path = std::move(e.path);
         w->outcomes.push_back(std::move(oc));
       });
@@ -164,11 +173,15 @@ ScanResult run_scan_job(const Scanner& sc, const ScanJobOptions& o, std::vector<
   res.summary.skipped = walk.skipped;
   // Deterministic order whatever the thread count: by path, as a sorted walk would give.
   std::vector<FileOutcome> outcomes;
-  for (auto& w : workers)
+  uint64_t streamed = 0;
+  for (auto& w : workers) {
+    res.summary.files_scanned += w->clean_files;
+    res.summary.bytes_scanned += w->clean_bytes;
+    streamed += w->clean_streamed;
     for (auto& oc : w->outcomes) outcomes.push_back(std::move(oc));
+  }
   std::sort(outcomes.begin(), outcomes.end(),
             [](const FileOutcome& a, const FileOutcome& b) { return a.path < b.path; });
-  uint64_t streamed = 0;
   for (auto& oc : outcomes) {
     if (oc.streamed) ++streamed;
     if (!oc.warning.empty()) warnings.push_back(oc.warning);
