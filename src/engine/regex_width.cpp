@@ -232,3 +232,78 @@ KeywordReach keyword_reach(const std::string& regex, const std::string& keyword)
 }
 
 }  // namespace keyhound
+
+namespace keyhound {
+
+std::string regex_required_bytes(const std::string& r) {
+  std::string out;
+  size_t i = 0, n = r.size();
+  // Skips a bracket class starting at r[i] == '['; returns the index just past it.
+  auto skip_class = [&](size_t j) {
+    ++j;
+    if (j < n && r[j] == '^') ++j;
+    if (j < n && r[j] == ']') ++j;  // a leading ']' is literal
+    while (j < n && r[j] != ']') j += (r[j] == '\\' && j + 1 < n) ? 2 : 1;
+    return j < n ? j + 1 : n;
+  };
+  while (i < n) {
+    char c = r[i];
+    bool literal = false;
+    char lit = 0;
+    if (c == '|') return "";  // top-level alternation: nothing is required by every branch
+    if (c == '\\' && i + 1 < n) {
+      char e = r[i + 1];
+      i += 2;
+      if (e == 'b' || e == 'B' || e == 'A' || e == 'z') continue;  // zero width
+      if (std::ispunct(static_cast<unsigned char>(e))) {
+        literal = true;
+        lit = e;
+      }
+      // \d, \w, \x41, \pL...: an atom that is no single known byte
+    } else if (c == '[') {
+      i = skip_class(i);
+    } else if (c == '(') {
+      int depth = 0;
+      size_t j = i;
+      for (; j < n; ++j) {
+        if (r[j] == '\\') { ++j; continue; }
+        if (r[j] == '[') { j = skip_class(j) - 1; continue; }
+        if (r[j] == '(') ++depth;
+        else if (r[j] == ')' && --depth == 0) break;
+      }
+      if (j >= n) return "";  // unbalanced: not understood
+      i = j + 1;
+    } else if (c == '^' || c == '$') {
+      ++i;
+      continue;
+    } else {
+      ++i;
+      if (c != '.') {
+        literal = true;
+        lit = c;
+      }
+    }
+    // A quantifier that allows zero repetitions makes the atom optional.
+    bool optional = false;
+    if (i < n && (r[i] == '?' || r[i] == '*')) {
+      optional = true;
+      ++i;
+    } else if (i < n && r[i] == '+') {
+      ++i;
+    } else if (i < n && r[i] == '{') {
+      size_t e = r.find('}', i);
+      if (e == std::string::npos) return "";
+      size_t k = i + 1;
+      while (k < e && r[k] == ' ') ++k;
+      optional = k < e && r[k] == '0' && (k + 1 == e || r[k + 1] == ',' || r[k + 1] == '}');
+      i = e + 1;
+    }
+    if (i < n && (r[i] == '?' || r[i] == '+')) ++i;  // lazy / possessive marker
+    if (literal && !optional && std::ispunct(static_cast<unsigned char>(lit)) &&
+        out.find(lit) == std::string::npos)
+      out += lit;
+  }
+  return out;
+}
+
+}  // namespace keyhound

@@ -18,4 +18,10 @@ long regex_max_width(const std::string& fragment);
 // keyword is not a literal of the regex.
 KeywordReach keyword_reach(const std::string& regex, const std::string& keyword);
 
+// Punctuation bytes that every match of `regex` contains: literal characters at the top level
+// of the pattern (not in a group or class, not optional) when it has no top-level alternation.
+// "" when there are none or the pattern is not understood. A window missing one of them
+// cannot hold a match, so RE2 need not look (e.g. '@' and ':' of user:password@host URLs).
+std::string regex_required_bytes(const std::string& regex);
+
 }  // namespace keyhound

@@ -18,8 +18,7 @@ namespace keyhound {
 
 class Scanner {
  public:
-  Scanner(const RuleSet& rules, const Database& db)
-      : rules_(rules), db_(db), compiled_(new std::once_flag[rules.rules.size()]) {}
+  Scanner(const RuleSet& rules, const Database& db);
   const RuleSet& rules() const { return rules_; }
   const Database& db() const { return db_; }
   // Scans a whole buffer in Hyperscan block mode.
@@ -27,11 +26,14 @@ class Scanner {
   // Compiles the regexes of rule `ri` if they were loaded lazily (built-in rules), once, from
   // any thread; every use of a rule's regexes comes after this. Throws RuleError.
   void ensure_compiled(int ri) const;
+  // Punctuation bytes every match of rule `ri` contains (regex_required_bytes).
+  const std::string& required_bytes(int ri) const { return required_[ri]; }
 
  private:
   const RuleSet& rules_;
   const Database& db_;
   std::unique_ptr<std::once_flag[]> compiled_;
+  std::vector<std::string> required_;
 };
 
 class MatchState;

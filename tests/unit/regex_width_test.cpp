@@ -2,6 +2,8 @@
 
 #include "engine/database.h"
 #include "engine/regex_width.h"
+#include "rules/builtin_rules.h"
+#include "rules/rule_loader.h"
 
 using namespace keyhound;
 
@@ -52,4 +54,35 @@ TEST(KeywordCase, FromRegex) {
   EXPECT_FALSE(keyword_case_from_regex("(?i)cloudflare[_-]?token", c));
   std::string x = "secret";
   EXPECT_FALSE(keyword_case_from_regex("([A-Za-z0-9/+]{40})", x));
+}
+
+TEST(RegexRequiredBytes, TopLevelPunctuationOnly) {
+  using keyhound::regex_required_bytes;
+  // user:password@host URLs: ':' and '@' are in every match.
+  EXPECT_EQ(regex_required_bytes(R"((?i:\bhttps?://)[A-Za-z0-9._%+~-]{1,64}:([A-Za-z0-9._~!%^&()+=,;|-]{6,128})@[A-Za-z0-9\[])"),
+            ":@");
+  EXPECT_EQ(regex_required_bytes(R"(xoxb-[0-9]+\.[a-z]{4})"), "-.");
+  // Optional, inside a group or class, or behind a top-level alternation: not required.
+  EXPECT_EQ(regex_required_bytes(R"(a=?b)"), "");
+  EXPECT_EQ(regex_required_bytes(R"(a:{0,2}b)"), "");
+  EXPECT_EQ(regex_required_bytes(R"(a(?:=|:)b)"), "");
+  EXPECT_EQ(regex_required_bytes(R"(a[=:]b)"), "");
+  EXPECT_EQ(regex_required_bytes(R"(a=b|c)"), "");
+  EXPECT_EQ(regex_required_bytes(R"(k(a|b)=v)"), "=");
+  EXPECT_EQ(regex_required_bytes(R"(a:+b)"), ":");
+  EXPECT_EQ(regex_required_bytes(R"(a:{1,3}b)"), ":");
+  EXPECT_EQ(regex_required_bytes(R"(a.b\d\w)"), "");   // '.' is any byte
+  EXPECT_EQ(regex_required_bytes(R"(\bab\b)"), "");    // zero-width escapes
+  EXPECT_EQ(regex_required_bytes(R"([\]]x(a))"), "");  // classes with ']' and groups skipped
+  EXPECT_EQ(regex_required_bytes(R"(unbalanced(a)"), "");
+}
+
+// Sound: every built-in rule's examples contain the bytes its regex is said to require.
+TEST(RegexRequiredBytes, BuiltinExamplesContainThem) {
+  auto rs = keyhound::make_rule_set(keyhound::load_builtin_rules());
+  for (auto& r : rs.rules) {
+    std::string req = keyhound::regex_required_bytes(r.regex);
+    for (auto& ex : r.examples)
+      for (char c : req) EXPECT_NE(ex.find(c), std::string::npos) << r.id << ": '" << c << "' in " << ex;
+  }
 }
