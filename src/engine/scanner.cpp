@@ -163,7 +163,6 @@ class MatchState {
   void consider(int ri, const Rule& rule, std::string_view buf, uint64_t base, size_t soff,
                 size_t slen, const re2::StringPiece& whole) {
     uint64_t abs = base + soff;
-    if (!seen_.insert(SeenKey{ri, abs, slen}).second) return;
     std::string_view secret = buf.substr(soff, slen);
     double h = shannon_entropy(secret);
     if (h < rule.min_entropy) return;
@@ -172,6 +171,9 @@ class MatchState {
     if ((rule.context_line_re || rule.context_nearby_re) &&
         !has_context_evidence(rule, buf, soff, slen, kContextBytes))
       return;
+    // Checked last: the checks above give the same answer for the same span, and most
+    // candidates fail them, so only survivors pay for the set.
+    if (!seen_.insert(SeenKey{ri, abs, slen}).second) return;
     Finding f;
     f.rule_id = rule.id;
     f.rule_index = ri;
