@@ -58,6 +58,7 @@ int run_git(GitArgs& a) {
     }
   }
   po.branches = a.branches;
+  po.threads = a.common.threads;
 
   try {
     GitRepo repo = GitRepo::open(a.repo);
