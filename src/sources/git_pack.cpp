@@ -358,7 +358,7 @@ std::string inflate_entry(Worker& w, const PackFile& pf, const Entry& e, uint8_t
 
 // A declared size no zlib stream of `in_len` bytes can inflate to (deflate expands at most
 // ~1032:1) is refused before anything is allocated.
-bool plausible(uint64_t size, uint64_t in_len) { return size < kMaxObject && size / 1100 <= in_len + 64; }
+bool plausible(uint64_t size, uint64_t in_len) { return size / 1100 <= in_len + 64; }
 
 bool varint(const uint8_t*& p, const uint8_t* end, uint64_t& v) {
   v = 0;
@@ -507,12 +507,10 @@ struct Walk {
       bool wanted = v.wants(oid_of(pf, root), gtype, root.size);
       if (!wanted && leaf(r)) return;
       uint64_t in_len = root.end - (root.offset + root.hdr);
-      if (!plausible(root.size, in_len)) {
-        if (root.size >= kMaxObject) {
-          if (wanted) v.failed(oid_of(pf, root));  // libgit2 reads it
-        } else {
-          fail(root, wanted, "declared size " + std::to_string(root.size) + " is impossible for " + std::to_string(in_len) + " compressed bytes");
-        }
+      if (!plausible(root.size, in_len))
+        return fail(root, wanted, "declared size " + std::to_string(root.size) + " is impossible for " + std::to_string(in_len) + " compressed bytes");
+      if (root.size >= kMaxObject) {
+        if (wanted) v.failed(oid_of(pf, root));  // libgit2 reads it
         return;
       }
       Buf b{std::unique_ptr<uint8_t[]>(new uint8_t[root.size ? root.size : 1]), root.size};
@@ -530,7 +528,7 @@ struct Walk {
       uint32_t c = pf.children[f.next++];
       const Entry& ce = pf.objs[c];
       uint64_t in_len = ce.end - (ce.offset + ce.hdr);
-      if (!plausible(ce.size, in_len)) {
+      if (!plausible(ce.size, in_len) || ce.size >= kMaxObject) {
         fail(ce, false, "declared delta size " + std::to_string(ce.size) + " is impossible for " + std::to_string(in_len) + " compressed bytes");
         continue;
       }
