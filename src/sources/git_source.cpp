@@ -362,17 +362,69 @@ struct Planner {
     plan.blobs.push_back(std::move(t));
   }
 
-  // Opens a tree not seen before; nullptr when seen or unreadable (the error is recorded).
-  git_tree* open_tree(const git_oid& tree_id, const std::string& prefix, int commit) {
-    if (!seen_trees.insert(tree_id)) return nullptr;
-    git_tree* t = nullptr;
-    if (lookup(reinterpret_cast<git_object**>(&t), tree_id, GIT_OBJECT_TREE) != 0) {
+  // One tree being walked: parsed by libgit2, or (read ahead from a pack and in canonical
+  // form) by parse_canonical_tree, entries pointing into the store's bytes.
+  struct RawEntry {
+    git_filemode_t mode;
+    std::string_view name;
+    const unsigned char* id;
+  };
+  struct OpenTree {
+    git_tree* tree = nullptr;
+    std::vector<RawEntry> raw;
+    bool ok = false;
+    size_t count() const { return tree ? git_tree_entrycount(tree) : raw.size(); }
+  };
+
+  // A tree exactly as git writes one (modes 100644, 100755, 120000, 40000, 160000; names
+  // without NUL or '/', not "." or ".."; each id whole): what libgit2 would parse it into.
+  // Anything else is left to libgit2, which decides what is wrong with it.
+  static bool parse_canonical_tree(std::string_view d, std::vector<RawEntry>& out) {
+    out.clear();
+    size_t i = 0;
+    while (i < d.size()) {
+      size_t sp = d.find(' ', i);
+      if (sp == std::string_view::npos) return false;
+      std::string_view m = d.substr(i, sp - i);
+      git_filemode_t mode;
+      if (m == "100644") mode = GIT_FILEMODE_BLOB;
+      else if (m == "100755") mode = GIT_FILEMODE_BLOB_EXECUTABLE;
+      else if (m == "40000") mode = GIT_FILEMODE_TREE;
+      else if (m == "120000") mode = GIT_FILEMODE_LINK;
+      else if (m == "160000") mode = GIT_FILEMODE_COMMIT;
+      else return false;
+      size_t nul = d.find('\0', sp + 1);
+      if (nul == std::string_view::npos || d.size() - nul - 1 < GIT_OID_RAWSZ) return false;
+      std::string_view name = d.substr(sp + 1, nul - sp - 1);
+      if (name.empty() || name.size() > 4096 || name == "." || name == ".." || name.find('/') != std::string_view::npos)
+        return false;
+      out.push_back({mode, name, reinterpret_cast<const unsigned char*>(d.data() + nul + 1)});
+      i = nul + 1 + GIT_OID_RAWSZ;
+    }
+    return true;
+  }
+
+  // Opens a tree not seen before; !ok when seen or unreadable (the error is recorded).
+  OpenTree open_tree(const git_oid& tree_id, const std::string& prefix, int commit) {
+    OpenTree t;
+    if (!seen_trees.insert(tree_id)) return t;
+    if (store) {
+      auto it = store->objs.find(tree_id);
+      if (it != store->objs.end() && it->second.first == GIT_OBJECT_TREE && parse_canonical_tree(it->second.second, t.raw)) {
+        plan.trees_visited++;
+        t.ok = true;
+        return t;
+      }
+    }
+    if (lookup(reinterpret_cast<git_object**>(&t.tree), tree_id, GIT_OBJECT_TREE) != 0) {
       std::string where = prefix.empty() ? "" : " (" + prefix.substr(0, prefix.size() - 1) + ")";
       plan.errors.push_back(git_error_text("tree " + oid_hex(tree_id) + where + " in commit " +
                                            plan.commits[commit].id.substr(0, 12)));
-      return nullptr;
+      t.tree = nullptr;
+      return t;
     }
     plan.trees_visited++;
+    t.ok = true;
     return t;
   }
 
@@ -380,29 +432,46 @@ struct Planner {
   // An explicit stack: a 10,000-level deep tree must not overflow the call stack.
   void walk_tree(const git_oid& tree_id, const std::string& prefix, int commit) {
     struct Frame {
-      git_tree* tree;
+      OpenTree t;
       size_t next;
       std::string prefix;
     };
     std::vector<Frame> stack;
-    if (git_tree* root = open_tree(tree_id, prefix, commit)) stack.push_back({root, 0, prefix});
+    if (OpenTree root = open_tree(tree_id, prefix, commit); root.ok) stack.push_back({std::move(root), 0, prefix});
     while (!stack.empty()) {
       Frame& f = stack.back();
-      if (f.next >= git_tree_entrycount(f.tree)) {
-        git_tree_free(f.tree);
+      if (f.next >= f.t.count()) {
+        if (f.t.tree) git_tree_free(f.t.tree);
         stack.pop_back();
         continue;
       }
-      const git_tree_entry* e = git_tree_entry_byindex(f.tree, f.next++);
-      git_filemode_t mode = git_tree_entry_filemode(e);
-      std::string path = f.prefix + git_tree_entry_name(e);
+      git_filemode_t mode;
+      std::string_view name;
+      git_oid id;
+      if (f.t.tree) {
+        const git_tree_entry* e = git_tree_entry_byindex(f.t.tree, f.next++);
+        mode = git_tree_entry_filemode(e);
+        name = git_tree_entry_name(e);
+        id = *git_tree_entry_id(e);
+      } else {
+        const RawEntry& e = f.t.raw[f.next++];
+        mode = e.mode;
+        name = e.name;
+        std::memcpy(id.id, e.id, GIT_OID_RAWSZ);
+      }
       if (mode == GIT_FILEMODE_TREE) {
-        if (git_tree* sub = open_tree(*git_tree_entry_id(e), path + "/", commit))
-          stack.push_back({sub, 0, path + "/"});  // invalidates f: nothing uses it after this
+        std::string sub_prefix = f.prefix;
+        sub_prefix.append(name).push_back('/');
+        if (OpenTree sub = open_tree(id, sub_prefix, commit); sub.ok)
+          stack.push_back({std::move(sub), 0, std::move(sub_prefix)});  // invalidates f: nothing uses it after this
       } else if (mode == GIT_FILEMODE_COMMIT) {
-        submodules.insert(path);
+        submodules.insert(f.prefix + std::string(name));
       } else if (is_blob_mode(mode)) {
-        add_blob(*git_tree_entry_id(e), path, commit, true, nullptr);
+        // Without path exclusions a blob seen before needs no path at all.
+        if (!o.exclude_path && !seen_blobs.insert(id)) continue;
+        std::string path = f.prefix;
+        path.append(name);
+        add_blob(id, path, commit, !!o.exclude_path, nullptr);
       }
     }
   }
