@@ -22,8 +22,6 @@ namespace {
 
 constexpr uint32_t kNone = UINT32_MAX;
 constexpr size_t kMaxErrorsPerPack = 50;
-// Objects at least this large are left to libgit2.
-constexpr uint64_t kMaxObject = (1ull << 32) - 2;
 
 enum RawType : uint8_t { kCommit = 1, kTree = 2, kBlob = 3, kTag = 4, kOfsDelta = 6, kRefDelta = 7 };
 
@@ -445,6 +443,7 @@ struct Walk {
   const PackSet::Roots which;
   const bool verify;
   const uint64_t budget;
+  const uint64_t max_object;
   PackVisitor& v;
   std::mutex mu;
   std::vector<std::string>& errors;
@@ -509,7 +508,7 @@ struct Walk {
       uint64_t in_len = root.end - (root.offset + root.hdr);
       if (!plausible(root.size, in_len))
         return fail(root, wanted, "declared size " + std::to_string(root.size) + " is impossible for " + std::to_string(in_len) + " compressed bytes");
-      if (root.size >= kMaxObject) {
+      if (root.size > max_object) {
         if (wanted) v.failed(oid_of(pf, root));  // libgit2 reads it
         return;
       }
@@ -528,7 +527,8 @@ struct Walk {
       uint32_t c = pf.children[f.next++];
       const Entry& ce = pf.objs[c];
       uint64_t in_len = ce.end - (ce.offset + ce.hdr);
-      if (!plausible(ce.size, in_len) || ce.size >= kMaxObject) {
+      if (ce.size > max_object) continue;  // left to libgit2
+      if (!plausible(ce.size, in_len)) {
         fail(ce, false, "declared delta size " + std::to_string(ce.size) + " is impossible for " + std::to_string(in_len) + " compressed bytes");
         continue;
       }
@@ -550,7 +550,7 @@ struct Walk {
         fail(ce, wanted, "delta expects a " + std::to_string(base_size) + "-byte base, its base has " + std::to_string(f.data.n));
         continue;
       }
-      if (result >= kMaxObject) {
+      if (result > max_object) {
         if (wanted) v.failed(oid_of(pf, ce));
         continue;
       }
@@ -651,7 +651,7 @@ std::shared_ptr<PackSet> PackSet::from_memory(const std::string& name, std::stri
 }
 
 void PackSet::walk(unsigned threads, Roots which, bool verify_ids, PackVisitor& v, std::vector<std::string>& errors) const {
-  Walk wk{which, verify_ids, base_budget, v, {}, errors, std::vector<size_t>(packs_.size(), 0), {}};
+  Walk wk{which, verify_ids, base_budget, std::min<uint64_t>(max_object, (1ull << 32) - 2), v, {}, errors, std::vector<size_t>(packs_.size(), 0), {}};
   struct Task {
     uint32_t pack, root;
   };

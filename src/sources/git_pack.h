@@ -60,6 +60,9 @@ class PackSet {
   // Bytes of pending delta bases a worker may hold at once; beyond it a subtree is left to
   // libgit2 (with an error line). Tests lower it.
   uint64_t base_budget = 1ull << 30;
+  // Objects larger than this (at most 4 GiB) are not built here but left to libgit2; the
+  // fuzzer lowers it.
+  uint64_t max_object = (1ull << 32) - 2;
 
  private:
   std::vector<std::unique_ptr<PackFile>> packs_;

@@ -207,15 +207,8 @@ struct Planner {
     }
   }
 
-  // git_object_lookup. An object the pack reader read ahead already had its id checked
-  // (SHA-1 of its content): libgit2 does not hash it a second time (its collision-detecting
-  // SHA-1 was 13% of planning). Only this thread uses libgit2 while planning.
   int lookup(git_object** out, const git_oid& id, git_object_t type) {
-    if (!store || !store->objs.count(id)) return git_object_lookup(out, repo.get(), &id, type);
-    git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
-    int rc = git_object_lookup(out, repo.get(), &id, type);
-    git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 1);
-    return rc;
+    return git_object_lookup(out, repo.get(), &id, type);
   }
 
   // Peels a revision (branch, tag, commit id, HEAD~2...) to a commit id. Throws GitError.
