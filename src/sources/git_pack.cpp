@@ -625,15 +625,16 @@ std::shared_ptr<PackSet> PackSet::open_dir(const std::string& git_dir, std::vect
     std::string err = pf->idx_map.map(dir + "/" + n);
     if (err.empty()) err = pf->pack_map.map(pack_path);
     if (!err.empty()) {
-      errors.push_back("pack " + pf->name + ": " + err + "; left to libgit2");
+      set->open_errors_.push_back("pack " + pf->name + ": " + err + "; left to libgit2");
       continue;
     }
     pf->idx = pf->idx_map.data;
     pf->idx_len = pf->idx_map.size;
     pf->pack = pf->pack_map.data;
     pf->pack_len = pf->pack_map.size;
-    if (auto ok = load_pack(std::move(pf), errors)) set->packs_.push_back(std::move(ok));
+    if (auto ok = load_pack(std::move(pf), set->open_errors_)) set->packs_.push_back(std::move(ok));
   }
+  errors.insert(errors.end(), set->open_errors_.begin(), set->open_errors_.end());
   return set;
 }
 

@@ -55,6 +55,8 @@ class PackSet {
   void walk(unsigned threads, Roots which, bool verify_ids, PackVisitor& v, std::vector<std::string>& errors) const;
 
   size_t pack_count() const { return packs_.size(); }
+  // The lines open_dir added to its `errors`.
+  const std::vector<std::string>& open_errors() const { return open_errors_; }
   uint64_t object_count() const;
 
   // Bytes of pending delta bases a worker may hold at once; beyond it a subtree is left to
@@ -66,6 +68,7 @@ class PackSet {
 
  private:
   std::vector<std::unique_ptr<PackFile>> packs_;
+  std::vector<std::string> open_errors_;
 };
 
 }  // namespace keyhound

@@ -4,6 +4,8 @@
 #include <atomic>
 #include <cstring>
 #include <set>
+#include <thread>
+#include <unordered_set>
 #include <unordered_map>
 
 #include "engine/parallel.h"
@@ -35,22 +37,70 @@ std::string where_text(const GitBlobTask& t, const GitPlan& plan) {
   return s + ")";
 }
 
+// What a blob's bytes alone decide: skipped (LFS pointer), scanned (findings without
+// provenance), or a scan error.
+struct BlobResult {
+  std::vector<Finding> findings;
+  uint64_t bytes = 0;
+  bool scanned = false;
+  std::string skip;
+  std::string scan_error;
+};
+
+BlobResult scan_content(const Scanner& sc, Scratch& scratch, std::string_view data) {
+  BlobResult r;
+  if (is_lfs_pointer(data)) {
+    r.skip = "lfs pointer";
+    return r;
+  }
+  try {
+    r.findings = sc.scan_block(data, scratch);
+  } catch (const std::exception& e) {
+    r.scan_error = e.what();
+    return r;
+  }
+  r.bytes = data.size();
+  r.scanned = true;
+  return r;
+}
+
+void attach_task_provenance(std::vector<Finding>& findings, const GitBlobTask& t, const GitPlan& plan) {
+  Provenance p;
+  p.path = t.path;
+  p.blob = oid_hex(t.blob);
+  if (t.commit >= 0) {
+    const GitCommitInfo& c = plan.commits[t.commit];
+    p.commit = c.id;
+    p.author = c.author;
+    p.email = c.email;
+    p.date = c.date;
+  }
+  for (auto& f : findings) attach_provenance(f, p);
+}
+
+// The outcome of task t from its blob's result (no added-lines filter: not for such tasks).
+BlobOutcome outcome_of(BlobResult r, const GitBlobTask& t, const GitPlan& plan) {
+  BlobOutcome out;
+  out.skip = std::move(r.skip);
+  if (!r.scan_error.empty()) out.error = "blob " + oid_hex(t.blob) + where_text(t, plan) + ": " + r.scan_error;
+  if (!r.scanned) return out;
+  out.findings = std::move(r.findings);
+  out.bytes = r.bytes;
+  out.scanned = true;
+  attach_task_provenance(out.findings, t, plan);
+  return out;
+}
+
 // Scans the bytes of task t's blob. `repo` reads the old version for added_lines_only tasks.
 BlobOutcome scan_data(const Scanner& sc, Scratch& scratch, git_repository* repo, const GitBlobTask& t,
                       const GitPlan& plan, std::string_view data) {
+  if (!t.added_lines_only) return outcome_of(scan_content(sc, scratch, data), t, plan);
   BlobOutcome out;
   auto where = [&] { return where_text(t, plan); };
-  if (is_lfs_pointer(data)) {
-    out.skip = "lfs pointer";
-    return out;
-  }
-  try {
-    out.findings = sc.scan_block(data, scratch);
-  } catch (const std::exception& e) {
-    out.error = "blob " + oid_hex(t.blob) + where() + ": " + e.what();
-    return out;
-  }
-  out.bytes = data.size();
+  BlobResult r = scan_content(sc, scratch, data);
+  if (!r.scanned) return outcome_of(std::move(r), t, plan);
+  out.findings = std::move(r.findings);
+  out.bytes = r.bytes;
   out.scanned = true;
   if (t.added_lines_only && !oid_is_zero(t.old_blob) && !out.findings.empty()) {
     BlobBytes old = read_blob(repo, t.old_blob, UINT64_MAX);
@@ -78,17 +128,7 @@ BlobOutcome scan_data(const Scanner& sc, Scratch& scratch, git_repository* repo,
       }
     }
   }
-  Provenance p;
-  p.path = t.path;
-  p.blob = oid_hex(t.blob);
-  if (t.commit >= 0) {
-    const GitCommitInfo& c = plan.commits[t.commit];
-    p.commit = c.id;
-    p.author = c.author;
-    p.email = c.email;
-    p.date = c.date;
-  }
-  for (auto& f : out.findings) attach_provenance(f, p);
+  attach_task_provenance(out.findings, t, plan);
   return out;
 }
 
@@ -158,7 +198,88 @@ struct PlanVisitor : PackVisitor {
   }
 };
 
+using BlobResults = std::unordered_map<git_oid, BlobResult, OidHash, OidEq>;
+
 }  // namespace
+
+class BlobPrescan : public PackVisitor {
+ public:
+  BlobPrescan(const Scanner& sc, std::shared_ptr<const PackSet> packs, const GitScanOptions& o)
+      : sc_(sc), packs_(std::move(packs)), o_(o), threads_(worker_count(o.threads, SIZE_MAX)), per_worker_(threads_) {
+    for (unsigned i = 0; i < threads_; ++i) scratch_.push_back(std::make_unique<Scratch>(sc_.db()));
+    thread_ = std::thread([this] {
+      try {
+        packs_->walk(threads_, PackSet::Roots::Blob, true, *this, errors_);
+      } catch (...) {
+        failure_ = std::current_exception();
+      }
+    });
+  }
+  ~BlobPrescan() override {
+    cancel_ = true;
+    if (thread_.joinable()) thread_.join();
+  }
+  // Waits for the walk; the results (by blob id) and the walk's error lines.
+  void finish(BlobResults& results, std::vector<std::string>& errors) {
+    thread_.join();
+    if (failure_) std::rethrow_exception(failure_);
+    size_t n = too_large_.size();
+    for (auto& w : per_worker_) n += w.size();
+    results.reserve(n);
+    for (auto& id : too_large_) results[id].skip = "too large";
+    for (auto& w : per_worker_)
+      for (auto& [id, r] : w) results.emplace(id, std::move(r));
+    errors.insert(errors.end(), errors_.begin(), errors_.end());
+  }
+
+  bool wants(const git_oid& id, git_object_t type, uint64_t size) override {
+    if (type != GIT_OBJECT_BLOB || cancel_) return false;
+    Shard& sh = shards_[id.id[0] % kShards];
+    std::lock_guard<std::mutex> lk(sh.mu);
+    if (!sh.claimed.insert(id).second) return false;  // met in another pack already
+    if (size > o_.max_blob_size) {                    // never built unless a delta needs it
+      too_large_mu_.lock();
+      too_large_.push_back(id);
+      too_large_mu_.unlock();
+      return false;
+    }
+    return true;
+  }
+  void visit(unsigned worker, const git_oid& id, git_object_t, std::string_view data) override {
+    per_worker_[worker].emplace_back(id, scan_content(sc_, *scratch_[worker], data));
+  }
+  void failed(const git_oid& id) override {
+    Shard& sh = shards_[id.id[0] % kShards];
+    std::lock_guard<std::mutex> lk(sh.mu);
+    sh.claimed.erase(id);
+  }
+
+ private:
+  static constexpr unsigned kShards = 16;
+  struct Shard {
+    std::mutex mu;
+    std::unordered_set<git_oid, OidHash, OidEq> claimed;
+  };
+  const Scanner& sc_;
+  std::shared_ptr<const PackSet> packs_;
+  GitScanOptions o_;
+  unsigned threads_;
+  std::vector<std::unique_ptr<Scratch>> scratch_;
+  std::vector<std::vector<std::pair<git_oid, BlobResult>>> per_worker_;
+  Shard shards_[kShards];
+  std::mutex too_large_mu_;
+  std::vector<git_oid> too_large_;
+  std::vector<std::string> errors_;
+  std::atomic<bool> cancel_{false};
+  std::exception_ptr failure_;
+  std::thread thread_;
+};
+
+std::shared_ptr<BlobPrescan> start_blob_prescan(const Scanner& sc, std::shared_ptr<const PackSet> packs,
+                                                const GitScanOptions& o) {
+  if (!packs || !packs->pack_count()) return nullptr;
+  return std::make_shared<BlobPrescan>(sc, std::move(packs), o);
+}
 
 bool finding_on_added_line(const Finding& f, const std::vector<uint64_t>& added) {
   auto has = [&](uint64_t l) { return l > 0 && std::binary_search(added.begin(), added.end(), l); };
@@ -169,7 +290,7 @@ bool finding_on_added_line(const Finding& f, const std::vector<uint64_t>& added)
 }
 
 ScanResult scan_git_plan(const Scanner& sc, const std::string& git_dir, const GitPlan& plan,
-                         const GitScanOptions& o, std::vector<std::string>& errors) {
+                         const GitScanOptions& o, std::vector<std::string>& errors, BlobPrescan* prescan) {
   ScanResult res;
   res.tool_version = KEYHOUND_VERSION;
   res.summary.commits_scanned = plan.commits.size();
@@ -186,7 +307,21 @@ ScanResult scan_git_plan(const Scanner& sc, const std::string& git_dir, const Gi
   // Audits read the packs in pack order (each object inflated once) when the plan wants a
   // good share of what they hold; a few blobs (or no packs) are read one by one by libgit2.
   std::vector<size_t> rest;
-  if (plan.packs && n_tasks && n_tasks * 16 >= plan.packs->object_count()) {
+  if (prescan) {
+    BlobResults results;
+    std::vector<std::string> pack_errors;
+    prescan->finish(results, pack_errors);
+    for (auto& e : pack_errors) {
+      errors.push_back(e);
+      res.summary.errors++;
+    }
+    for (size_t i = 0; i < n_tasks; ++i) {
+      const GitBlobTask& t = plan.blobs[i];
+      auto it = t.added_lines_only ? results.end() : results.find(t.blob);
+      if (it == results.end()) rest.push_back(i);
+      else outcomes[i] = outcome_of(it->second, t, plan);  // a copy: a blob may serve two tasks
+    }
+  } else if (plan.packs && n_tasks && n_tasks * 16 >= plan.packs->object_count()) {
     std::vector<std::unique_ptr<Scratch>> scratch;
     for (unsigned i = 0; i < threads; ++i) scratch.push_back(std::make_unique<Scratch>(sc.db()));
     PlanVisitor pv(sc, plan, o, outcomes, scratch);

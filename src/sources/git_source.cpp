@@ -673,11 +673,16 @@ GitPlan plan_git_scan(GitRepo& repo, const GitPlanOptions& o) {
       throw GitError("corrupt object " + b.oid + " (" + (b.type.empty() ? "unknown type" : b.type) + "): " +
                      b.problem + "; refusing to read it");
   for (auto& b : bad) bad_blobs.insert(b.oid);
-  std::shared_ptr<PackSet> packs;
+  std::shared_ptr<const PackSet> packs;
   std::vector<std::string> pack_errors;
   ObjectStore* store = nullptr;
   if (o.mode == GitPlanOptions::Mode::History && pack_reader_enabled()) {
-    packs = PackSet::open_dir(repo.git_dir(), pack_errors);
+    if (o.packs) {
+      packs = o.packs;
+      pack_errors = packs->open_errors();
+    } else {
+      packs = PackSet::open_dir(repo.git_dir(), pack_errors);
+    }
     if (packs->pack_count()) store = install_pack_store(repo, *packs, o.threads, pack_errors);
   }
   Planner p(repo, o);

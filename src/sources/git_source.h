@@ -83,6 +83,9 @@ struct GitPlanOptions {
   std::vector<std::string> branches;     // History: only these (default: every ref and HEAD)
   std::function<bool(const std::string&)> exclude_path;
   unsigned threads = 0;                  // History: threads that read the packs (0 = all cores)
+  // History: the packs, when the caller opened them already (to scan their blobs while the
+  // plan is built: start_blob_prescan); else plan_git_scan opens them.
+  std::shared_ptr<const PackSet> packs;
 };
 
 // False when KEYHOUND_GIT_PACK_READER=0: every object is then read through libgit2.
