@@ -1,5 +1,7 @@
-// Scans a GitPlan: blobs are read and scanned on worker threads, each with its own libgit2
-// repository handle and Hyperscan scratch; findings get the commit that introduced the blob.
+// Scans a GitPlan: blobs are read and scanned on worker threads, each with its own Hyperscan
+// scratch; findings get the commit that introduced the blob. Audits read the packs' blobs in
+// pack order (src/sources/git_pack.*); the rest is read through libgit2, a repository handle
+// per thread.
 #pragma once
 #include <cstdint>
 #include <memory>

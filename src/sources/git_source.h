@@ -1,6 +1,8 @@
 // Reads git repositories with libgit2 and plans what a `keyhound git` scan reads: the commits
 // (parents before children), and the unique blobs with the commit and path that introduced
 // each one. Knows nothing about rules or reports; src/sources/git_scan.* scans the plan.
+// History audits first read every tree and commit of the packs with the pack reader
+// (src/sources/git_pack.*) and hand them to libgit2 through an object database backend.
 //
 // libgit2 objects belong to one thread: the plan is built on one handle, and every scanning
 // thread opens its own handle on the same git directory.
