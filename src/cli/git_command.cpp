@@ -7,6 +7,7 @@
 #include "cli/output_options.h"
 #include "cli/scan_job.h"
 #include "findings/suppression_setup.h"
+#include "sources/git_pack.h"
 #include "sources/git_scan.h"
 #include "sources/git_source.h"
 
@@ -58,6 +59,7 @@ int run_git(GitArgs& a) {
     }
   }
   po.branches = a.branches;
+  po.threads = a.common.threads;
 
   try {
     GitRepo repo = GitRepo::open(a.repo);
@@ -68,12 +70,19 @@ int run_git(GitArgs& a) {
     std::unique_ptr<Engine> eng = build_engine(ec);
 
     po.exclude_path = sup.exclude_path;
-    GitPlan plan = plan_git_scan(repo, po);
     GitScanOptions so;
     so.threads = a.common.threads;
     so.max_blob_size = a.max_blob_size;
+    // A whole audit scans the packs' blobs while the plan is being made.
+    std::shared_ptr<BlobPrescan> prescan;
+    if (po.mode == GitPlanOptions::Mode::History && po.branches.empty() && !po.exclude_path && pack_reader_enabled()) {
+      std::vector<std::string> pack_errors;  // kept in the PackSet: the plan reports them
+      po.packs = PackSet::open_dir(repo.git_dir(), pack_errors);
+      prescan = start_blob_prescan(*eng->scanner, po.packs, so);
+    }
+    GitPlan plan = plan_git_scan(repo, po);
     std::vector<std::string> errors;
-    ScanResult res = scan_git_plan(*eng->scanner, repo.git_dir(), plan, so, errors);
+    ScanResult res = scan_git_plan(*eng->scanner, repo.git_dir(), plan, so, errors, plan.packs ? prescan.get() : nullptr);
     finish_findings(res.findings, res.summary, a.common.include_examples, sup.post_process);
     for (auto& e : errors) print_error(e);
     res.summary.elapsed_seconds =

@@ -1,10 +1,16 @@
 #include "sources/git_scan.h"
 
 #include <algorithm>
+#include <atomic>
+#include <cstring>
 #include <set>
+#include <thread>
+#include <unordered_set>
+#include <unordered_map>
 
 #include "engine/parallel.h"
 #include "findings/enrich.h"
+#include "sources/git_pack.h"
 
 namespace keyhound {
 
@@ -25,41 +31,83 @@ bool secret_in(const std::string& hay, const Finding& f) {
   return true;
 }
 
-BlobOutcome scan_task(const Scanner& sc, Scratch& scratch, git_repository* repo, const GitBlobTask& t,
-                      const GitPlan& plan, const GitScanOptions& o) {
-  BlobOutcome out;
-  auto where = [&] {
-    std::string s = " (" + t.path;
-    if (t.commit >= 0) s += " in commit " + plan.commits[t.commit].id.substr(0, 12);
-    return s + ")";
-  };
-  BlobBytes b = read_blob(repo, t.blob, o.max_blob_size);
-  if (b.status == BlobBytes::Status::TooLarge) {
-    out.skip = "too large";
-    return out;
-  }
-  if (b.status == BlobBytes::Status::Error) {
-    out.error = b.error + where();
-    return out;
-  }
-  if (is_lfs_pointer(b.data)) {
-    out.skip = "lfs pointer";
-    return out;
+std::string where_text(const GitBlobTask& t, const GitPlan& plan) {
+  std::string s = " (" + t.path;
+  if (t.commit >= 0) s += " in commit " + plan.commits[t.commit].id.substr(0, 12);
+  return s + ")";
+}
+
+// What a blob's bytes alone decide: skipped (LFS pointer), scanned (findings without
+// provenance), or a scan error.
+struct BlobResult {
+  std::vector<Finding> findings;
+  uint64_t bytes = 0;
+  bool scanned = false;
+  std::string skip;
+  std::string scan_error;
+};
+
+BlobResult scan_content(const Scanner& sc, Scratch& scratch, std::string_view data) {
+  BlobResult r;
+  if (is_lfs_pointer(data)) {
+    r.skip = "lfs pointer";
+    return r;
   }
   try {
-    out.findings = sc.scan_block(b.data, scratch);
+    r.findings = sc.scan_block(data, scratch);
   } catch (const std::exception& e) {
-    out.error = "blob " + oid_hex(t.blob) + where() + ": " + e.what();
-    return out;
+    r.scan_error = e.what();
+    return r;
   }
-  out.bytes = b.data.size();
+  r.bytes = data.size();
+  r.scanned = true;
+  return r;
+}
+
+void attach_task_provenance(std::vector<Finding>& findings, const GitBlobTask& t, const GitPlan& plan) {
+  Provenance p;
+  p.path = t.path;
+  p.blob = oid_hex(t.blob);
+  if (t.commit >= 0) {
+    const GitCommitInfo& c = plan.commits[t.commit];
+    p.commit = c.id;
+    p.author = c.author;
+    p.email = c.email;
+    p.date = c.date;
+  }
+  for (auto& f : findings) attach_provenance(f, p);
+}
+
+// The outcome of task t from its blob's result (no added-lines filter: not for such tasks).
+BlobOutcome outcome_of(BlobResult r, const GitBlobTask& t, const GitPlan& plan) {
+  BlobOutcome out;
+  out.skip = std::move(r.skip);
+  if (!r.scan_error.empty()) out.error = "blob " + oid_hex(t.blob) + where_text(t, plan) + ": " + r.scan_error;
+  if (!r.scanned) return out;
+  out.findings = std::move(r.findings);
+  out.bytes = r.bytes;
+  out.scanned = true;
+  attach_task_provenance(out.findings, t, plan);
+  return out;
+}
+
+// Scans the bytes of task t's blob. `repo` reads the old version for added_lines_only tasks.
+BlobOutcome scan_data(const Scanner& sc, Scratch& scratch, git_repository* repo, const GitBlobTask& t,
+                      const GitPlan& plan, std::string_view data) {
+  if (!t.added_lines_only) return outcome_of(scan_content(sc, scratch, data), t, plan);
+  BlobOutcome out;
+  auto where = [&] { return where_text(t, plan); };
+  BlobResult r = scan_content(sc, scratch, data);
+  if (!r.scanned) return outcome_of(std::move(r), t, plan);
+  out.findings = std::move(r.findings);
+  out.bytes = r.bytes;
   out.scanned = true;
   if (t.added_lines_only && !oid_is_zero(t.old_blob) && !out.findings.empty()) {
     BlobBytes old = read_blob(repo, t.old_blob, UINT64_MAX);
     if (old.status != BlobBytes::Status::Ok) {
       // Without the old version every line counts as added: better a known key than a miss.
       out.error = old.error + where();
-    } else if (looks_binary(b.data) || looks_binary(old.data)) {
+    } else if (looks_binary(data) || looks_binary(old.data)) {
       // No lines in a binary file: keep the secrets the old version did not hold.
       std::vector<Finding> kept;
       for (auto& f : out.findings)
@@ -68,7 +116,7 @@ BlobOutcome scan_task(const Scanner& sc, Scratch& scratch, git_repository* repo,
     } else {
       std::vector<uint64_t> added;
       try {
-        added = added_lines(old.data, b.data);
+        added = added_lines(old.data, data);
       } catch (const std::exception& e) {
         out.error = "blob " + oid_hex(t.blob) + where() + ": " + e.what();
       }
@@ -80,21 +128,158 @@ BlobOutcome scan_task(const Scanner& sc, Scratch& scratch, git_repository* repo,
       }
     }
   }
-  Provenance p;
-  p.path = t.path;
-  p.blob = oid_hex(t.blob);
-  if (t.commit >= 0) {
-    const GitCommitInfo& c = plan.commits[t.commit];
-    p.commit = c.id;
-    p.author = c.author;
-    p.email = c.email;
-    p.date = c.date;
-  }
-  for (auto& f : out.findings) attach_provenance(f, p);
+  attach_task_provenance(out.findings, t, plan);
   return out;
 }
 
+BlobOutcome scan_task(const Scanner& sc, Scratch& scratch, git_repository* repo, const GitBlobTask& t,
+                      const GitPlan& plan, const GitScanOptions& o) {
+  BlobOutcome out;
+  BlobBytes b = read_blob(repo, t.blob, o.max_blob_size);
+  if (b.status == BlobBytes::Status::TooLarge) {
+    out.skip = "too large";
+    return out;
+  }
+  if (b.status == BlobBytes::Status::Error) {
+    out.error = b.error + where_text(t, plan);
+    return out;
+  }
+  return scan_data(sc, scratch, repo, t, plan, b.data);
+}
+
+struct OidHash {
+  size_t operator()(const git_oid& o) const {
+    size_t h;
+    std::memcpy(&h, o.id, sizeof h);
+    return h;
+  }
+};
+struct OidEq {
+  bool operator()(const git_oid& a, const git_oid& b) const { return git_oid_cmp(&a, &b) == 0; }
+};
+
+// Hands the plan's blobs to the scanner as the pack walk builds them: each task is claimed
+// once (a blob may sit in several packs); a task whose bytes could not be built is released
+// and read through libgit2 afterwards.
+struct PlanVisitor : PackVisitor {
+  const Scanner& sc;
+  const GitPlan& plan;
+  const GitScanOptions& o;
+  std::vector<BlobOutcome>& outcomes;
+  std::vector<std::unique_ptr<Scratch>>& scratch;
+  std::unordered_map<git_oid, size_t, OidHash, OidEq> index;
+  std::vector<std::atomic<uint8_t>> claimed;
+  PlanVisitor(const Scanner& s, const GitPlan& p, const GitScanOptions& opts, std::vector<BlobOutcome>& oc,
+              std::vector<std::unique_ptr<Scratch>>& sr)
+      : sc(s), plan(p), o(opts), outcomes(oc), scratch(sr), claimed(p.blobs.size()) {
+    index.reserve(p.blobs.size());
+    for (size_t i = 0; i < p.blobs.size(); ++i)
+      if (!p.blobs[i].added_lines_only) index.emplace(p.blobs[i].blob, i);
+  }
+  bool wants(const git_oid& id, git_object_t type, uint64_t size) override {
+    if (type != GIT_OBJECT_BLOB) return false;
+    auto it = index.find(id);
+    if (it == index.end()) return false;
+    uint8_t expected = 0;
+    if (!claimed[it->second].compare_exchange_strong(expected, 1)) return false;
+    if (size > o.max_blob_size) {  // not built at all unless a delta needs it as a base
+      outcomes[it->second].skip = "too large";
+      return false;
+    }
+    return true;
+  }
+  void visit(unsigned worker, const git_oid& id, git_object_t, std::string_view data) override {
+    size_t i = index.find(id)->second;
+    outcomes[i] = scan_data(sc, *scratch[worker], nullptr, plan.blobs[i], plan, data);
+  }
+  void failed(const git_oid& id) override {
+    auto it = index.find(id);
+    if (it != index.end()) claimed[it->second] = 0;
+  }
+};
+
+using BlobResults = std::unordered_map<git_oid, BlobResult, OidHash, OidEq>;
+
 }  // namespace
+
+class BlobPrescan : public PackVisitor {
+ public:
+  BlobPrescan(const Scanner& sc, std::shared_ptr<const PackSet> packs, const GitScanOptions& o)
+      : sc_(sc), packs_(std::move(packs)), o_(o), threads_(worker_count(o.threads, SIZE_MAX)), per_worker_(threads_) {
+    for (unsigned i = 0; i < threads_; ++i) scratch_.push_back(std::make_unique<Scratch>(sc_.db()));
+    thread_ = std::thread([this] {
+      try {
+        packs_->walk(threads_, PackSet::Roots::Blob, true, *this, errors_);
+      } catch (...) {
+        failure_ = std::current_exception();
+      }
+    });
+  }
+  ~BlobPrescan() override {
+    cancel_ = true;
+    if (thread_.joinable()) thread_.join();
+  }
+  // Waits for the walk; the results (by blob id) and the walk's error lines.
+  void finish(BlobResults& results, std::vector<std::string>& errors) {
+    thread_.join();
+    if (failure_) std::rethrow_exception(failure_);
+    size_t n = too_large_.size();
+    for (auto& w : per_worker_) n += w.size();
+    results.reserve(n);
+    for (auto& id : too_large_) results[id].skip = "too large";
+    for (auto& w : per_worker_)
+      for (auto& [id, r] : w) results.emplace(id, std::move(r));
+    errors.insert(errors.end(), errors_.begin(), errors_.end());
+  }
+
+  bool wants(const git_oid& id, git_object_t type, uint64_t size) override {
+    if (type != GIT_OBJECT_BLOB || cancel_) return false;
+    Shard& sh = shards_[id.id[0] % kShards];
+    std::lock_guard<std::mutex> lk(sh.mu);
+    if (!sh.claimed.insert(id).second) return false;  // met in another pack already
+    if (size > o_.max_blob_size) {                    // never built unless a delta needs it
+      too_large_mu_.lock();
+      too_large_.push_back(id);
+      too_large_mu_.unlock();
+      return false;
+    }
+    return true;
+  }
+  void visit(unsigned worker, const git_oid& id, git_object_t, std::string_view data) override {
+    per_worker_[worker].emplace_back(id, scan_content(sc_, *scratch_[worker], data));
+  }
+  void failed(const git_oid& id) override {
+    Shard& sh = shards_[id.id[0] % kShards];
+    std::lock_guard<std::mutex> lk(sh.mu);
+    sh.claimed.erase(id);
+  }
+
+ private:
+  static constexpr unsigned kShards = 16;
+  struct Shard {
+    std::mutex mu;
+    std::unordered_set<git_oid, OidHash, OidEq> claimed;
+  };
+  const Scanner& sc_;
+  std::shared_ptr<const PackSet> packs_;
+  GitScanOptions o_;
+  unsigned threads_;
+  std::vector<std::unique_ptr<Scratch>> scratch_;
+  std::vector<std::vector<std::pair<git_oid, BlobResult>>> per_worker_;
+  Shard shards_[kShards];
+  std::mutex too_large_mu_;
+  std::vector<git_oid> too_large_;
+  std::vector<std::string> errors_;
+  std::atomic<bool> cancel_{false};
+  std::exception_ptr failure_;
+  std::thread thread_;
+};
+
+std::shared_ptr<BlobPrescan> start_blob_prescan(const Scanner& sc, std::shared_ptr<const PackSet> packs,
+                                                const GitScanOptions& o) {
+  if (!packs || !packs->pack_count()) return nullptr;
+  return std::make_shared<BlobPrescan>(sc, std::move(packs), o);
+}
 
 bool finding_on_added_line(const Finding& f, const std::vector<uint64_t>& added) {
   auto has = [&](uint64_t l) { return l > 0 && std::binary_search(added.begin(), added.end(), l); };
@@ -105,7 +290,7 @@ bool finding_on_added_line(const Finding& f, const std::vector<uint64_t>& added)
 }
 
 ScanResult scan_git_plan(const Scanner& sc, const std::string& git_dir, const GitPlan& plan,
-                         const GitScanOptions& o, std::vector<std::string>& errors) {
+                         const GitScanOptions& o, std::vector<std::string>& errors, BlobPrescan* prescan) {
   ScanResult res;
   res.tool_version = KEYHOUND_VERSION;
   res.summary.commits_scanned = plan.commits.size();
@@ -118,14 +303,52 @@ ScanResult scan_git_plan(const Scanner& sc, const std::string& git_dir, const Gi
   const size_t n_tasks = plan.blobs.size();
   std::vector<BlobOutcome> outcomes(n_tasks);
   // Blobs are small: a thread per four of them at most.
+  const unsigned threads = worker_count(o.threads, n_tasks / 4);
+  // Audits read the packs in pack order (each object inflated once) when the plan wants a
+  // good share of what they hold; a few blobs (or no packs) are read one by one by libgit2.
+  std::vector<size_t> rest;
+  if (prescan) {
+    BlobResults results;
+    std::vector<std::string> pack_errors;
+    prescan->finish(results, pack_errors);
+    for (auto& e : pack_errors) {
+      errors.push_back(e);
+      res.summary.errors++;
+    }
+    for (size_t i = 0; i < n_tasks; ++i) {
+      const GitBlobTask& t = plan.blobs[i];
+      auto it = t.added_lines_only ? results.end() : results.find(t.blob);
+      if (it == results.end()) rest.push_back(i);
+      else outcomes[i] = outcome_of(it->second, t, plan);  // a copy: a blob may serve two tasks
+    }
+  } else if (plan.packs && n_tasks && n_tasks * 16 >= plan.packs->object_count()) {
+    std::vector<std::unique_ptr<Scratch>> scratch;
+    for (unsigned i = 0; i < threads; ++i) scratch.push_back(std::make_unique<Scratch>(sc.db()));
+    PlanVisitor pv(sc, plan, o, outcomes, scratch);
+    std::vector<std::string> pack_errors;
+    plan.packs->walk(threads, PackSet::Roots::Blob, true, pv, pack_errors);
+    for (auto& e : pack_errors) {
+      errors.push_back(e);
+      res.summary.errors++;
+    }
+    for (size_t i = 0; i < n_tasks; ++i)
+      if (!pv.claimed[i]) rest.push_back(i);
+  } else {
+    rest.resize(n_tasks);
+    for (size_t i = 0; i < n_tasks; ++i) rest[i] = i;
+  }
   struct WorkerState {
     GitRepo repo;
     std::unique_ptr<Scratch> scratch;
   };
-  run_tasks(
-      worker_count(o.threads, n_tasks / 4), n_tasks,
-      [&] { return WorkerState{GitRepo::open(git_dir, false), std::make_unique<Scratch>(sc.db())}; },
-      [&](WorkerState& w, size_t i) { outcomes[i] = scan_task(sc, *w.scratch, w.repo.get(), plan.blobs[i], plan, o); });
+  if (!rest.empty())
+    run_tasks(
+        worker_count(o.threads, rest.size() / 4), rest.size(),
+        [&] { return WorkerState{GitRepo::open(git_dir, false), std::make_unique<Scratch>(sc.db())}; },
+        [&](WorkerState& w, size_t k) {
+          size_t i = rest[k];
+          outcomes[i] = scan_task(sc, *w.scratch, w.repo.get(), plan.blobs[i], plan, o);
+        });
   std::set<std::string> seen;
   uint64_t repeated = 0;
   for (auto& oc : outcomes) {

@@ -1,7 +1,10 @@
-// Scans a GitPlan: blobs are read and scanned on worker threads, each with its own libgit2
-// repository handle and Hyperscan scratch; findings get the commit that introduced the blob.
+// Scans a GitPlan: blobs are read and scanned on worker threads, each with its own Hyperscan
+// scratch; findings get the commit that introduced the blob. Audits read the packs' blobs in
+// pack order (src/sources/git_pack.*); the rest is read through libgit2, a repository handle
+// per thread.
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -16,11 +19,22 @@ struct GitScanOptions {
   uint64_t max_blob_size = 64ull << 20;  // larger blobs are skipped and counted
 };
 
+// Whole-history audits: every blob of the packs is built (in pack order) and scanned on
+// background threads while the plan is being made; a blob's findings depend on its bytes
+// alone, and scan_git_plan attaches the commit and path. Blobs the plan turns out not to want
+// are scanned for nothing, so use it only when the plan wants (nearly) everything: every ref,
+// no excluded paths.
+class BlobPrescan;
+std::shared_ptr<BlobPrescan> start_blob_prescan(const Scanner& sc, std::shared_ptr<const PackSet> packs,
+                                                const GitScanOptions& o);
+
 // Fills result.findings (in plan order, provenance attached, not yet finished) and the summary
 // counts: files_scanned = blobs scanned, commits_scanned, skipped, notes, errors. Each error is
-// one line naming the object, appended to `errors`; the scan goes on.
+// one line naming the object, appended to `errors`; the scan goes on. With a prescan (started
+// on plan.packs), its results are used and only the blobs it did not build are read here.
 ScanResult scan_git_plan(const Scanner& sc, const std::string& git_dir, const GitPlan& plan,
-                         const GitScanOptions& o, std::vector<std::string>& errors);
+                         const GitScanOptions& o, std::vector<std::string>& errors,
+                         BlobPrescan* prescan = nullptr);
 
 // True if the finding's line, or the line of any of its parts, is in `added` (sorted).
 bool finding_on_added_line(const Finding& f, const std::vector<uint64_t>& added);

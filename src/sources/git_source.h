@@ -1,6 +1,8 @@
 // Reads git repositories with libgit2 and plans what a `keyhound git` scan reads: the commits
 // (parents before children), and the unique blobs with the commit and path that introduced
 // each one. Knows nothing about rules or reports; src/sources/git_scan.* scans the plan.
+// History audits first read every tree and commit of the packs with the pack reader
+// (src/sources/git_pack.*) and hand them to libgit2 through an object database backend.
 //
 // libgit2 objects belong to one thread: the plan is built on one handle, and every scanning
 // thread opens its own handle on the same git directory.
@@ -62,6 +64,8 @@ struct GitBlobTask {
   int commit = -1;      // index into GitPlan::commits; -1 = the index (staged)
 };
 
+class PackSet;
+
 struct GitPlan {
   std::vector<GitCommitInfo> commits;     // the commits looked at, parents first
   std::vector<GitBlobTask> blobs;         // unique blobs, in commit order
@@ -69,6 +73,9 @@ struct GitPlan {
   std::map<std::string, std::string> notes;  // shallow, submodules skipped
   std::vector<std::string> errors;        // one line each, naming the object; the plan goes on
   uint64_t trees_visited = 0;
+  // History audits: the repository's packs, for scan_git_plan to read every blob in pack
+  // order (null when the pack reader is off: KEYHOUND_GIT_PACK_READER=0).
+  std::shared_ptr<const PackSet> packs;
 };
 
 struct GitPlanOptions {
@@ -77,7 +84,14 @@ struct GitPlanOptions {
   std::string range_from, range_to;      // Range: from..to (from may be empty: all of `to`)
   std::vector<std::string> branches;     // History: only these (default: every ref and HEAD)
   std::function<bool(const std::string&)> exclude_path;
+  unsigned threads = 0;                  // History: threads that read the packs (0 = all cores)
+  // History: the packs, when the caller opened them already (to scan their blobs while the
+  // plan is built: start_blob_prescan); else plan_git_scan opens them.
+  std::shared_ptr<const PackSet> packs;
 };
+
+// False when KEYHOUND_GIT_PACK_READER=0: every object is then read through libgit2.
+bool pack_reader_enabled();
 
 // Builds the plan. Throws GitError for problems that make the whole scan meaningless (a
 // revision that does not exist, no HEAD for --no-history); a corrupt or missing object is an
