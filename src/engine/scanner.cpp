@@ -61,10 +61,7 @@ class MatchState {
  public:
   explicit MatchState(const Scanner& sc)
       : sc_(sc), runs_(sc.rules().rules.size()) {
-    uint64_t maxw = 0;
-    for (auto& r : sc.rules().rules)
-      if (r.enabled) maxw = std::max<uint64_t>(maxw, r.window);
-    reach_ = maxw + sc.db().keywords().max_keyword_len;
+    reach_ = sc.max_window() + sc.db().keywords().max_keyword_len;
     margin_ = std::max(reach_ + 1, kContextBytes);
   }
 
@@ -236,7 +233,10 @@ class MatchState {
 Scanner::Scanner(const RuleSet& rules, const Database& db)
     : rules_(rules), db_(db), compiled_(new std::once_flag[rules.rules.size()]) {
   required_.reserve(rules.rules.size());
-  for (auto& r : rules.rules) required_.push_back(regex_required_bytes(r.regex));
+  for (auto& r : rules.rules) {
+    required_.push_back(regex_required_bytes(r.regex));
+    if (r.enabled) max_window_ = std::max<uint64_t>(max_window_, r.window);
+  }
 }
 
 void Scanner::ensure_compiled(int ri) const {

@@ -28,12 +28,15 @@ class Scanner {
   void ensure_compiled(int ri) const;
   // Punctuation bytes every match of rule `ri` contains (regex_required_bytes).
   const std::string& required_bytes(int ri) const { return required_[ri]; }
+  // The widest RE2 window of any enabled rule (computed once, not per buffer).
+  uint64_t max_window() const { return max_window_; }
 
  private:
   const RuleSet& rules_;
   const Database& db_;
   std::unique_ptr<std::once_flag[]> compiled_;
   std::vector<std::string> required_;
+  uint64_t max_window_ = 0;
 };
 
 class MatchState;
