@@ -4,6 +4,9 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
+#include <mutex>
+#include <vector>
 #include <cstdlib>
 #include <fstream>
 #include <random>
@@ -21,9 +24,32 @@ std::string shell_quote(const std::string& s) {
   return o + "'";
 }
 
+namespace {
+// Every folder a test process makes is removed when it exits (set KEYHOUND_KEEP_TEST_DIRS=1 to
+// look at them): each ctest test is a process of its own, and they used to pile up in /tmp.
+struct TempDirs {
+  std::mutex mu;
+  std::vector<std::string> dirs;
+  ~TempDirs() {
+    if (std::getenv("KEYHOUND_KEEP_TEST_DIRS")) return;
+    for (auto& d : dirs) {
+      std::error_code ec;
+      std::filesystem::remove_all(d, ec);
+    }
+  }
+};
+TempDirs& temp_dirs() {
+  static TempDirs t;
+  return t;
+}
+}  // namespace
+
 std::string make_temp_dir() {
   char tmpl[] = "/tmp/keyhound-e2e-XXXXXX";
   if (!mkdtemp(tmpl)) throw std::runtime_error("mkdtemp failed");
+  TempDirs& t = temp_dirs();
+  std::lock_guard<std::mutex> lk(t.mu);
+  t.dirs.push_back(tmpl);
   return tmpl;
 }
 
