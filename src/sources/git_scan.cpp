@@ -147,16 +147,6 @@ BlobOutcome scan_task(const Scanner& sc, Scratch& scratch, git_repository* repo,
   return scan_data(sc, scratch, repo, t, plan, b.data);
 }
 
-struct OidHash {
-  size_t operator()(const git_oid& o) const {
-    size_t h;
-    std::memcpy(&h, o.id, sizeof h);
-    return h;
-  }
-};
-struct OidEq {
-  bool operator()(const git_oid& a, const git_oid& b) const { return git_oid_cmp(&a, &b) == 0; }
-};
 
 // Hands the plan's blobs to the scanner as the pack walk builds them: each task is claimed
 // once (a blob may sit in several packs); a task whose bytes could not be built is released

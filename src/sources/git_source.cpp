@@ -21,16 +21,6 @@ namespace keyhound {
 
 namespace {
 
-struct OidHash {
-  size_t operator()(const git_oid& o) const {
-    size_t h;
-    std::memcpy(&h, o.id, sizeof h);
-    return h;
-  }
-};
-struct OidEq {
-  bool operator()(const git_oid& a, const git_oid& b) const { return git_oid_cmp(&a, &b) == 0; }
-};
 using OidSet = std::unordered_set<git_oid, OidHash, OidEq>;
 
 // An open-addressing set of ids for the planner's hot "seen before?" checks (a node-based set

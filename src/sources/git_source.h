@@ -10,6 +10,7 @@
 #include <git2.h>
 
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <map>
 #include <memory>
@@ -118,6 +119,18 @@ std::vector<uint64_t> added_lines(std::string_view old_data, std::string_view ne
 bool is_lfs_pointer(std::string_view data);
 
 std::string oid_hex(const git_oid& id);
+
+// Hashing for object ids in unordered containers (ids are SHA-1s: the first bytes are enough).
+struct OidHash {
+  size_t operator()(const git_oid& o) const {
+    size_t h;
+    std::memcpy(&h, o.id, sizeof h);
+    return h;
+  }
+};
+struct OidEq {
+  bool operator()(const git_oid& a, const git_oid& b) const { return git_oid_cmp(&a, &b) == 0; }
+};
 bool oid_is_zero(const git_oid& id);
 
 }  // namespace keyhound
