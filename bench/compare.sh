@@ -2,7 +2,7 @@
 # Times a whole `keyhound scan` of a generated source tree against grep -rE and rg searching the
 # same tree for the AWS key-ID pattern alone, and prints the ratios and keyhound's peak memory.
 #   bench/compare.sh [SIZE_MB] [BUILD_DIR]      (default 1024 MB, build)
-# Needs: ripgrep, GNU time (apt-get install ripgrep time).
+# Needs: ripgrep, GNU time, python3 (apt-get install ripgrep time python3).
 set -euo pipefail
 size_mb=${1:-1024}
 build=${2:-build}
