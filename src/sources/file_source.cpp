@@ -93,18 +93,6 @@ bool read_into(int fd, uint64_t size_hint, uint64_t max, ReadBuffer& buf, std::s
   return true;
 }
 
-bool read_all(int fd, uint64_t max, std::string& out, std::string& error) {
-  struct stat st;
-  uint64_t hint = (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) ? static_cast<uint64_t>(st.st_size) : 0;
-  ReadBuffer buf;
-  if (!read_into(fd, hint, max, buf, error)) {
-    out.clear();
-    return false;
-  }
-  out.assign(buf.view());
-  return true;
-}
-
 bool read_chunks(int fd, size_t chunk, uint64_t max, const std::function<void(std::string_view)>& on_chunk,
                  std::string& error) {
   std::vector<char> buf(chunk);

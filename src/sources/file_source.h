@@ -55,9 +55,6 @@ class ReadBuffer {
 // Reads to EOF into `buf` (a file may have grown or shrunk since the walk), at most `max`
 // bytes; `size_hint` is the size fstat saw. Returns false and sets `error` on a read error.
 bool read_into(int fd, uint64_t size_hint, uint64_t max, ReadBuffer& buf, std::string& error);
-// Reads to EOF (a file may have grown or shrunk since the walk), at most `max` bytes.
-// Returns false and sets `error` on a read error.
-bool read_all(int fd, uint64_t max, std::string& out, std::string& error);
 // Reads to EOF in chunks of `chunk` bytes, calling `on_chunk` for each; at most `max` bytes.
 bool read_chunks(int fd, size_t chunk, uint64_t max, const std::function<void(std::string_view)>& on_chunk,
                  std::string& error);

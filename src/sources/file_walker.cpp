@@ -48,14 +48,6 @@ bool is_child_of(const std::string& child, const std::string& parent) {
 }
 }  // namespace
 
-WalkResult walk_paths(const std::vector<std::string>& roots, const WalkOptions& opts) {
-  WalkResult out;
-  walk_paths_each(roots, opts, out, [&](WalkEntry&& e) { out.files.push_back(std::move(e)); });
-  std::sort(out.files.begin(), out.files.end(),
-            [](const WalkEntry& a, const WalkEntry& b) { return a.path < b.path; });
-  return out;
-}
-
 void walk_paths_each(const std::vector<std::string>& roots, const WalkOptions& opts, WalkResult& out,
                      const std::function<void(WalkEntry&&)>& on_file) {
   auto add_file = [&](std::string path, const struct stat* st, bool named) {

@@ -1,5 +1,6 @@
-// Walks files and directories into a sorted list of regular files to scan. Never follows a
-// symlink found inside a tree (no loops, no escaping the tree); skips .git folders.
+// Walks files and directories, handing each regular file to scan to a callback as it is found.
+// Never follows a symlink found inside a tree (no loops, no escaping the tree); skips .git
+// folders.
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -24,18 +25,15 @@ struct WalkEntry {
   bool named = false;  // a root the user named (followed even if it is a symlink)
 };
 
+// What the walk found besides the files themselves.
 struct WalkResult {
-  std::vector<WalkEntry> files;              // sorted by path
   std::map<std::string, uint64_t> skipped;   // reason -> count
   std::vector<std::string> warnings;         // one line each, naming the path
   std::vector<std::string> errors;           // a named root that does not exist or can't be read
 };
 
-WalkResult walk_paths(const std::vector<std::string>& roots, const WalkOptions& opts);
-
-// The same walk, handing each file to `on_file` as soon as it is found (so scanning can start
-// before the walk ends) instead of collecting it: `out.files` stays empty and the order is the
-// walk's, not sorted. Skips, warnings and errors are collected in `out` as above.
+// Hands each file to `on_file` as soon as it is found, so scanning can start before the walk
+// ends; the order is the walk's, not sorted. Skips, warnings and errors are collected in `out`.
 void walk_paths_each(const std::vector<std::string>& roots, const WalkOptions& opts, WalkResult& out,
                      const std::function<void(WalkEntry&&)>& on_file);
 
