@@ -156,6 +156,14 @@ void expect_same_plan(const std::string& d) {
   }
 }
 
+// The pack reader against libgit2 on repository `d`, at every level: each object it builds,
+// the plan, and the whole audit.
+void expect_reader_matches_libgit2(const std::string& d, size_t min_objects) {
+  expect_same_as_libgit2(d, min_objects);
+  expect_same_plan(d);
+  expect_same_audit(e2e::shell_quote(d));
+}
+
 std::string sha1(const std::string& s) {
   unsigned char md[20];
   unsigned len = 0;
@@ -285,9 +293,7 @@ TEST(GitPack, OfsDeltaPackMatchesLibgit2AndTheAuditIsTheSame) {
   git(d, "repack -adf -q");
   ASSERT_EQ(packs_of(d).size(), 1u);
   EXPECT_NE(git(d, "verify-pack -v " + e2e::shell_quote(packs_of(d)[0])).find("chain length = 2"), std::string::npos);
-  expect_same_as_libgit2(d, 100);
-  expect_same_plan(d);
-  expect_same_audit(e2e::shell_quote(d));
+  expect_reader_matches_libgit2(d, 100);
   expect_same_audit("--max-blob-size 5000 " + e2e::shell_quote(d));  // the text files are skipped
   expect_same_audit("--threads 1 --branch side " + e2e::shell_quote(d));
   json j = audit(e2e::shell_quote(d), true);
@@ -299,9 +305,7 @@ TEST(GitPack, RefDeltaPackMatchesLibgit2AndTheAuditIsTheSame) {
   std::string d = history_repo();
   git(d, "-c repack.useDeltaBaseOffset=false repack -adf -q");
   ASSERT_EQ(packs_of(d).size(), 1u);
-  expect_same_as_libgit2(d, 100);
-  expect_same_plan(d);
-  expect_same_audit(e2e::shell_quote(d));
+  expect_reader_matches_libgit2(d, 100);
   std::filesystem::remove_all(std::filesystem::path(d).parent_path());
 }
 
@@ -312,9 +316,7 @@ TEST(GitPack, SeveralPacksAndLooseObjectsMixed) {
   git(d, "repack -d -q");  // a second pack, of the loose objects only
   for (int c = 0; c < 4; ++c) commit_file(d, "dir1/file1.txt", "loose " + std::to_string(c) + "\n" + key_pair(50));
   ASSERT_GE(packs_of(d).size(), 2u);
-  expect_same_as_libgit2(d, 50);
-  expect_same_plan(d);
-  expect_same_audit(e2e::shell_quote(d));
+  expect_reader_matches_libgit2(d, 50);
   std::filesystem::remove_all(std::filesystem::path(d).parent_path());
 }
 
