@@ -286,10 +286,12 @@ ScanResult scan_git_plan(const Scanner& sc, const std::string& git_dir, const Gi
   res.summary.commits_scanned = plan.commits.size();
   res.summary.skipped = plan.skipped;
   res.summary.notes = plan.notes;
-  for (auto& e : plan.errors) {
-    errors.push_back(e);
-    res.summary.errors++;
-  }
+  // Every error line is printed and counted once.
+  auto report = [&](const std::vector<std::string>& lines) {
+    errors.insert(errors.end(), lines.begin(), lines.end());
+    res.summary.errors += lines.size();
+  };
+  report(plan.errors);
   const size_t n_tasks = plan.blobs.size();
   std::vector<BlobOutcome> outcomes(n_tasks);
   // Blobs are small: a thread per four of them at most.
@@ -301,10 +303,7 @@ ScanResult scan_git_plan(const Scanner& sc, const std::string& git_dir, const Gi
     BlobResults results;
     std::vector<std::string> pack_errors;
     prescan->finish(results, pack_errors);
-    for (auto& e : pack_errors) {
-      errors.push_back(e);
-      res.summary.errors++;
-    }
+    report(pack_errors);
     for (size_t i = 0; i < n_tasks; ++i) {
       const GitBlobTask& t = plan.blobs[i];
       auto it = t.added_lines_only ? results.end() : results.find(t.blob);
@@ -317,10 +316,7 @@ ScanResult scan_git_plan(const Scanner& sc, const std::string& git_dir, const Gi
     PlanVisitor pv(sc, plan, o, outcomes, scratch);
     std::vector<std::string> pack_errors;
     plan.packs->walk(threads, PackSet::Roots::Blob, true, pv, pack_errors);
-    for (auto& e : pack_errors) {
-      errors.push_back(e);
-      res.summary.errors++;
-    }
+    report(pack_errors);
     for (size_t i = 0; i < n_tasks; ++i)
       if (!pv.claimed[i]) rest.push_back(i);
   } else {
