@@ -231,10 +231,6 @@ KeywordReach keyword_reach(const std::string& regex, const std::string& keyword)
   return r;
 }
 
-}  // namespace keyhound
-
-namespace keyhound {
-
 std::string regex_required_bytes(const std::string& r) {
   std::string out;
   size_t i = 0, n = r.size();

@@ -10,11 +10,11 @@
 #include <tuple>
 
 #include "checks/checksum.h"
-#include "engine/newlines.h"
-#include "engine/regex_width.h"
 #include "checks/context.h"
 #include "checks/entropy.h"
 #include "checks/placeholder.h"
+#include "engine/newlines.h"
+#include "engine/regex_width.h"
 #include "findings/attach.h"
 #include "rules/rule_loader.h"
 
