@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "engine/parallel.h"
+#include "sources/git_source.h"
 
 namespace keyhound {
 
@@ -35,28 +36,15 @@ git_object_t to_git_type(uint8_t t) {
   }
 }
 
-const char* type_name(uint8_t t) {
-  switch (t) {
-    case kCommit: return "commit";
-    case kTree: return "tree";
-    case kBlob: return "blob";
-    case kTag: return "tag";
-    default: return "?";
-  }
-}
-
 uint32_t be32(const uint8_t* p) {
   return (uint32_t(p[0]) << 24) | (uint32_t(p[1]) << 16) | (uint32_t(p[2]) << 8) | uint32_t(p[3]);
 }
 
+// An id as 40 hex digits, from its 20 raw bytes in the index.
 std::string hex(const uint8_t* id) {
-  static const char* d = "0123456789abcdef";
-  std::string s(40, '0');
-  for (int i = 0; i < 20; ++i) {
-    s[2 * i] = d[id[i] >> 4];
-    s[2 * i + 1] = d[id[i] & 15];
-  }
-  return s;
+  git_oid o;
+  git_oid_fromraw(&o, id);
+  return oid_hex(o);
 }
 
 // A read-only mapping of a whole file (or borrowed memory).
@@ -430,7 +418,7 @@ void apply_delta(const uint8_t* d, const uint8_t* end, const uint8_t* base, uint
 
 bool id_matches(Worker& w, uint8_t type, const uint8_t* data, uint64_t n, const uint8_t* id) {
   char hdr[32];
-  int hl = std::snprintf(hdr, sizeof hdr, "%s %llu", type_name(type), static_cast<unsigned long long>(n)) + 1;
+  int hl = std::snprintf(hdr, sizeof hdr, "%s %llu", git_object_type2string(to_git_type(type)), static_cast<unsigned long long>(n)) + 1;
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned len = 0;
   if (!w.md || EVP_DigestInit_ex(w.md, EVP_sha1(), nullptr) != 1 || EVP_DigestUpdate(w.md, hdr, size_t(hl)) != 1 ||
