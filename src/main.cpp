@@ -4,9 +4,11 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/unknown_command.h"
 
 int main(int argc, char** argv) {
-  CLI::App app{"keyhound: find leaked access keys in code, files and git histories"};
+  // Named here: CLI11 would otherwise print argv[0], the build path, in --help.
+  CLI::App app{"keyhound: find leaked access keys in code, files and git histories", "keyhound"};
   app.set_version_flag("--version", std::string("keyhound ") + KEYHOUND_VERSION);
   app.require_subcommand(1);
   int rc = 0;
@@ -15,6 +17,13 @@ int main(int argc, char** argv) {
   keyhound::add_config_command(app, &rc);
   keyhound::add_git_command(app, &rc);
   keyhound::add_hook_command(app, &rc);
+  app.footer(
+      "Examples:\n"
+      "  keyhound scan .                          files and directories\n"
+      "  keyhound git --range origin/main..HEAD   CI: what a pull request adds\n"
+      "  keyhound hook install                    pre-commit check of staged lines\n"
+      "Exit status: 0 no findings, 1 findings (--exit-code), 2 usage or runtime error.");
+  if (keyhound::report_unknown_command(app, argc, argv)) return 2;
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {

@@ -1,8 +1,30 @@
 #include "cli/engine_setup.h"
 
+#include <algorithm>
+#include <cctype>
+#include <iostream>
+
 #include "rules/rule_loader.h"
 
 namespace keyhound {
+
+namespace {
+std::string lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// What --enable/--disable NAME selects: a rule ID, a family, or a provider, named as in
+// `rules list` ("Google", any case) or by its rules file ("aws" for rules/aws.toml).
+bool selects(const Rule& r, const std::string& name) {
+  if (r.id == name || r.family == name) return true;
+  std::string n = lower(name);
+  if (!r.provider.empty() && lower(r.provider) == n) return true;
+  std::string stem = r.source_file.substr(r.source_file.find_last_of('/') + 1);
+  if (auto dot = stem.rfind(".toml"); dot != std::string::npos && dot + 5 == stem.size()) stem.resize(dot);
+  return !stem.empty() && lower(stem) == n;
+}
+}  // namespace
 
 RuleSet load_rules(const std::vector<std::string>& rule_paths, const std::vector<Rule>& extra, bool builtin) {
   std::vector<Rule> rules;
@@ -21,22 +43,26 @@ std::unique_ptr<Engine> build_engine(const EngineChoices& c) {
   for (auto& name : c.enable) {
     bool any = false;
     for (auto& r : e->rules.rules)
-      if (r.id == name || r.family == name || name == "all") {
+      if (name == "all" || selects(r, name)) {
         r.enabled = true;
         any = true;
       }
-    if (!any) throw RuleError("--enable " + name + ": no rule or rule family with that name");
+    if (!any) throw RuleError("--enable " + name + ": no rule, rule family or provider with that name");
   }
   for (auto& name : c.disable) {
     bool any = false;
     for (auto& r : e->rules.rules)
-      if (r.id == name || r.family == name) {
+      if (selects(r, name)) {
         r.enabled = false;
         any = true;
       }
-    if (!any) throw RuleError("--disable " + name + ": no rule or rule family with that name");
+    if (!any) throw RuleError("--disable " + name + ": no rule, rule family or provider with that name");
   }
-  e->db = std::make_unique<Database>(e->rules, c.use_cache ? default_cache_dir() : "");
+  std::string cache_dir, why_none;
+  if (c.use_cache) cache_dir = default_cache_dir(&why_none);
+  if (c.verbose && c.use_cache && cache_dir.empty())
+    std::cerr << "keyhound: note: no rule database cache (" << why_none << ")\n";
+  e->db = std::make_unique<Database>(e->rules, cache_dir);
   e->scanner = std::make_unique<Scanner>(e->rules, *e->db);
   return e;
 }

@@ -12,11 +12,12 @@ namespace keyhound {
 
 struct EngineChoices {
   std::vector<std::string> rule_paths;   // --rules
-  std::vector<std::string> enable;       // rule ids or families to switch on
-  std::vector<std::string> disable;      // rule ids to switch off
+  std::vector<std::string> enable;       // rule ids, families or providers to switch on
+  std::vector<std::string> disable;      // rule ids, families or providers to switch off
   std::vector<Rule> extra_rules;         // from a config file
   bool use_cache = true;
   bool builtin = true;                   // false: only --rules and config rules
+  bool verbose = false;                  // say on stderr why there is no cache
 };
 
 struct Engine {

@@ -47,7 +47,7 @@ int run_git(GitArgs& a) {
   else if (!a.since.empty() || !a.range.empty()) {
     po.mode = GitPlanOptions::Mode::Range;
     if (!a.since.empty()) {
-      po.range_from = a.since;
+      po.since = a.since;
       po.range_to = "HEAD";
     } else {
       try {
@@ -88,8 +88,8 @@ int run_git(GitArgs& a) {
     res.summary.elapsed_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (!write_baseline_out(res, a.common)) return 2;
-    verify_and_remediate(res, a.common);  // the pre-commit path (--staged) verifies only with --verify
-    return emit_report(res, eng->rules, a.common, "git", res.summary.errors > 0);
+    uint64_t unchecked = verify_and_remediate(res, a.common);  // the pre-commit path (--staged) verifies only with --verify
+    return emit_report(res, eng->rules, a.common, "git", res.summary.errors > 0 || unchecked > 0);
   } catch (const std::exception& e) {
     print_error(e.what());
     return 2;
@@ -105,14 +105,30 @@ void add_git_command(CLI::App& app, int* rc) {
   cmd->add_option("repo", a->repo, "Repository (work tree or bare; default: .)");
   cmd->add_flag("--staged", a->staged,
                 "Pre-commit check: scan what the index would commit; report keys in added lines only");
-  cmd->add_option("--since", a->since, "Only commits after REV up to HEAD, and only what they added");
-  cmd->add_option("--range", a->range, "Only commits in A..B, and only what they added");
+  cmd->add_option("--since", a->since,
+                  "Only commits after REV up to HEAD, or since a date (2024-01-01, \"2 weeks ago\"), and only what "
+                  "they added");
+  cmd->add_option("--range", a->range,
+                  "Only commits in A..B, and only what they added; an all-zero A (a new branch's push) means "
+                  "the commits of B on no other ref");
   cmd->add_option("--branch", a->branches, "Only history reachable from this branch or revision (repeatable)")
       ->allow_extra_args(false);
   cmd->add_flag("--no-history", a->no_history, "Scan the tree of HEAD only");
-  cmd->add_option("--max-blob-size", a->max_blob_size, "Skip (and count) blobs larger than this many bytes")
-      ->check(CLI::PositiveNumber);
+  // The same name as scan's for the same limit; --max-blob-size kept for existing scripts.
+  cmd->add_option("--max-file-size,--max-blob-size", a->max_blob_size,
+                  "Skip (and count) blobs larger than this (bytes, or 512K, 10M, 1G)")
+      ->transform(CLI::AsSizeValue(false))
+      ->check(CLI::PositiveNumber)
+      ->default_str("64M");
   add_common_options(cmd, a->common);
+  cmd->footer(
+      "Examples:\n"
+      "  keyhound git                                every commit of every ref\n"
+      "  keyhound git --range origin/main..HEAD      CI: what a pull request adds\n"
+      "  keyhound git --range \"$BEFORE..$AFTER\"      CI push (an all-zero BEFORE: a new branch)\n"
+      "  keyhound git --since \"2 weeks ago\"          recent commits\n"
+      "  keyhound git --staged                       pre-commit: the lines being added\n"
+      "Exit status: 0 no findings, 1 findings (or --exit-code N), 2 usage or runtime error.");
   cmd->callback([a, rc] { *rc = run_git(*a); });
 }
 

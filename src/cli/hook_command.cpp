@@ -1,5 +1,6 @@
 // `keyhound hook install [--force] [REPO]`: installs the pre-commit hook, honouring
-// core.hooksPath, and never replaces someone else's hook without --force.
+// core.hooksPath. A hook already there is kept and run first (chained), or replaced with
+// --force (kept as a backup); `keyhound hook uninstall` puts it back.
 #include "cli/hook_command.h"
 
 #include <sys/stat.h>
@@ -31,6 +32,12 @@ if ! command -v "$KEYHOUND" >/dev/null 2>&1; then
   echo "keyhound: commit blocked: cannot run '$KEYHOUND' (not installed, or set KEYHOUND=/path/to/keyhound)." >&2
   echo "To commit without the secret check (not recommended): git commit --no-verify" >&2
   exit 1
+fi
+
+# The pre-commit hook that was here before keyhound's (kept by `keyhound hook install`) runs first.
+chained="$(dirname "$0")/pre-commit.keyhound-chained"
+if [ -x "$chained" ]; then
+  "$chained" "$@" || exit $?
 fi
 
 "$KEYHOUND" git --staged >&2
@@ -70,6 +77,21 @@ struct HookArgs {
   bool force = false;
 };
 
+std::string read_whole(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+bool present(const std::string& path) {
+  return std::filesystem::exists(path) || std::filesystem::is_symlink(path);
+}
+
+// Where a replaced (--force) and a chained hook are kept, next to ours.
+std::string backup_of(const std::string& hook) { return hook + ".keyhound-backup"; }
+std::string chained_of(const std::string& hook) { return hook + ".keyhound-chained"; }
+
 int run_install(const HookArgs& a) {
   try {
     std::string dir = hooks_dir(a.repo);
@@ -78,24 +100,21 @@ int run_install(const HookArgs& a) {
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
     if (ec) throw std::runtime_error(dir + ": cannot create the hooks folder: " + ec.message());
-    if (std::filesystem::exists(path) || std::filesystem::is_symlink(path)) {
-      std::ifstream in(path, std::ios::binary);
-      std::stringstream ss;
-      ss << in.rdbuf();
-      std::string old = ss.str();
+    bool chained = false;
+    if (present(path)) {
+      std::string old = read_whole(path);
       if (old == script) {
         std::cout << "keyhound: the pre-commit hook is already installed in " << path << "\n";
         return 0;
       }
       bool ours = old.find(kMarker) != std::string::npos;
-      if (!ours && !a.force) {
-        print_error(path + ": a different pre-commit hook is already there; use --force to replace it "
-                    "(the old one is kept as pre-commit.keyhound-backup)");
-        return 2;
-      }
       if (!ours) {
-        std::filesystem::rename(path, path + ".keyhound-backup", ec);
-        if (ec) throw std::runtime_error(path + ": cannot keep a backup: " + ec.message());
+        // Someone's hook: kept and run before ours (chained), or set aside with --force.
+        std::string keep = a.force ? backup_of(path) : chained_of(path);
+        if (present(keep)) throw std::runtime_error(keep + ": already there; move it away first");
+        std::filesystem::rename(path, keep, ec);
+        if (ec) throw std::runtime_error(path + ": cannot keep the existing hook: " + ec.message());
+        chained = !a.force;
       }
     }
     std::string tmp = path + ".keyhound-tmp";
@@ -108,6 +127,38 @@ int run_install(const HookArgs& a) {
     std::filesystem::rename(tmp, path, ec);
     if (ec) throw std::runtime_error(path + ": cannot install: " + ec.message());
     std::cout << "keyhound: installed the pre-commit hook in " << path << "\n";
+    if (chained)
+      std::cout << "keyhound: the hook that was there runs first (kept as " << chained_of(path)
+                << "; `keyhound hook uninstall` puts it back)\n";
+    return 0;
+  } catch (const std::exception& e) {
+    print_error(e.what());
+    return 2;
+  }
+}
+
+int run_uninstall(const HookArgs& a) {
+  try {
+    std::string path = hooks_dir(a.repo) + "/pre-commit";
+    std::error_code ec;
+    if (!present(path)) {
+      std::cout << "keyhound: no pre-commit hook in " << path << "\n";
+      return 0;
+    }
+    if (read_whole(path).find(kMarker) == std::string::npos) {
+      print_error(path + ": not keyhound's hook; left alone");
+      return 2;
+    }
+    std::filesystem::remove(path, ec);
+    if (ec) throw std::runtime_error(path + ": cannot remove: " + ec.message());
+    for (const std::string& kept : {chained_of(path), backup_of(path)}) {
+      if (!present(kept)) continue;
+      std::filesystem::rename(kept, path, ec);
+      if (ec) throw std::runtime_error(kept + ": cannot restore: " + ec.message());
+      std::cout << "keyhound: removed the pre-commit hook and restored the one that was there\n";
+      return 0;
+    }
+    std::cout << "keyhound: removed the pre-commit hook from " << path << "\n";
     return 0;
   } catch (const std::exception& e) {
     print_error(e.what());
@@ -151,15 +202,20 @@ std::string hooks_dir(const std::string& repo_path) {
 }
 
 void add_hook_command(CLI::App& app, int* rc) {
-  CLI::App* hook = app.add_subcommand("hook", "Install the pre-commit hook");
+  CLI::App* hook = app.add_subcommand("hook", "Install or remove the pre-commit hook");
   hook->require_subcommand(1);
   auto a = std::make_shared<HookArgs>();
   CLI::App* install = hook->add_subcommand(
-      "install", "Install the keyhound pre-commit hook (honours core.hooksPath; never replaces another hook "
-                 "without --force)");
+      "install", "Install the keyhound pre-commit hook (honours core.hooksPath; a hook already there is kept "
+                 "and runs first)");
   install->add_option("repo", a->repo, "Repository (default: .)");
-  install->add_flag("--force", a->force, "Replace a different existing pre-commit hook (kept as a backup)");
+  install->add_flag("--force", a->force,
+                    "Replace an existing pre-commit hook instead of chaining it (kept as a backup)");
   install->callback([a, rc] { *rc = run_install(*a); });
+  CLI::App* uninstall = hook->add_subcommand(
+      "uninstall", "Remove the keyhound pre-commit hook and restore the hook it chained or replaced");
+  uninstall->add_option("repo", a->repo, "Repository (default: .)");
+  uninstall->callback([a, rc] { *rc = run_uninstall(*a); });
 }
 
 }  // namespace keyhound

@@ -3,7 +3,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <iostream>
+#include <map>
 #include <sstream>
 
 #include "findings/baseline.h"
@@ -19,8 +21,12 @@ void print_warning(const std::string& msg) { std::cerr << "keyhound: warning: " 
 
 void add_common_options(CLI::App* cmd, CommonOptions& o) {
   cmd->add_option("--format", o.format, "Output format")
-      ->check(CLI::IsMember({"text", "json", "jsonl", "sarif"}));
-  cmd->add_option("-o,--output", o.output, "Write the report to FILE (mode 0600) instead of stdout");
+      ->check(CLI::IsMember({"text", "json", "jsonl", "sarif"}))
+      ->capture_default_str();
+  cmd->add_option("-o,--output", o.output,
+                  "Write the report to FILE (mode 0600) instead of stdout; the summary still goes to stderr");
+  cmd->add_option("--exit-code", o.exit_code, "Exit status when there are findings")
+      ->check(CLI::Range(0, 125))->capture_default_str();
   cmd->add_option("--rules", o.rule_paths, "Extra rule file or folder on top of the built-in rules (repeatable)")
       ->allow_extra_args(false);
   cmd->add_option("--enable", o.enable, "Enable an opt-in rule or rule family, e.g. generic (repeatable)")
@@ -30,6 +36,7 @@ void add_common_options(CLI::App* cmd, CommonOptions& o) {
   cmd->add_option("--threads", o.threads, "Worker threads (default: all cores)")->check(CLI::Range(0u, 1024u));
   cmd->add_flag("--no-redact", o.no_redact, "Print secrets in full (default: redacted)");
   cmd->add_flag("-q,--quiet", o.quiet, "No summary, no warnings");
+  cmd->add_flag("-v,--verbose", o.verbose, "Notes on stderr about the run itself (e.g. why no rule cache is used)");
   cmd->add_flag("--include-examples", o.include_examples,
                 "Report providers' documentation example keys too, marked example");
   cmd->add_flag("--show-suppressed", o.show_suppressed, "List suppressed findings too");
@@ -42,13 +49,22 @@ void add_common_options(CLI::App* cmd, CommonOptions& o) {
                   "Baseline file: findings in it are marked unchanged and suppressed; only new ones are reported");
   cmd->add_option("--baseline-out", o.baseline_out,
                   "Write the current findings' fingerprints to FILE (JSON, mode 0600) as a baseline");
-  cmd->add_option("--color", o.color, "Color in text output")->check(CLI::IsMember({"auto", "always", "never"}));
+  cmd->add_option("--color", o.color, "Color in text output (auto: on a terminal, unless NO_COLOR or TERM=dumb)")
+      ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->capture_default_str();
   const char* vg = "Verification (opt-in; docs/verification.md)";
   cmd->add_flag("--verify", o.verify,
                 "Check whether AWS key pairs and Cloudflare tokens are live (STS GetCallerIdentity, "
                 "Cloudflare token verify; sends the secret to the provider's official endpoint over TLS)")
       ->group(vg);
-  cmd->add_flag("--only-verified", o.only_verified, "Report only findings verified valid (implies --verify)")
+  cmd->add_flag("--only-verified", o.only_verified,
+                "Report only findings verified valid (implies --verify); exits 2 if a key could not be checked")
+      ->group(vg);
+  cmd->add_option("--results", o.results,
+                  "Report only these verification results, comma-separated: verified, unknown, rejected, "
+                  "unverified (no check applies) (implies --verify; default: all)")
+      ->delimiter(',')
+      ->check(CLI::IsMember({"verified", "unknown", "rejected", "unverified"}))
       ->group(vg);
   cmd->add_option("--verify-max-in-flight", o.verify_max_in_flight, "Concurrent verification requests (default 4)")
       ->check(CLI::Range(1, 64))->group(vg);
@@ -63,8 +79,18 @@ void add_common_options(CLI::App* cmd, CommonOptions& o) {
                   "For testing only: Cloudflare token verify URL (plain http only on loopback)")->group(vg);
 }
 
-void verify_and_remediate(ScanResult& r, const CommonOptions& o) {
-  bool verify = o.verify || o.only_verified;
+namespace {
+// The --results class of a finding: what verification said about it.
+std::string result_class(const Finding& f) {
+  if (f.verified == "valid") return "verified";
+  if (f.verified == "unknown" || f.verified == "rejected") return f.verified;
+  return "unverified";
+}
+}  // namespace
+
+uint64_t verify_and_remediate(ScanResult& r, const CommonOptions& o) {
+  bool filter = o.only_verified || !o.results.empty();
+  bool verify = o.verify || filter;
   if (verify) {
     VerifyOptions vo;
     vo.enabled = true;
@@ -76,20 +102,49 @@ void verify_and_remediate(ScanResult& r, const CommonOptions& o) {
     verify_findings(r.findings, vo);
   }
   for (auto& f : r.findings) add_remediation(f);
-  if (!verify) return;
+  if (!verify) return 0;
   std::stable_sort(r.findings.begin(), r.findings.end(),
                    [](const Finding& a, const Finding& b) { return (a.verified == "valid") > (b.verified == "valid"); });
-  if (!o.only_verified) return;
+  if (!filter) return 0;
+  std::vector<std::string> wanted = o.results;
+  if (o.only_verified) wanted.push_back("verified");
   std::vector<Finding> kept;
+  std::map<std::string, uint64_t> hidden;  // class -> count, suppressed findings not counted
   r.summary.findings = 0;
   r.summary.suppressed = 0;
   for (auto& f : r.findings) {
-    if (f.verified != "valid") continue;
+    std::string c = result_class(f);
+    if (std::find(wanted.begin(), wanted.end(), c) == wanted.end()) {
+      if (!f.suppressed) hidden[c]++;
+      continue;
+    }
     (f.suppressed ? r.summary.suppressed : r.summary.findings)++;
     kept.push_back(std::move(f));
   }
   r.findings.swap(kept);
-  r.summary.notes["only_verified"] = "true";
+  std::string flag = o.results.empty() ? "--only-verified" : "--results";
+  if (o.only_verified) r.summary.notes["only_verified"] = "true";
+  if (hidden.empty()) return 0;
+  uint64_t total = 0;
+  std::string by_class;
+  for (auto& [c, n] : hidden) {
+    total += n;
+    by_class += (by_class.empty() ? "" : ", ") + std::to_string(n) + " " + c;
+  }
+  r.summary.notes["hidden by " + flag] = by_class;
+  // Unknown means the provider gave no answer (offline, timeout, request cap): the key may be
+  // live. Hiding it is the user's call to make explicitly, not a side effect of --only-verified.
+  uint64_t unchecked = o.results.empty() ? hidden["unknown"] : 0;
+  std::string why = std::to_string(total) + (total == 1 ? " finding" : " findings") + " hidden by " + flag + " (" +
+                    by_class + ")";
+  if (unchecked) {
+    print_error(why + ": " + std::to_string(unchecked) + (unchecked == 1 ? " key" : " keys") +
+                " could not be checked (no network, timeout or request cap), so this run cannot say they are "
+                "dead; --results verified,unknown shows them, --results verified accepts hiding them");
+  } else if (!o.quiet) {
+    print_warning(why);
+  }
+  return unchecked;
 }
 
 EngineChoices engine_choices(const CommonOptions& o) {
@@ -99,6 +154,7 @@ EngineChoices engine_choices(const CommonOptions& o) {
   c.disable = o.disable;
   c.use_cache = !o.no_cache;
   c.builtin = !o.no_builtin_rules;
+  c.verbose = o.verbose;
   return c;
 }
 
@@ -138,7 +194,12 @@ int emit_report(const ScanResult& r, const RuleSet& rules, const CommonOptions& 
   ro.show_suppressed = o.show_suppressed;
   ro.command = command;
   bool to_stdout = o.output.empty() || o.output == "-";
-  ro.color = o.color == "always" || (o.color == "auto" && to_stdout && ::isatty(1) && fmt == Format::Text);
+  // https://no-color.org: any non-empty NO_COLOR turns auto colour off, as does a dumb terminal.
+  const char* no_color = std::getenv("NO_COLOR");
+  const char* term = std::getenv("TERM");
+  bool plain_terminal = (no_color && *no_color) || (term && std::string(term) == "dumb");
+  ro.color = o.color == "always" ||
+             (o.color == "auto" && to_stdout && ::isatty(1) && fmt == Format::Text && !plain_terminal);
   std::ostringstream os;
   write_report(fmt, r, rules, ro, os);
   std::string err;
@@ -146,8 +207,10 @@ int emit_report(const ScanResult& r, const RuleSet& rules, const CommonOptions& 
     print_error(err);
     return 2;
   }
+  // A report in a file leaves the CI log empty: say there what happened.
+  if (!to_stdout && !o.quiet) std::cerr << escape_for_terminal(summary_line(r.summary, command)) << "\n";
   if (had_errors) return 2;
-  return r.summary.findings > 0 ? 1 : 0;
+  return r.summary.findings > 0 ? o.exit_code : 0;
 }
 
 }  // namespace keyhound

@@ -20,6 +20,8 @@ struct CommonOptions {
   unsigned threads = 0;
   bool no_redact = false;
   bool quiet = false;
+  bool verbose = false;
+  int exit_code = 1;           // --exit-code: the status when there are findings
   bool include_examples = false;
   bool show_suppressed = false;
   bool no_cache = false;
@@ -32,7 +34,8 @@ struct CommonOptions {
   std::string baseline_out;    // --baseline-out FILE
   // Verification (docs/verification.md): opt-in, never by default.
   bool verify = false;         // --verify
-  bool only_verified = false;  // --only-verified
+  bool only_verified = false;  // --only-verified (= --results verified, but see verify_and_remediate)
+  std::vector<std::string> results;  // --results verified,unknown,rejected,unverified
   int verify_max_in_flight = 4;
   int verify_timeout_ms = 5000;
   int verify_max_requests = 200;
@@ -51,8 +54,11 @@ void apply_suppression(EngineChoices& c, const Suppression& s);
 bool write_baseline_out(const ScanResult& r, const CommonOptions& o);
 // After the findings are final: verifies them if --verify, adds remediation advice to every
 // finding (offline, always), sorts verified-valid findings first (--verify), and keeps only
-// those with --only-verified (summary counts adjusted).
-void verify_and_remediate(ScanResult& r, const CommonOptions& o);
+// the --results classes asked for (--only-verified: valid only; summary counts adjusted),
+// saying on stderr how many were hidden and why. Returns how many keys that could not be
+// checked (`unknown`) were hidden without the user choosing so (--only-verified rather than
+// an explicit --results): the run must not then exit 0.
+uint64_t verify_and_remediate(ScanResult& r, const CommonOptions& o);
 // Writes the report; returns the exit status (0 clean, 1 findings, 2 error).
 int emit_report(const ScanResult& r, const RuleSet& rules, const CommonOptions& o, const std::string& command,
                 bool had_errors);

@@ -56,8 +56,8 @@ int run_scan(ScanArgs& a) {
   if (!a.common.quiet || res.summary.errors)
     for (auto& w : warnings) (res.summary.errors ? print_error(w) : print_warning(w));
   if (!write_baseline_out(res, a.common)) return 2;
-  verify_and_remediate(res, a.common);
-  return emit_report(res, eng->rules, a.common, "scan", res.summary.errors > 0);
+  uint64_t unchecked = verify_and_remediate(res, a.common);
+  return emit_report(res, eng->rules, a.common, "scan", res.summary.errors > 0 || unchecked > 0);
 }
 }  // namespace
 
@@ -66,12 +66,24 @@ void add_scan_command(CLI::App& app, int* rc) {
   CLI::App* cmd = app.add_subcommand("scan", "Scan files and directories (or - for stdin) for secrets");
   cmd->add_option("paths", a->paths, "Files or directories to scan; - reads stdin (default: .)");
   add_common_options(cmd, a->common);
-  cmd->add_option("--max-file-size", a->max_file_size, "Skip (and count) files larger than this many bytes")
-      ->check(CLI::PositiveNumber);
+  cmd->add_option("--max-file-size", a->max_file_size, "Skip (and count) files larger than this (bytes, or 512K, 10M, 1G)")
+      ->transform(CLI::AsSizeValue(false))
+      ->check(CLI::PositiveNumber)
+      ->default_str("256M");
   // For tests and tuning: force the streaming path on small inputs.
   cmd->add_option("--chunk-size", a->chunk_size, "Stream-mode chunk size in bytes")
+      ->transform(CLI::AsSizeValue(false))
       ->check(CLI::Range(static_cast<size_t>(16), static_cast<size_t>(1) << 30))->group("");
-  cmd->add_option("--stream-threshold", a->stream_threshold, "Stream files larger than this")->group("");
+  cmd->add_option("--stream-threshold", a->stream_threshold, "Stream files larger than this")
+      ->transform(CLI::AsSizeValue(false))
+      ->group("");
+  cmd->footer(
+      "Examples:\n"
+      "  keyhound scan                      the current directory\n"
+      "  keyhound scan src/ config.env      folders and files\n"
+      "  cat app.log | keyhound scan -      standard input\n"
+      "  keyhound scan --format sarif -o keyhound.sarif .\n"
+      "Exit status: 0 no findings, 1 findings (or --exit-code N), 2 usage or runtime error.");
   cmd->callback([a, rc] { *rc = run_scan(*a); });
 }
 

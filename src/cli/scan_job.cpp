@@ -1,9 +1,12 @@
 #include "cli/scan_job.h"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <memory>
 #include <mutex>
 
@@ -113,27 +116,25 @@ ScanResult run_scan_job(const Scanner& sc, const ScanJobOptions& o, std::vector<
   auto t0 = std::chrono::steady_clock::now();
   ScanResult res;
   res.tool_version = KEYHOUND_VERSION;
-  std::vector<std::string> roots;
-  bool want_stdin = false;
-  for (auto& p : o.paths) {
-    if (p == "-") want_stdin = true;
-    else roots.push_back(p);
-  }
+  std::vector<std::string> roots, streams;  // streams: "-", pipes and devices named
+  for (auto& p : o.paths) (p == "-" || is_stream_path(p) ? streams : roots).push_back(p);
   std::vector<Finding> all;
-  if (want_stdin) {
+  for (auto& name : streams) {
+    int fd = name == "-" ? 0 : ::open(name.c_str(), O_RDONLY | O_CLOEXEC);
+    std::string err = fd < 0 ? std::strerror(errno) : "";
     Scratch scratch(sc.db());
     StreamScan ss(sc, scratch);
-    std::string err;
-    if (!read_chunks(0, o.chunk_size, UINT64_MAX, [&](std::string_view c) { ss.feed(c); }, err)) {
-      warnings.push_back("-: cannot read standard input: " + err);
+    if (fd < 0 || !read_chunks(fd, o.chunk_size, UINT64_MAX, [&](std::string_view c) { ss.feed(c); }, err)) {
+      warnings.push_back(name == "-" ? "-: cannot read standard input: " + err : name + ": cannot read: " + err);
       res.summary.errors++;
     } else {
       auto fs = ss.finish();
-      for (auto& f : fs) { Provenance p; p.path = "-"; attach_provenance(f, p); }
+      for (auto& f : fs) { Provenance p; p.path = name; attach_provenance(f, p); }
       res.summary.files_scanned++;
       res.summary.bytes_scanned += ss.bytes();
       for (auto& f : fs) all.push_back(std::move(f));
     }
+    if (fd > 0) ::close(fd);
   }
   WalkOptions wo;
   wo.max_file_size = o.max_file_size;

@@ -242,9 +242,14 @@ bool keyword_hit_ok(const KeywordTable& t, unsigned kw, std::string_view buf, ui
   return prev_word != word(static_cast<unsigned char>(t.keywords[kw][0]));
 }
 
-std::string default_cache_dir() {
+std::string default_cache_dir(std::string* why_none) {
   if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) return std::string(x) + "/keyhound";
-  if (const char* h = std::getenv("HOME"); h && *h) return std::string(h) + "/.cache/keyhound";
+  const char* h = std::getenv("HOME");
+  std::error_code ec;
+  if (h && *h && std::filesystem::is_directory(h, ec)) return std::string(h) + "/.cache/keyhound";
+  if (why_none)
+    *why_none = h && *h ? "XDG_CACHE_HOME is not set and HOME (" + std::string(h) + ") is not a directory"
+                        : "neither XDG_CACHE_HOME nor HOME is set";
   return {};
 }
 

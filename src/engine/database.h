@@ -64,8 +64,9 @@ class Database {
   std::string key_;
 };
 
-// Default cache folder: $XDG_CACHE_HOME/keyhound or ~/.cache/keyhound ("" if neither is set).
-std::string default_cache_dir();
+// Default cache folder: $XDG_CACHE_HOME/keyhound, else $HOME/.cache/keyhound if $HOME is an
+// existing directory (never created for a cache), else "" (no cache) and *why_none says why.
+std::string default_cache_dir(std::string* why_none = nullptr);
 
 // A per-thread Hyperscan scratch, valid for both databases.
 class Scratch {

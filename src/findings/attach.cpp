@@ -4,14 +4,60 @@
 #include <cstdlib>
 
 #include "checks/aws_key.h"
+#include "findings/suppress.h"
 
 namespace keyhound {
+
+namespace {
+
+bool generic(const RuleSet& rules, const Finding& f) { return rules.rules[f.rule_index].family == "generic"; }
+
+// Which of two findings on one span is kept: a provider's rule over a generic one, then the
+// tighter match (the name nearest the value: `secret_token = ...` is a token).
+bool more_specific(const RuleSet& rules, const Finding& a, const Finding& b) {
+  bool ga = generic(rules, a), gb = generic(rules, b);
+  if (ga != gb) return gb;
+  if (a.match.size() != b.match.size()) return a.match.size() < b.match.size();
+  return a.rule_id < b.rule_id;
+}
+
+// One span, one finding: of findings on the same bytes (or a generic one overlapping a
+// provider's), the more specific is kept and names the others in "also_matched".
+void merge_same_span(const RuleSet& rules, std::vector<Finding>& findings) {
+  std::vector<bool> dropped(findings.size(), false);
+  for (size_t i = 0; i < findings.size(); ++i) {
+    if (dropped[i]) continue;
+    for (size_t j = i + 1; j < findings.size() && findings[j].offset < findings[i].offset + findings[i].secret.size();
+         ++j) {
+      if (dropped[j]) continue;
+      Finding& a = findings[i];
+      Finding& b = findings[j];
+      bool same = a.offset == b.offset && a.secret.size() == b.secret.size();
+      if (!same && generic(rules, a) == generic(rules, b)) continue;
+      size_t loser = more_specific(rules, a, b) ? j : i, winner = loser == j ? i : j;
+      std::string& also = findings[winner].properties["also_matched"];
+      also += (also.empty() ? "" : ",") + findings[loser].rule_id;
+      if (auto it = findings[loser].properties.find("also_matched"); it != findings[loser].properties.end())
+        also += "," + it->second;
+      dropped[loser] = true;
+      if (loser == i) break;
+    }
+  }
+  std::vector<Finding> out;
+  out.reserve(findings.size());
+  for (size_t i = 0; i < findings.size(); ++i)
+    if (!dropped[i]) out.push_back(std::move(findings[i]));
+  findings.swap(out);
+}
+
+}  // namespace
 
 void finalize_findings(const RuleSet& rules, std::vector<Finding>& findings) {
   std::sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {
     if (a.offset != b.offset) return a.offset < b.offset;
     return a.rule_id < b.rule_id;
   });
+  merge_same_span(rules, findings);
   std::vector<bool> absorbed(findings.size(), false);
   for (size_t i = 0; i < findings.size(); ++i) {
     const Rule& r = rules.rules[findings[i].rule_index];
@@ -41,7 +87,12 @@ void finalize_findings(const RuleSet& rules, std::vector<Finding>& findings) {
     p.offset = findings[i].offset;
     p.line = findings[i].line;
     p.column = findings[i].column;
+    p.line_allows = has_inline_allow(findings[i]);
     t.parts.push_back(std::move(p));
+    // A pair gives an attacker what either half does, and more: never less severe than a half.
+    Severity part_sev = r.severity, target_sev = rules.rules[t.rule_index].severity;
+    if (auto it = t.properties.find("severity"); it != t.properties.end()) parse_severity(it->second, &target_sev);
+    if (part_sev < target_sev) t.properties["severity"] = severity_name(part_sev);
     t.example = t.example || findings[i].example;
     absorbed[i] = true;
   }

@@ -17,6 +17,7 @@ struct FindingPart {
   uint64_t offset = 0;
   uint64_t line = 0;
   uint64_t column = 0;
+  bool line_allows = false;  // its line carries keyhound:allow, which allows the whole pair
 };
 
 // Where the bytes came from. Sources fill this; the engine never looks at it.

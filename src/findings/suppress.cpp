@@ -3,7 +3,10 @@
 namespace keyhound {
 
 bool has_inline_allow(const Finding& f) {
-  return f.line_text.find("keyhound:allow") != std::string::npos;
+  if (f.line_text.find("keyhound:allow") != std::string::npos) return true;
+  for (const auto& p : f.parts)
+    if (p.line_allows) return true;
+  return false;
 }
 
 void apply_inline_allow(Finding& f) {

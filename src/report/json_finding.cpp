@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "report/context_window.h"
 #include "report/escape.h"
 #include "report/redact.h"
 
@@ -53,8 +54,6 @@ nlohmann::json remediation_to_json(const Finding& f, bool redact_secrets) {
 nlohmann::json finding_to_json(const Finding& f, const RuleSet& rules, bool redact_secrets) {
   using nlohmann::json;
   auto show = [&](const std::string& s) { return to_valid_utf8(redact_secrets ? redact(s) : s); };
-  std::vector<std::string> secrets{f.secret};
-  for (auto& p : f.parts) secrets.push_back(p.secret);
   json j;
   const Rule* rule = f.rule_index >= 0 && f.rule_index < static_cast<int>(rules.rules.size())
                          ? &rules.rules[f.rule_index] : nullptr;
@@ -75,9 +74,7 @@ nlohmann::json finding_to_json(const Finding& f, const RuleSet& rules, bool reda
   j["entropy"] = std::round(f.entropy * 1000) / 1000;
   j["fingerprint"] = f.fingerprint;
   j["example"] = f.example;
-  std::string ctx = redact_secrets ? redact_all(f.line_text, secrets) : f.line_text;
-  if (ctx.size() > 400) ctx = ctx.substr(0, 400);
-  j["context"] = to_valid_utf8(ctx);
+  j["context"] = to_valid_utf8(context_window(f, redact_secrets, 400));
   json parts = json::array();
   for (auto& p : f.parts)
     parts.push_back({{"role", p.role}, {"rule_id", p.rule_id}, {"secret", show(p.secret)},

@@ -24,6 +24,10 @@ void write_text(const ScanResult& r, const RuleSet& rules, const ReportOptions& 
 void write_json(const ScanResult& r, const RuleSet& rules, const ReportOptions& o, std::ostream& out);
 void write_jsonl(const ScanResult& r, const RuleSet& rules, const ReportOptions& o, std::ostream& out);
 void write_sarif(const ScanResult& r, const RuleSet& rules, const ReportOptions& o, std::ostream& out);
+// The one-line English summary ("keyhound: 1 finding, 1 blob scanned (...) in 0.02s; 2 errors"),
+// without a newline; `command` is "scan" (files) or "git" (blobs).
+std::string summary_line(const ScanSummary& s, const std::string& command);
+
 void write_report(Format f, const ScanResult& r, const RuleSet& rules, const ReportOptions& o,
                   std::ostream& out);
 

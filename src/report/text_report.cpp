@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <sstream>
 
+#include "report/context_window.h"
 #include "report/escape.h"
 #include "report/redact.h"
 #include "report/reporter.h"
@@ -22,6 +23,15 @@ std::string human_bytes(uint64_t b) {
   return buf;
 }
 
+// Critical bold red, high red, medium yellow, the rest cyan: the eye goes to the worst first.
+const char* severity_color(const std::string& severity, bool color) {
+  if (!color) return "";
+  if (severity == "critical") return "\x1b[1;31m";
+  if (severity == "high") return "\x1b[31m";
+  if (severity == "medium") return "\x1b[33m";
+  return "\x1b[36m";
+}
+
 }  // namespace
 
 void write_text(const ScanResult& r, const RuleSet& rules, const ReportOptions& o, std::ostream& out) {
@@ -35,14 +45,16 @@ void write_text(const ScanResult& r, const RuleSet& rules, const ReportOptions& 
     std::string loc = escape_for_terminal(f.where.path);
     if (f.binary || f.line == 0) loc += "@" + std::to_string(f.offset);
     else loc += ":" + std::to_string(f.line) + ":" + std::to_string(f.column);
-    out << bold << loc << reset << "  " << red << f.rule_id << reset;
-    auto sev = f.properties.find("severity");  // "critical" for root credentials
-    if (sev != f.properties.end()) out << " [" << escape_for_terminal(sev->second) << "]";
-    else if (rule) out << " [" << severity_name(rule->severity) << "]";
+    auto sev = f.properties.find("severity");  // "critical" for root credentials and pairs
+    std::string severity = sev != f.properties.end() ? sev->second : rule ? severity_name(rule->severity) : "";
+    out << bold << loc << reset << "  " << severity_color(severity, o.color) << f.rule_id << reset;
+    if (!severity.empty()) out << " [" << escape_for_terminal(severity) << "]";
     if (f.verified == "valid") out << " " << red << "(VERIFIED LIVE)" << reset;
     if (f.example) out << " (documentation example)";
     if (f.suppressed) out << " (suppressed: " << escape_for_terminal(f.suppression_reason) << ")";
     if (!f.baseline_state.empty()) out << " (" << f.baseline_state << ")";
+    if (auto also = f.properties.find("also_matched"); also != f.properties.end())
+      out << " (also: " << escape_for_terminal(also->second) << ")";
     out << "\n";
     if (rule) out << "  " << rule->name << "\n";
     out << "  secret: " << show(f.secret, o.redact);
@@ -66,29 +78,30 @@ void write_text(const ScanResult& r, const RuleSet& rules, const ReportOptions& 
       for (auto& p : f.parts) secrets.push_back(p.secret);
       out << "  fix: " << escape_for_terminal(o.redact ? redact_all(rem->second, secrets) : rem->second) << "\n";
     }
-    if (!f.binary && !f.line_text.empty()) {
-      std::vector<std::string> secrets{f.secret};
-      for (auto& p : f.parts) secrets.push_back(p.secret);
-      std::string ctx = o.redact ? redact_all(f.line_text, secrets) : f.line_text;
-      size_t nl = ctx.find('\n');
-      if (nl != std::string::npos) ctx = ctx.substr(0, nl);
-      if (ctx.size() > 160) ctx = ctx.substr(0, 157) + "...";
-      out << dim << "  > " << escape_for_terminal(ctx) << reset << "\n";
-    }
+    if (!f.binary && !f.line_text.empty())
+      out << dim << "  > " << escape_for_terminal(context_window(f, o.redact, 160)) << reset << "\n";
     out << "  fingerprint: " << f.fingerprint << "\n\n";
   }
   if (o.quiet) return;
-  const ScanSummary& s = r.summary;
+  out << summary_line(r.summary, o.command) << "\n";
+}
+
+std::string summary_line(const ScanSummary& s, const std::string& command) {
+  auto count = [](uint64_t n, const char* one, const char* many) {
+    return std::to_string(n) + " " + (n == 1 ? one : many);
+  };
   std::ostringstream sum;
-  sum << "keyhound: " << s.findings << (s.findings == 1 ? " finding" : " findings");
-  if (s.commits_scanned) sum << " in " << s.commits_scanned << " commits,";
-  sum << " " << s.files_scanned << (o.command == "git" ? " blobs" : " files") << " scanned ("
-      << human_bytes(s.bytes_scanned) << ") in ";
+  sum << "keyhound: " << count(s.findings, "finding", "findings");
+  if (s.commits_scanned) sum << " in " << count(s.commits_scanned, "commit", "commits");
+  sum << ", " << (command == "git" ? count(s.files_scanned, "blob", "blobs") : count(s.files_scanned, "file", "files"))
+      << " scanned (" << human_bytes(s.bytes_scanned) << ") in ";
   char el[32];
   std::snprintf(el, sizeof el, "%.2fs", s.elapsed_seconds);
   sum << el;
   if (s.suppressed) sum << "; " << s.suppressed << " suppressed";
-  if (s.examples_hidden) sum << "; " << s.examples_hidden << " documentation examples hidden (--include-examples)";
+  if (s.examples_hidden)
+    sum << "; " << count(s.examples_hidden, "documentation example", "documentation examples")
+        << " hidden (--include-examples)";
   uint64_t skipped = 0;
   for (auto& [k, v] : s.skipped) skipped += v;
   if (skipped) {
@@ -99,9 +112,10 @@ void write_text(const ScanResult& r, const RuleSet& rules, const ReportOptions& 
       first = false;
     }
   }
-  if (s.errors) sum << "; " << s.errors << " errors";
+  if (s.errors) sum << "; " << count(s.errors, "error", "errors");
   for (auto& [k, v] : s.notes) sum << "; " << k << ": " << v;
-  out << sum.str() << "\n";
+  return sum.str();
 }
+
 
 }  // namespace keyhound

@@ -46,6 +46,12 @@ int open_long_path(const std::string& path, int flags) {
   }
 }
 
+bool is_stream_path(const std::string& path) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) return false;
+  return S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode) || S_ISSOCK(st.st_mode);
+}
+
 OpenedFile open_for_scan(const std::string& path, bool follow_symlink) {
   OpenedFile f;
   // O_NONBLOCK: opening a FIFO planted after the walk must not wait for a writer. It has no

@@ -24,6 +24,9 @@ struct OpenedFile {
 int open_long_path(const std::string& path, int flags);
 // Opens a regular file read-only (O_NOFOLLOW, O_NONBLOCK, re-checked with fstat).
 OpenedFile open_for_scan(const std::string& path, bool follow_symlink);
+// True if `path` (symlinks followed, as for a path the user named) is a pipe, character device
+// or socket: `scan <(cmd)`, `scan /dev/stdin`. Such a path is read as a stream, like stdin.
+bool is_stream_path(const std::string& path);
 // A growable byte buffer that is reused from file to file by one thread: never zero-filled,
 // never shrunk, so reading a small file costs no allocation and no memset.
 class ReadBuffer {

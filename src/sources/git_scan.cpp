@@ -102,8 +102,12 @@ BlobOutcome scan_data(const Scanner& sc, Scratch& scratch, git_repository* repo,
   out.findings = std::move(r.findings);
   out.bytes = r.bytes;
   out.scanned = true;
-  if (t.added_lines_only && !oid_is_zero(t.old_blob) && !out.findings.empty()) {
-    BlobBytes old = read_blob(repo, t.old_blob, UINT64_MAX);
+  // A merge's line is new only if it is new relative to every parent: filter by each in turn.
+  std::vector<git_oid> olds{t.old_blob};
+  olds.insert(olds.end(), t.other_parent_blobs.begin(), t.other_parent_blobs.end());
+  for (const git_oid& old_id : olds) {
+    if (oid_is_zero(old_id) || out.findings.empty() || !out.error.empty()) continue;
+    BlobBytes old = read_blob(repo, old_id, UINT64_MAX);
     if (old.status != BlobBytes::Status::Ok) {
       // Without the old version every line counts as added: better a known key than a miss.
       out.error = old.error + where();

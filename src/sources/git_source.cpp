@@ -10,7 +10,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <cstdio>
 #include <fstream>
+#include <optional>
 #include <atomic>
 #include <queue>
 #include <set>
@@ -328,7 +330,8 @@ struct Planner {
     return out;
   }
 
-  void add_blob(const git_oid& id, const std::string& path, int commit, bool dedup, const git_oid* old) {
+  void add_blob(const git_oid& id, const std::string& path, int commit, bool dedup, const git_oid* old,
+                std::vector<git_oid> other_parent_blobs = {}) {
     if (o.exclude_path && o.exclude_path(path)) {
       plan.skipped["excluded path"]++;
       return;
@@ -341,6 +344,7 @@ struct Planner {
     if (old) {
       t.added_lines_only = true;
       t.old_blob = *old;
+      t.other_parent_blobs = std::move(other_parent_blobs);
     }
     plan.blobs.push_back(std::move(t));
   }
@@ -459,8 +463,10 @@ struct Planner {
     }
   }
 
-  // Blobs a diff adds or changes; only their added lines will count.
-  void add_diff(git_diff* diff, int commit, bool dedup) {
+  // Blobs a diff adds or changes; only their added lines will count. `other_parents` are a
+  // merge's trees beyond the first parent's (the diff's old side): a blob that one of them
+  // already holds at that path is not the merge's change.
+  void add_diff(git_diff* diff, int commit, bool dedup, const std::vector<git_tree*>& other_parents = {}) {
     git_diff_find_options fo = GIT_DIFF_FIND_OPTIONS_INIT;
     fo.flags = GIT_DIFF_FIND_RENAMES;
     if (git_diff_find_similar(diff, &fo) != 0)
@@ -491,7 +497,20 @@ struct Planner {
       bool had_old = d->status != GIT_DELTA_ADDED &&
                      is_blob_mode(static_cast<git_filemode_t>(d->old_file.mode)) &&
                      !oid_is_zero(d->old_file.id);
-      add_blob(d->new_file.id, d->new_file.path, commit, dedup, had_old ? &d->old_file.id : &zero);
+      std::vector<git_oid> others;
+      bool from_a_parent = false;
+      for (git_tree* t : other_parents) {
+        git_oid in_parent{};
+        git_tree_entry* e = nullptr;
+        if (t && git_tree_entry_bypath(&e, t, d->new_file.path) == 0) {
+          if (is_blob_mode(git_tree_entry_filemode(e))) in_parent = *git_tree_entry_id(e);
+          git_tree_entry_free(e);
+        }
+        if (git_oid_equal(&in_parent, &d->new_file.id)) from_a_parent = true;
+        others.push_back(in_parent);
+      }
+      if (from_a_parent) continue;
+      add_blob(d->new_file.id, d->new_file.path, commit, dedup, had_old ? &d->old_file.id : &zero, std::move(others));
     }
   }
 
@@ -504,14 +523,72 @@ struct Planner {
     return t;
   }
 
+  // The short branch name `rev` stands for ("feature" for HEAD on refs/heads/feature, or for
+  // origin/feature); "" for a commit id or a detached HEAD.
+  std::string branch_of(const std::string& rev) {
+    git_reference* ref = nullptr;
+    if (git_reference_dwim(&ref, repo.get(), rev.c_str()) != 0) return "";
+    std::string name = git_reference_name(ref);
+    if (git_reference_type(ref) == GIT_REFERENCE_SYMBOLIC) name = git_reference_symbolic_target(ref);
+    git_reference_free(ref);
+    if (name.rfind("refs/heads/", 0) == 0) return name.substr(11);
+    if (name.rfind("refs/remotes/", 0) == 0 && name.find('/', 13) != std::string::npos)
+      return name.substr(name.find('/', 13) + 1);
+    return "";
+  }
+
+  // The tips of every ref except the branch being pushed (its local and remote-tracking refs;
+  // for a commit id or detached HEAD, the refs that point at `to` itself).
+  std::vector<git_oid> other_tips(const std::string& to_rev, const git_oid& to) {
+    std::string branch = branch_of(to_rev);
+    std::vector<git_oid> tips;
+    git_reference_iterator* it = nullptr;
+    if (git_reference_iterator_new(&it, repo.get()) != 0) throw GitError(git_error_text("cannot list references"));
+    git_reference* ref = nullptr;
+    while (git_reference_next(&ref, it) == 0) {
+      std::string name = git_reference_name(ref);
+      bool own = !branch.empty() && (name == "refs/heads/" + branch ||
+                                     (name.rfind("refs/remotes/", 0) == 0 && name.size() > branch.size() + 1 &&
+                                      name.compare(name.size() - branch.size() - 1, std::string::npos, "/" + branch) == 0));
+      git_object* obj = nullptr;
+      if (!own && git_reference_peel(&obj, ref, GIT_OBJECT_COMMIT) == 0) {
+        if (!branch.empty() || !git_oid_equal(git_object_id(obj), &to)) tips.push_back(*git_object_id(obj));
+        git_object_free(obj);
+      }
+      git_reference_free(ref);
+    }
+    git_reference_iterator_free(it);
+    return tips;
+  }
+
   void plan_range() {
     OidSet stop;
-    if (!o.range_from.empty()) {
-      git_oid from = resolve_commit(o.range_from);
+    std::string to_rev = o.range_to.empty() ? "HEAD" : o.range_to;
+    git_oid to = resolve_commit(to_rev);
+    std::optional<int64_t> since_time;
+    std::string from_rev = o.range_from;
+    if (!o.since.empty()) {
+      git_object* obj = nullptr;
+      int64_t t = 0;
+      if (git_revparse_single(&obj, repo.get(), o.since.c_str()) == 0) {
+        git_object_free(obj);
+        from_rev = o.since;
+      } else if (parse_since_date(o.since, static_cast<int64_t>(std::time(nullptr)), &t)) {
+        since_time = t;
+      } else {
+        throw GitError("--since " + o.since + ": neither a revision nor a date (2024-01-01, \"2 weeks ago\")");
+      }
+    }
+    if (is_zero_revision(from_rev)) {
+      for (auto& n : collect(other_tips(to_rev, to), {})) stop.insert(n.id);
+    } else if (!from_rev.empty()) {
+      git_oid from = resolve_commit(from_rev);
       for (auto& n : collect({from}, {})) stop.insert(n.id);
     }
-    git_oid to = resolve_commit(o.range_to.empty() ? "HEAD" : o.range_to);
     auto nodes = topo_order(collect({to}, stop));
+    if (since_time)
+      nodes.erase(std::remove_if(nodes.begin(), nodes.end(), [&](const Node& n) { return n.time < *since_time; }),
+                  nodes.end());
     for (auto& n : nodes) {
       int ci = static_cast<int>(plan.commits.size());
       plan.commits.push_back(n.info);
@@ -527,14 +604,27 @@ struct Planner {
           plan.errors.push_back(git_error_text("commit " + oid_hex(n.parents[0])));
         }
       }
+      std::vector<git_tree*> other_parents;
+      for (size_t i = 1; i < n.parents.size(); ++i) {
+        git_commit* p = nullptr;
+        git_tree* t = nullptr;
+        if (git_commit_lookup(&p, repo.get(), &n.parents[i]) == 0) {
+          t = tree_of(*git_commit_tree_id(p), oid_hex(n.parents[i]));
+          git_commit_free(p);
+        } else {
+          plan.errors.push_back(git_error_text("commit " + oid_hex(n.parents[i])));
+        }
+        other_parents.push_back(t);
+      }
       git_diff_options dopt = GIT_DIFF_OPTIONS_INIT;
       git_diff* diff = nullptr;
       if (git_diff_tree_to_tree(&diff, repo.get(), old_tree, new_tree, &dopt) == 0) {
-        add_diff(diff, ci, true);
+        add_diff(diff, ci, true, other_parents);
         git_diff_free(diff);
       } else {
         plan.errors.push_back(git_error_text("diff of commit " + n.info.id.substr(0, 12)));
       }
+      for (git_tree* t : other_parents) git_tree_free(t);
       git_tree_free(old_tree);
       git_tree_free(new_tree);
     }
@@ -700,6 +790,45 @@ GitPlan plan_git_scan(GitRepo& repo, const GitPlanOptions& o) {
     plan.blobs.swap(kept);
   }
   return plan;
+}
+
+bool is_zero_revision(const std::string& rev) {
+  return (rev.size() == 40 || rev.size() == 64) && rev.find_first_not_of('0') == std::string::npos;
+}
+
+bool parse_since_date(const std::string& text, int64_t now, int64_t* out) {
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
+  char tail = 0;
+  int n = std::sscanf(text.c_str(), "%4d-%2d-%2d%*[ T]%2d:%2d:%2d%c", &y, &mo, &d, &h, &mi, &sec, &tail);
+  if (n >= 3 && n != 7 && mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h < 24 && mi < 60 && sec < 61) {
+    if (n == 3 && text.size() != 10) return false;
+    std::tm tm{};
+    tm.tm_year = y - 1900;
+    tm.tm_mon = mo - 1;
+    tm.tm_mday = d;
+    tm.tm_hour = h;
+    tm.tm_min = mi;
+    tm.tm_sec = sec;
+    *out = static_cast<int64_t>(timegm(&tm));
+    return true;
+  }
+  long long count = 0;
+  char unit[16] = {0}, ago[8] = {0};
+  if (std::sscanf(text.c_str(), "%lld %15[a-z] %7[a-z]%c", &count, unit, ago, &tail) != 3 || count < 0 ||
+      std::string(ago) != "ago")
+    return false;
+  std::string u = unit;
+  if (u.size() > 1 && u.back() == 's') u.pop_back();
+  static const std::pair<const char*, int64_t> units[] = {{"second", 1},       {"minute", 60},
+                                                          {"hour", 3600},      {"day", 86400},
+                                                          {"week", 7 * 86400}, {"month", 30 * 86400},
+                                                          {"year", 365 * 86400}};
+  for (auto& [name, secs] : units)
+    if (u == name) {
+      *out = now - count * secs;
+      return true;
+    }
+  return false;
 }
 
 std::pair<std::string, std::string> parse_range(const std::string& spec) {

@@ -61,6 +61,9 @@ struct GitBlobTask {
   // means the file is new there: every line counts.
   bool added_lines_only = false;
   git_oid old_blob{};
+  // Merge commits: the path's blob in each further parent (zero: absent there). A line counts
+  // as added only if it is added relative to every parent, as `git diff-tree --cc` sees it.
+  std::vector<git_oid> other_parent_blobs;
   std::string path;
   int commit = -1;      // index into GitPlan::commits; -1 = the index (staged)
 };
@@ -82,7 +85,12 @@ struct GitPlan {
 struct GitPlanOptions {
   enum class Mode { History, Range, Staged, HeadTree };
   Mode mode = Mode::History;
-  std::string range_from, range_to;      // Range: from..to (from may be empty: all of `to`)
+  // Range: from..to (from may be empty: all of `to`; all zeros, as CI gives for a new branch:
+  // the commits of `to` on no other ref).
+  std::string range_from, range_to;
+  // Range (--since): a revision, or a date ("2024-01-01", "2 weeks ago": commits of range_to
+  // whose committer date is not older).
+  std::string since;
   std::vector<std::string> branches;     // History: only these (default: every ref and HEAD)
   std::function<bool(const std::string&)> exclude_path;
   unsigned threads = 0;                  // History: threads that read the packs (0 = all cores)
@@ -98,6 +106,14 @@ bool pack_reader_enabled();
 // revision that does not exist, no HEAD for --no-history); a corrupt or missing object is an
 // entry in plan.errors and the plan continues without it.
 GitPlan plan_git_scan(GitRepo& repo, const GitPlanOptions& o);
+
+// Seconds since the epoch for a --since date: "YYYY-MM-DD", "YYYY-MM-DD HH:MM[:SS]" (UTC), or
+// "N second(s)|minute(s)|hour(s)|day(s)|week(s)|month(s)|year(s) ago" counted back from `now`.
+// False if `text` is none of these.
+bool parse_since_date(const std::string& text, int64_t now, int64_t* out);
+
+// True for the all-zero object id (40 or 64 zeros) CI gives as the "before" of a new branch.
+bool is_zero_revision(const std::string& rev);
 
 // "A..B" -> {A, B}; "B" -> {"", B}. Throws GitError on an empty side.
 std::pair<std::string, std::string> parse_range(const std::string& spec);

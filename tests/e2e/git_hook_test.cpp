@@ -61,10 +61,7 @@ TEST(GitHookE2E, HonoursCoreHooksPathAndRefusesADifferentHook) {
   std::string hook = e + "/.git/hooks/pre-commit";
   std::filesystem::create_directories(e + "/.git/hooks");
   write_file(hook, "#!/bin/sh\necho mine\n");
-  r = run(kh() + " hook install " + e);
-  EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("--force"), std::string::npos) << r.err;
-  EXPECT_EQ(read_file(hook), "#!/bin/sh\necho mine\n");
+  // --force replaces (the old hook kept as a backup) instead of chaining.
   r = run(kh() + " hook install --force " + e);
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(read_file(hook).find("git --staged"), std::string::npos);
@@ -114,4 +111,47 @@ TEST(GitHookE2E, PreCommitFrameworkEntryBlocksAndPasses) {
   auto r = run_entry();
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_NE(r.out.find("c.env:2"), std::string::npos) << r.out;
+}
+
+TEST(GitHookE2E, InstallChainsAnExistingHookAndUninstallRestoresIt) {
+  std::string d = new_repo();
+  commit_file(d, "README", "hi\n");
+  std::string hook = d + "/.git/hooks/pre-commit";
+  std::filesystem::create_directories(d + "/.git/hooks");
+  // Someone's hook: it leaves a trace, and refuses commits of a file named STOP.
+  std::string mine = "#!/bin/sh\necho ran >> \"$(dirname \"$0\")/../mine-ran\"\n"
+                     "git diff --cached --name-only | grep -q STOP && exit 7\nexit 0\n";
+  write_file(hook, mine);
+  ::chmod(hook.c_str(), 0755);
+  auto r = run(kh() + " hook install " + d);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("runs first"), std::string::npos) << r.out;
+  EXPECT_NE(read_file(hook).find("git --staged"), std::string::npos);
+  EXPECT_EQ(read_file(hook + ".keyhound-chained"), mine);
+  // Both run: a clean commit passes both, the old hook's refusal and keyhound's block both hold.
+  write_file(d + "/ok.txt", "fine\n");
+  git(d, "add ok.txt");
+  EXPECT_EQ(try_commit(d).exit_code, 0);
+  EXPECT_NE(read_file(d + "/.git/mine-ran"), "");
+  write_file(d + "/STOP", "x\n");
+  git(d, "add STOP");
+  EXPECT_NE(try_commit(d).exit_code, 0);
+  git(d, "rm -q --cached STOP");
+  write_file(d + "/k.env", key_pair(61));
+  git(d, "add k.env");
+  r = try_commit(d);
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("commit blocked"), std::string::npos) << r.err;
+  // Uninstall puts the old hook back as it was.
+  r = run(kh() + " hook uninstall " + d);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(read_file(hook), mine);
+  EXPECT_FALSE(std::filesystem::exists(hook + ".keyhound-chained"));
+  // Only the old hook runs now: the staged key is no longer keyhound's business.
+  EXPECT_EQ(try_commit(d).exit_code, 0);
+  // Nothing of ours left: uninstall says so; someone else's hook is never removed.
+  r = run(kh() + " hook uninstall " + d);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("not keyhound's hook"), std::string::npos) << r.err;
+  EXPECT_EQ(read_file(hook), mine);
 }

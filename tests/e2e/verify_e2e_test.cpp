@@ -307,12 +307,28 @@ TEST(VerifyE2E, RootKeyIsCriticalInEveryFormat) {
 
 TEST(VerifyE2E, OnlyVerifiedReportsJustTheValidOnes) {
   World w;
+  // The world holds keys whose check stalls (unknown): --only-verified hides them, says so, and
+  // does not let the run pass as if they were dead (exit 2).
   auto r = run(kh() + " scan --format json --only-verified" + w.verify_args() + w.dir);
-  ASSERT_EQ(r.exit_code, 1) << r.err;
+  ASSERT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("could not be checked"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("2 unknown"), std::string::npos) << r.err;
   json rep = json::parse(r.out);
   ASSERT_EQ(rep["findings"].size(), 2u) << rep.dump(1);
   for (auto& f : rep["findings"]) EXPECT_EQ(f["verified"], "valid");
   EXPECT_EQ(rep["summary"]["findings"], 2);
+  EXPECT_NE(rep["summary"].value("hidden by --only-verified", "").find("2 unknown"), std::string::npos) << rep.dump(1);
+  // Hiding the unknown ones, chosen explicitly: the findings decide the status.
+  r = run(kh() + " scan --format json --results verified" + w.verify_args() + w.dir);
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(json::parse(r.out)["findings"].size(), 2u);
+  // Showing them: valid and unknown, nothing else.
+  r = run(kh() + " scan --format json --results verified,unknown" + w.verify_args() + w.dir);
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  rep = json::parse(r.out);
+  EXPECT_EQ(rep["findings"].size(), 4u) << rep.dump(1);
+  for (auto& f : rep["findings"]) EXPECT_TRUE(f["verified"] == "valid" || f["verified"] == "unknown") << f.dump();
+  EXPECT_EQ(run(kh() + " scan --results live " + w.dir).exit_code, 2);
 
   // Nothing valid: clean exit.
   World w2;
