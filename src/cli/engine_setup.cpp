@@ -37,27 +37,32 @@ RuleSet load_rules(const std::vector<std::string>& rule_paths, const std::vector
   return make_rule_set(std::move(rules));
 }
 
-std::unique_ptr<Engine> build_engine(const EngineChoices& c) {
-  auto e = std::make_unique<Engine>();
-  e->rules = load_rules(c.rule_paths, c.extra_rules, c.builtin);
-  for (auto& name : c.enable) {
+void apply_enable_disable(RuleSet& rules, const std::vector<std::string>& enable,
+                          const std::vector<std::string>& disable) {
+  for (auto& name : enable) {
     bool any = false;
-    for (auto& r : e->rules.rules)
+    for (auto& r : rules.rules)
       if (name == "all" || selects(r, name)) {
         r.enabled = true;
         any = true;
       }
     if (!any) throw RuleError("--enable " + name + ": no rule, rule family or provider with that name");
   }
-  for (auto& name : c.disable) {
+  for (auto& name : disable) {
     bool any = false;
-    for (auto& r : e->rules.rules)
+    for (auto& r : rules.rules)
       if (selects(r, name)) {
         r.enabled = false;
         any = true;
       }
     if (!any) throw RuleError("--disable " + name + ": no rule, rule family or provider with that name");
   }
+}
+
+std::unique_ptr<Engine> build_engine(const EngineChoices& c) {
+  auto e = std::make_unique<Engine>();
+  e->rules = load_rules(c.rule_paths, c.extra_rules, c.builtin);
+  apply_enable_disable(e->rules, c.enable, c.disable);
   std::string cache_dir, why_none;
   if (c.use_cache) cache_dir = default_cache_dir(&why_none);
   if (c.verbose && c.use_cache && cache_dir.empty())

@@ -26,6 +26,10 @@ struct Engine {
   std::unique_ptr<Scanner> scanner;
 };
 
+// --enable / --disable: each name (rule ID, family, provider, or "all" for --enable) switches
+// the rules it selects on or off. Throws RuleError for a name that selects nothing.
+void apply_enable_disable(RuleSet& rules, const std::vector<std::string>& enable,
+                          const std::vector<std::string>& disable);
 // Throws RuleError / std::runtime_error with a one-line message.
 std::unique_ptr<Engine> build_engine(const EngineChoices& c);
 // Built-in rules plus --rules paths (no compilation of the database).

@@ -10,6 +10,7 @@
 #include "sources/git_pack.h"
 #include "sources/git_scan.h"
 #include "sources/git_source.h"
+#include "verify/remediation.h"
 
 namespace keyhound {
 
@@ -89,6 +90,8 @@ int run_git(GitArgs& a) {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (!write_baseline_out(res, a.common)) return 2;
     uint64_t unchecked = verify_and_remediate(res, a.common);  // the pre-commit path (--staged) verifies only with --verify
+    if (a.staged)
+      for (auto& f : res.findings) add_staged_remediation(f);
     return emit_report(res, eng->rules, a.common, "git", res.summary.errors > 0 || unchecked > 0);
   } catch (const std::exception& e) {
     print_error(e.what());

@@ -64,6 +64,7 @@ void add_common_options(CLI::App* cmd, CommonOptions& o) {
                   "Report only these verification results, comma-separated: verified, unknown, rejected, "
                   "unverified (no check applies) (implies --verify; default: all)")
       ->delimiter(',')
+      ->allow_extra_args(false)  // `--results verified .` leaves the path alone
       ->check(CLI::IsMember({"verified", "unknown", "rejected", "unverified"}))
       ->group(vg);
   cmd->add_option("--verify-max-in-flight", o.verify_max_in_flight, "Concurrent verification requests (default 4)")

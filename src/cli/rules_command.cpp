@@ -1,4 +1,5 @@
 // `keyhound rules list|check`: inspect and validate rule files.
+#include <algorithm>
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -7,6 +8,7 @@
 #include "cli/engine_setup.h"
 #include "cli/output_options.h"
 #include "engine/rule_examples.h"
+#include "findings/suppression_setup.h"
 #include "rules/rule_loader.h"
 
 namespace keyhound {
@@ -17,22 +19,50 @@ struct RulesArgs {
   std::vector<std::string> rule_paths;
   std::string format = "text";
   std::vector<std::string> check_paths;
+  std::string config;
+  bool no_config = false;
+  std::vector<std::string> enable, disable;
 };
 
 int run_list(const RulesArgs& a) {
   RuleSet rs;
+  // Why each rule is on or off: "on", "opt-in" (off unless enabled), "disabled" (by the config
+  // or --disable).
+  std::vector<std::string> state;
+  std::vector<bool> custom;
   try {
-    rs = load_rules(a.rule_paths);
+    // The rules in play here: those of .keyhound.toml (custom rules, `disable`) as a scan of
+    // this directory would use them.
+    SuppressionInputs in;
+    in.root = ".";
+    in.config_path = a.config;
+    in.no_config = a.no_config;
+    in.rule_paths = a.rule_paths;
+    Suppression sup = load_suppression(in);
+    rs = load_rules(a.rule_paths, sup.extra_rules);
+    std::vector<bool> on_by_default;
+    for (auto& r : rs.rules) on_by_default.push_back(r.enabled);
+    std::vector<std::string> disable = sup.disabled_rules;
+    disable.insert(disable.end(), a.disable.begin(), a.disable.end());
+    apply_enable_disable(rs, a.enable, disable);
+    for (size_t i = 0; i < rs.rules.size(); ++i) {
+      state.push_back(rs.rules[i].enabled ? "on" : on_by_default[i] ? "disabled" : "opt-in");
+      custom.push_back(std::any_of(sup.extra_rules.begin(), sup.extra_rules.end(),
+                                   [&](const Rule& x) { return x.id == rs.rules[i].id; }));
+    }
   } catch (const std::exception& e) {
     print_error(e.what());
     return 2;
   }
   if (a.format == "json") {
     nlohmann::json arr = nlohmann::json::array();
-    for (auto& r : rs.rules)
+    for (size_t i = 0; i < rs.rules.size(); ++i) {
+      const Rule& r = rs.rules[i];
       arr.push_back({{"id", r.id}, {"name", r.name}, {"provider", r.provider}, {"description", r.description},
                      {"reference", r.reference}, {"severity", severity_name(r.severity)}, {"enabled", r.enabled},
-                     {"family", r.family}, {"keywords", r.keywords}, {"file", r.source_file}});
+                     {"state", state[i]}, {"custom", bool(custom[i])}, {"family", r.family},
+                     {"keywords", r.keywords}, {"file", r.source_file}});
+    }
     std::cout << arr.dump(2) << "\n";
   } else if (a.format == "markdown") {
     // One row per provider (the README's table is generated from this).
@@ -42,14 +72,27 @@ int run_list(const RulesArgs& a) {
     for (auto& [prov, rules] : by_provider) {
       std::cout << "| " << prov << " | ";
       for (size_t i = 0; i < rules.size(); ++i)
-        std::cout << (i ? ", " : "") << "`" << rules[i]->id << "`" << (rules[i]->enabled ? "" : " (opt-in)");
+        std::cout << (i ? ", " : "") << "`" << rules[i]->id << "`" << (rules[i]->enabled ? "" : " (" + state[rules[i] - rs.rules.data()] + ")");
       std::cout << " |\n";
     }
     std::cout << "\n" << rs.rules.size() << " rules, " << by_provider.size() << " providers.\n";
   } else {
-    for (auto& r : rs.rules)
-      std::cout << r.id << "\t" << r.provider << "\t" << severity_name(r.severity) << (r.enabled ? "" : "\topt-in")
-                << "\t" << r.name << "\n";
+    // One layout for every row: columns padded to the widest entry.
+    size_t wid = 2, wprov = 8;
+    for (auto& r : rs.rules) {
+      wid = std::max(wid, r.id.size());
+      wprov = std::max(wprov, r.provider.size());
+    }
+    auto row = [&](const std::string& id, const std::string& prov, const std::string& sev, const std::string& st,
+                   const std::string& name) {
+      std::cout << id << std::string(wid + 2 - id.size(), ' ') << prov << std::string(wprov + 2 - prov.size(), ' ')
+                << sev << std::string(10 - sev.size(), ' ') << st << std::string(10 - st.size(), ' ') << name << "\n";
+    };
+    row("ID", "PROVIDER", "SEVERITY", "STATE", "NAME");
+    for (size_t i = 0; i < rs.rules.size(); ++i) {
+      const Rule& r = rs.rules[i];
+      row(r.id, r.provider, severity_name(r.severity), state[i], r.name + (custom[i] ? " (custom, config)" : ""));
+    }
     std::cout << rs.rules.size() << " rules\n";
   }
   return 0;
@@ -98,7 +141,13 @@ void add_rules_command(CLI::App& app, int* rc) {
   rules->require_subcommand(1);
   CLI::App* list = rules->add_subcommand("list", "List the rules in play");
   list->add_option("--rules", a->rule_paths, "Extra rule files or folders");
-  list->add_option("--format", a->format, "text, json or markdown")->check(CLI::IsMember({"text", "json", "markdown"}));
+  auto* cfg = list->add_option("--config", a->config, "Config file (default: ./.keyhound.toml)");
+  list->add_flag("--no-config", a->no_config, "Ignore .keyhound.toml")->excludes(cfg);
+  list->add_option("--enable", a->enable, "Enable a rule, family or provider (repeatable)")->allow_extra_args(false);
+  list->add_option("--disable", a->disable, "Disable a rule, family or provider (repeatable)")->allow_extra_args(false);
+  list->add_option("--format", a->format, "text, json or markdown")
+      ->check(CLI::IsMember({"text", "json", "markdown"}))
+      ->capture_default_str();
   list->callback([a, rc] { *rc = run_list(*a); });
   CLI::App* check = rules->add_subcommand("check", "Validate rule files and run their examples");
   check->add_option("paths", a->check_paths, "Rule files or folders (default: the built-in rules)");

@@ -10,6 +10,10 @@ namespace {
 bool produces(const std::vector<Finding>& fs, const std::string& id) {
   for (auto& f : fs) {
     if (f.rule_id == id) return true;
+    // A generic rule folded into a more specific finding on the same bytes still matched.
+    if (auto it = f.properties.find("also_matched"); it != f.properties.end() &&
+                                                      ("," + it->second + ",").find("," + id + ",") != std::string::npos)
+      return true;
     for (auto& p : f.parts)
       if (p.rule_id == id) return true;
   }

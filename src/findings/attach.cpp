@@ -12,17 +12,20 @@ namespace {
 
 bool generic(const RuleSet& rules, const Finding& f) { return rules.rules[f.rule_index].family == "generic"; }
 
-// Which of two findings on one span is kept: a provider's rule over a generic one, then the
-// tighter match (the name nearest the value: `secret_token = ...` is a token).
+// Which of two findings on one span is kept: a provider's rule over a generic one, then (two
+// generic rules) the match with more evidence around the secret ("secret_token = ..." over
+// "token = ...").
 bool more_specific(const RuleSet& rules, const Finding& a, const Finding& b) {
   bool ga = generic(rules, a), gb = generic(rules, b);
   if (ga != gb) return gb;
-  if (a.match.size() != b.match.size()) return a.match.size() < b.match.size();
+  if (a.match.size() != b.match.size()) return a.match.size() > b.match.size();
   return a.rule_id < b.rule_id;
 }
 
-// One span, one finding: of findings on the same bytes (or a generic one overlapping a
-// provider's), the more specific is kept and names the others in "also_matched".
+// One span, one finding: a generic rule's finding on bytes another rule reports (the same span,
+// or overlapping a provider's) is folded into the more specific one, which names the others in
+// "also_matched". Two provider rules on the same bytes both stay: each carries its own advice
+// and verification (a Cloudflare token inside a URL is both URL credentials and a token).
 void merge_same_span(const RuleSet& rules, std::vector<Finding>& findings) {
   std::vector<bool> dropped(findings.size(), false);
   for (size_t i = 0; i < findings.size(); ++i) {
@@ -33,7 +36,9 @@ void merge_same_span(const RuleSet& rules, std::vector<Finding>& findings) {
       Finding& a = findings[i];
       Finding& b = findings[j];
       bool same = a.offset == b.offset && a.secret.size() == b.secret.size();
-      if (!same && generic(rules, a) == generic(rules, b)) continue;
+      bool ga = generic(rules, a), gb = generic(rules, b);
+      if (!ga && !gb) continue;
+      if (!same && ga == gb) continue;
       size_t loser = more_specific(rules, a, b) ? j : i, winner = loser == j ? i : j;
       std::string& also = findings[winner].properties["also_matched"];
       also += (also.empty() ? "" : ",") + findings[loser].rule_id;

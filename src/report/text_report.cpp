@@ -1,5 +1,6 @@
 // Text for people: location, rule, redacted secret, one line of context, then a summary.
 #include <cstdio>
+#include <map>
 #include <sstream>
 
 #include "report/context_window.h"
@@ -32,6 +33,13 @@ const char* severity_color(const std::string& severity, bool color) {
   return "\x1b[36m";
 }
 
+std::string location(const Finding& f) {
+  std::string loc = escape_for_terminal(f.where.path);
+  if (f.binary || f.line == 0) loc += "@" + std::to_string(f.offset);
+  else loc += ":" + std::to_string(f.line) + ":" + std::to_string(f.column);
+  return loc;
+}
+
 }  // namespace
 
 void write_text(const ScanResult& r, const RuleSet& rules, const ReportOptions& o, std::ostream& out) {
@@ -39,12 +47,26 @@ void write_text(const ScanResult& r, const RuleSet& rules, const ReportOptions& 
   const char* red = o.color ? "\x1b[31m" : "";
   const char* dim = o.color ? "\x1b[2m" : "";
   const char* reset = o.color ? "\x1b[0m" : "";
+  // One secret, one block: the same key (rule, secret and parts, same suppression) found in 30
+  // places is one block listing the 30 places, so a person reviews each secret once.
+  auto key_of = [](const Finding& f) {
+    std::string k = f.rule_id + '\0' + f.secret + '\0' + (f.suppressed ? "s" : "");
+    for (auto& p : f.parts) k += '\0' + p.secret;
+    return k;
+  };
+  std::map<std::string, std::vector<const Finding*>> groups;
+  std::vector<const Finding*> leaders;
   for (const auto& f : r.findings) {
     if (f.suppressed && !o.show_suppressed) continue;
+    auto& g = groups[key_of(f)];
+    if (g.empty()) leaders.push_back(&f);
+    g.push_back(&f);
+  }
+  for (const Finding* fp : leaders) {
+    const Finding& f = *fp;
+    const auto& group = groups[key_of(f)];
     const Rule* rule = f.rule_index >= 0 ? &rules.rules[f.rule_index] : nullptr;
-    std::string loc = escape_for_terminal(f.where.path);
-    if (f.binary || f.line == 0) loc += "@" + std::to_string(f.offset);
-    else loc += ":" + std::to_string(f.line) + ":" + std::to_string(f.column);
+    std::string loc = location(f);
     auto sev = f.properties.find("severity");  // "critical" for root credentials and pairs
     std::string severity = sev != f.properties.end() ? sev->second : rule ? severity_name(rule->severity) : "";
     out << bold << loc << reset << "  " << severity_color(severity, o.color) << f.rule_id << reset;
@@ -80,7 +102,16 @@ void write_text(const ScanResult& r, const RuleSet& rules, const ReportOptions& 
     }
     if (!f.binary && !f.line_text.empty())
       out << dim << "  > " << escape_for_terminal(context_window(f, o.redact, 160)) << reset << "\n";
-    out << "  fingerprint: " << f.fingerprint << "\n\n";
+    out << "  fingerprint: " << f.fingerprint << "\n";
+    if (group.size() > 1) {
+      out << "  same secret in " << group.size() - 1 << (group.size() == 2 ? " more place:" : " more places:") << "\n";
+      for (size_t i = 1; i < group.size(); ++i) {
+        out << "    " << location(*group[i]);
+        if (!group[i]->where.commit.empty()) out << "  commit " << group[i]->where.commit.substr(0, 12);
+        out << "\n";
+      }
+    }
+    out << "\n";
   }
   if (o.quiet) return;
   out << summary_line(r.summary, o.command) << "\n";

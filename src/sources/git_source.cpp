@@ -333,7 +333,7 @@ struct Planner {
   void add_blob(const git_oid& id, const std::string& path, int commit, bool dedup, const git_oid* old,
                 std::vector<git_oid> other_parent_blobs = {}) {
     if (o.exclude_path && o.exclude_path(path)) {
-      plan.skipped["excluded path"]++;
+      plan.skipped["allowlisted path"]++;  // the name scan uses for the same reason
       return;
     }
     if (dedup && !seen_blobs.insert(id)) return;

@@ -365,6 +365,13 @@ void apply(Finding& f, const Advice& a) {
 
 }  // namespace
 
+void add_staged_remediation(Finding& f) {
+  f.properties["remediation_summary"] =
+      "Staged, never committed: remove the key from the file and stage it again; load it from a secret "
+      "store or the environment instead. Rotate it only if it was committed, pushed or shared elsewhere.";
+  if (!f.properties.count("remediation_kind")) f.properties["remediation_kind"] = "staged";
+}
+
 void add_remediation(Finding& f) {
   if (is_aws_rule(f.rule_id)) {
     bool root = prop(f, "root_credentials") == "true";

@@ -27,6 +27,11 @@ namespace keyhound {
 // learned (IAM user or role name from the ARN, and "this key is live").
 void add_remediation(keyhound::Finding& f);
 
+// For a key found in the staged change (`git --staged`: never committed): the one-line advice
+// becomes "remove it, use a secret store"; rotating is for keys that were committed, pushed or
+// shared, which this one was not (the detailed steps stay for that case). Any rule.
+void add_staged_remediation(keyhound::Finding& f);
+
 // Rule-level help (Markdown, placeholders instead of key IDs) for SARIF rule `help`.
 // Other rules get generic advice (revoke/rotate at the provider, then clean up).
 std::string remediation_markdown_for_rule(const std::string& rule_id);

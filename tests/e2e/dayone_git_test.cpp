@@ -114,3 +114,24 @@ TEST(DayOneGitE2E, SinceTakesADateOrARevision) {
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_NE(bad.err.find("neither a revision nor a date"), std::string::npos) << bad.err;
 }
+
+TEST(DayOneGitE2E, StagedKeyAdviceIsRemoveNotRotate) {
+  std::string d = new_repo();
+  commit_file(d, "README.md", "hello\n", "first");
+  write_file(d + "/k.env", key_pair(9));
+  git(d, "add k.env");
+  int rc = 0;
+  json j = kh_git_json("--staged " + d, &rc);
+  EXPECT_EQ(rc, 1);
+  ASSERT_EQ(j["findings"].size(), 1u) << j.dump();
+  std::string summary = j["findings"][0]["remediation"]["summary"];
+  EXPECT_EQ(summary.rfind("Staged, never committed: remove the key", 0), 0u) << summary;
+  EXPECT_NE(summary.find("secret store"), std::string::npos) << summary;
+  auto t = run(kh() + " git --staged " + d);
+  EXPECT_NE(t.out.find("fix: Staged, never committed"), std::string::npos) << t.out;
+  // Once committed, the same key gets the rotation advice.
+  git(d, "commit -q -m key");
+  j = kh_git_json(d, &rc);
+  ASSERT_EQ(j["findings"].size(), 1u);
+  EXPECT_EQ(j["findings"][0]["remediation"]["summary"].get<std::string>().rfind("Rotate", 0), 0u) << j.dump();
+}

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <map>
+#include <sstream>
 
 #include "e2e_util.h"
 
@@ -98,8 +99,9 @@ TEST(DayOneScanE2E, OneSpanIsOneFindingAndTheOtherRuleIsNamed) {
   json j = scan_json("--enable generic " + d, &rc);
   EXPECT_EQ(rc, 1);
   ASSERT_EQ(j["findings"].size(), 1u) << j.dump();
-  EXPECT_EQ(j["findings"][0]["rule_id"], "generic-token");
-  EXPECT_EQ(j["findings"][0]["also_matched"], "generic-secret");
+  // The longer match holds more evidence ("secret_token = ..." rather than "token = ...").
+  EXPECT_EQ(j["findings"][0]["rule_id"], "generic-secret");
+  EXPECT_EQ(j["findings"][0]["also_matched"], "generic-token");
   EXPECT_EQ(j["summary"]["findings"], 1);
 }
 
@@ -192,7 +194,7 @@ TEST(DayOneScanE2E, HelpNamesTheProgramDefaultsExamplesAndExitCodes) {
     EXPECT_NE(r.out.find("Exit status: 0"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("--max-file-size"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find(cmd == "scan" ? "256M" : "64M"), std::string::npos) << "default shown:\n" << r.out;
-    EXPECT_NE(r.out.find("[text]"), std::string::npos) << "--format default shown:\n" << r.out;
+    EXPECT_NE(r.out.find("=text"), std::string::npos) << "--format default shown:\n" << r.out;
   }
 }
 
@@ -232,4 +234,58 @@ TEST(DayOneScanE2E, PipesAndDevicesNamedOnTheCommandLineAreReadAsStreams) {
   // An empty character device is a clean stream, not an error.
   r = run(kh() + " scan /dev/null");
   EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
+TEST(DayOneScanE2E, RulesListShowsTheRulesInPlayAfterTheConfig) {
+  std::string d = make_temp_dir();
+  write_file(d + "/.keyhound.toml",
+             "disable = [\"aws-session-token\"]\n"
+             "[[rule]]\nid = \"acme-api-token\"\nname = \"Acme API token\"\nkeywords = [\"acme_\"]\n"
+             "regex = '''\\b(acme_[A-Za-z0-9]{32})\\b'''\n");
+  auto r = run("cd " + shell_quote(d) + " && " + kh() + " rules list --format json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::map<std::string, json> by_id;
+  for (auto& rule : json::parse(r.out)) by_id[rule["id"]] = rule;
+  ASSERT_TRUE(by_id.count("acme-api-token")) << "custom rule listed";
+  EXPECT_TRUE(by_id["acme-api-token"]["custom"].get<bool>());
+  EXPECT_EQ(by_id["aws-session-token"]["state"], "disabled");
+  EXPECT_EQ(by_id["generic-token"]["state"], "opt-in");
+  EXPECT_EQ(by_id["aws-access-key-id"]["state"], "on");
+  // Text: a header and one column layout for every row (the NAME column starts at one place).
+  r = run("cd " + shell_quote(d) + " && " + kh() + " rules list");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::istringstream in(r.out);
+  std::string line;
+  std::getline(in, line);
+  size_t name_col = line.find("NAME");
+  ASSERT_NE(name_col, std::string::npos) << line;
+  int rows = 0;
+  while (std::getline(in, line)) {
+    if (line.size() < name_col) continue;  // the closing "N rules" line
+    EXPECT_EQ(line[name_col - 1], ' ') << line;
+    EXPECT_NE(line[name_col], ' ') << line;
+    ++rows;
+  }
+  EXPECT_GT(rows, 200);
+  EXPECT_NE(r.out.find("disabled"), std::string::npos);
+  EXPECT_NE(r.out.find("(custom, config)"), std::string::npos);
+  // --no-config: the built-ins alone.
+  r = run("cd " + shell_quote(d) + " && " + kh() + " rules list --no-config --format json");
+  for (auto& rule : json::parse(r.out)) EXPECT_NE(rule["id"], "acme-api-token");
+}
+
+TEST(DayOneScanE2E, TextGroupsOneSecretFoundInManyPlaces) {
+  std::string d = make_temp_dir();
+  std::string id = fake_key_id(22);
+  for (int i = 0; i < 30; ++i) write_file(d + "/f" + std::to_string(100 + i) + ".env", "aws_access_key_id = " + id + "\n");
+  write_file(d + "/other.env", "aws_access_key_id = " + fake_key_id(23) + "\n");
+  auto r = run(kh() + " scan --color never " + d);
+  EXPECT_EQ(r.exit_code, 1);
+  size_t blocks = 0;
+  for (size_t p = r.out.find("  aws-access-key-id ["); p != std::string::npos; p = r.out.find("  aws-access-key-id [", p + 1))
+    ++blocks;
+  EXPECT_EQ(blocks, 2u) << r.out;
+  EXPECT_NE(r.out.find("same secret in 29 more places:"), std::string::npos) << r.out;
+  for (int i = 1; i < 30; ++i) EXPECT_NE(r.out.find("/f" + std::to_string(100 + i) + ".env:1:21"), std::string::npos) << i;
+  EXPECT_NE(r.out.find("keyhound: 31 findings"), std::string::npos) << r.out;  // each place still counts
 }
