@@ -1,12 +1,9 @@
 #include "cli/scan_job.h"
 
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <chrono>
-#include <cstring>
 #include <memory>
 #include <mutex>
 
@@ -120,14 +117,18 @@ ScanResult run_scan_job(const Scanner& sc, const ScanJobOptions& o, std::vector<
   for (auto& p : o.paths) (p == "-" || is_stream_path(p) ? streams : roots).push_back(p);
   std::vector<Finding> all;
   for (auto& name : streams) {
-    int fd = name == "-" ? 0 : ::open(name.c_str(), O_RDONLY | O_CLOEXEC);
-    std::string err = fd < 0 ? std::strerror(errno) : "";
+    std::string err;
+    int fd = name == "-" ? 0 : open_named_stream(name, 5000, err);
+    // A device named on the command line may never end (/dev/zero): it stops at --max-file-size.
+    uint64_t max = name == "-" ? UINT64_MAX : o.max_file_size;
     Scratch scratch(sc.db());
     StreamScan ss(sc, scratch);
-    if (fd < 0 || !read_chunks(fd, o.chunk_size, UINT64_MAX, [&](std::string_view c) { ss.feed(c); }, err)) {
+    if (fd < 0 || !read_chunks(fd, o.chunk_size, max, [&](std::string_view c) { ss.feed(c); }, err)) {
       warnings.push_back(name == "-" ? "-: cannot read standard input: " + err : name + ": cannot read: " + err);
       res.summary.errors++;
     } else {
+      if (ss.bytes() >= max) warnings.push_back(name + ": read only the first " + std::to_string(max) +
+                                                " bytes (--max-file-size)");
       auto fs = ss.finish();
       for (auto& f : fs) { Provenance p; p.path = name; attach_provenance(f, p); }
       res.summary.files_scanned++;
@@ -157,6 +158,7 @@ ScanResult run_scan_job(const Scanner& sc, const ScanJobOptions& o, std::vector<
       [&](const std::function<void(WalkEntry&&)>& push) { walk_paths_each(roots, wo, walk, push); },
       [&](FileWorker* w, WalkEntry& e) {
         FileOutcome oc = scan_one(sc, *w, e, o);
+        if (o.on_file) o.on_file(oc.bytes, oc.findings.size());
         if (oc.findings.empty() && oc.skip.empty() && oc.warning.empty() && oc.scanned) {
           w->clean_files++;
           w->clean_bytes += oc.bytes;

@@ -20,6 +20,8 @@ struct ScanJobOptions {
   bool include_examples = false;
   std::function<bool(const std::string&)> exclude_path;  // allowlisted paths
   std::function<void(Finding&)> post_process;            // allowlists, baselines
+  // Called from the workers after each file (bytes, findings): progress for people.
+  std::function<void(uint64_t, uint64_t)> on_file;
 };
 
 // Scans; warnings (one line each, naming the path) go to `warnings`. Errors about the named

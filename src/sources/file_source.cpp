@@ -1,6 +1,7 @@
 #include "sources/file_source.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -44,6 +45,26 @@ int open_long_path(const std::string& path, int flags) {
     dfd = nfd;
     pos = cut + 1;
   }
+}
+
+int open_named_stream(const std::string& path, int wait_ms, std::string& error) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
+    error = std::strerror(errno);
+    return -1;
+  }
+  struct pollfd p = {fd, POLLIN, 0};
+  int n;
+  while ((n = ::poll(&p, 1, wait_ms)) < 0 && errno == EINTR) {
+  }
+  if (n <= 0) {
+    error = n == 0 ? "nothing to read after " + std::to_string(wait_ms / 1000) + " s (a pipe with no writer?)"
+                   : std::strerror(errno);
+    ::close(fd);
+    return -1;
+  }
+  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+  return fd;
 }
 
 bool is_stream_path(const std::string& path) {

@@ -27,6 +27,10 @@ OpenedFile open_for_scan(const std::string& path, bool follow_symlink);
 // True if `path` (symlinks followed, as for a path the user named) is a pipe, character device
 // or socket: `scan <(cmd)`, `scan /dev/stdin`. Such a path is read as a stream, like stdin.
 bool is_stream_path(const std::string& path);
+// Opens such a path for reading without ever blocking in open(2) (a FIFO with no writer):
+// waits at most `wait_ms` for something to read, then returns a blocking fd. -1 and `error`
+// (naming nothing: the caller names the path) when it cannot be opened or nothing came.
+int open_named_stream(const std::string& path, int wait_ms, std::string& error);
 // A growable byte buffer that is reused from file to file by one thread: never zero-filled,
 // never shrunk, so reading a small file costs no allocation and no memset.
 class ReadBuffer {

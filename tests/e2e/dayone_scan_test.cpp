@@ -289,3 +289,21 @@ TEST(DayOneScanE2E, TextGroupsOneSecretFoundInManyPlaces) {
   for (int i = 1; i < 30; ++i) EXPECT_NE(r.out.find("/f" + std::to_string(100 + i) + ".env:1:21"), std::string::npos) << i;
   EXPECT_NE(r.out.find("keyhound: 31 findings"), std::string::npos) << r.out;  // each place still counts
 }
+
+TEST(DayOneScanE2E, ProgressOnStderrOnlyOnATerminal) {
+  std::string d = make_temp_dir();
+  for (int i = 0; i < 200; ++i) write_file(d + "/f" + std::to_string(i) + ".txt", std::string(20000, 'a') + "\n");
+  write_file(d + "/k.env", "aws_access_key_id = " + fake_key_id(24) + "\n");
+  // stderr a terminal (script(1)), stdout a file: the progress line is drawn on stderr.
+  std::string out = make_temp_dir() + "/out.txt";
+  auto r = run("script -qec " + shell_quote(kh() + " scan --threads 1 --progress-interval-ms 1 -o " + out + " " + d) +
+               " /dev/null");
+  EXPECT_NE(r.out.find("files, "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(" MB/s, "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("findings so far"), std::string::npos) << r.out;
+  // Not a terminal, or --no-progress: nothing.
+  r = run(kh() + " scan --progress-interval-ms 1 " + d);
+  EXPECT_EQ(r.err.find("so far"), std::string::npos) << r.err;
+  r = run("script -qec " + shell_quote(kh() + " scan --no-progress --progress-interval-ms 1 " + d) + " /dev/null");
+  EXPECT_EQ(r.out.find("so far"), std::string::npos) << r.out;
+}
