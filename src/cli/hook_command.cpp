@@ -11,6 +11,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "base/text_file.h"
 #include "cli/commands.h"
 #include "cli/output_options.h"
 #include "sources/git_source.h"
@@ -77,13 +78,6 @@ struct HookArgs {
   bool force = false;
 };
 
-std::string read_whole(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 bool present(const std::string& path) {
   return std::filesystem::exists(path) || std::filesystem::is_symlink(path);
 }
@@ -102,7 +96,7 @@ int run_install(const HookArgs& a) {
     if (ec) throw std::runtime_error(dir + ": cannot create the hooks folder: " + ec.message());
     bool chained = false;
     if (present(path)) {
-      std::string old = read_whole(path);
+      std::string old = try_read_file(path).value_or("");
       if (old == script) {
         std::cout << "keyhound: the pre-commit hook is already installed in " << path << "\n";
         return 0;
@@ -145,7 +139,7 @@ int run_uninstall(const HookArgs& a) {
       std::cout << "keyhound: no pre-commit hook in " << path << "\n";
       return 0;
     }
-    if (read_whole(path).find(kMarker) == std::string::npos) {
+    if (try_read_file(path).value_or("").find(kMarker) == std::string::npos) {
       print_error(path + ": not keyhound's hook; left alone");
       return 2;
     }

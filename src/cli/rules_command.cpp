@@ -8,7 +8,7 @@
 #include "cli/engine_setup.h"
 #include "cli/output_options.h"
 #include "engine/rule_examples.h"
-#include "findings/suppression_setup.h"
+#include "pipeline/suppression_setup.h"
 #include "rules/rule_loader.h"
 
 namespace keyhound {

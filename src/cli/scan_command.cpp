@@ -5,7 +5,7 @@
 #include "cli/commands.h"
 #include "cli/output_options.h"
 #include "cli/progress.h"
-#include "cli/scan_job.h"
+#include "pipeline/scan_job.h"
 #include "rules/rule_loader.h"
 
 namespace keyhound {

@@ -4,7 +4,7 @@
 #include <iostream>
 #include <vector>
 
-#include "report/escape.h"
+#include "base/escape.h"
 
 namespace keyhound {
 

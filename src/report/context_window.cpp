@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <vector>
 
-#include "report/redact.h"
+#include "base/redact.h"
 
 namespace keyhound {
 namespace {

@@ -3,9 +3,9 @@
 #include <map>
 #include <sstream>
 
+#include "base/escape.h"
+#include "base/redact.h"
 #include "report/context_window.h"
-#include "report/escape.h"
-#include "report/redact.h"
 #include "report/reporter.h"
 
 namespace keyhound {
