@@ -1,21 +1,6 @@
 #include "cli/output_options.h"
 
-#include <unistd.h>
-
-#include <algorithm>
-#include <iostream>
-#include <sstream>
-
-#include "findings/baseline.h"
-#include "base/escape.h"
-#include "report/output_file.h"
-#include "verify/remediation.h"
-#include "verify/verifier.h"
-
 namespace keyhound {
-
-void print_error(const std::string& msg) { std::cerr << "keyhound: error: " << escape_for_terminal(msg) << "\n"; }
-void print_warning(const std::string& msg) { std::cerr << "keyhound: warning: " << escape_for_terminal(msg) << "\n"; }
 
 void add_common_options(CLI::App* cmd, CommonOptions& o) {
   cmd->add_option("--format", o.format, "Output format")
@@ -30,6 +15,7 @@ void add_common_options(CLI::App* cmd, CommonOptions& o) {
   cmd->add_option("--threads", o.threads, "Worker threads (default: all cores)")->check(CLI::Range(0u, 1024u));
   cmd->add_flag("--no-redact", o.no_redact, "Print secrets in full (default: redacted)");
   cmd->add_flag("-q,--quiet", o.quiet, "No summary, no warnings");
+  cmd->add_flag("--debug", o.debug, "Print each pipeline stage's time and the git reading path to stderr");
   cmd->add_flag("--include-examples", o.include_examples,
                 "Report providers' documentation example keys too, marked example");
   cmd->add_flag("--show-suppressed", o.show_suppressed, "List suppressed findings too");
@@ -61,93 +47,6 @@ void add_common_options(CLI::App* cmd, CommonOptions& o) {
                   "For testing only: STS endpoint URL (plain http only on loopback)")->group(vg);
   cmd->add_option("--verify-endpoint-cloudflare", o.verify_endpoint_cloudflare,
                   "For testing only: Cloudflare token verify URL (plain http only on loopback)")->group(vg);
-}
-
-void verify_and_remediate(ScanResult& r, const CommonOptions& o) {
-  bool verify = o.verify || o.only_verified;
-  if (verify) {
-    VerifyOptions vo;
-    vo.enabled = true;
-    vo.max_in_flight = o.verify_max_in_flight;
-    vo.timeout_ms = o.verify_timeout_ms;
-    vo.max_requests = o.verify_max_requests;
-    if (!o.verify_endpoint_sts.empty()) vo.sts_endpoint = o.verify_endpoint_sts;
-    if (!o.verify_endpoint_cloudflare.empty()) vo.cloudflare_endpoint = o.verify_endpoint_cloudflare;
-    verify_findings(r.findings, vo);
-  }
-  for (auto& f : r.findings) add_remediation(f);
-  if (!verify) return;
-  std::stable_sort(r.findings.begin(), r.findings.end(),
-                   [](const Finding& a, const Finding& b) { return (a.verified == "valid") > (b.verified == "valid"); });
-  if (!o.only_verified) return;
-  std::vector<Finding> kept;
-  r.summary.findings = 0;
-  r.summary.suppressed = 0;
-  for (auto& f : r.findings) {
-    if (f.verified != "valid") continue;
-    (f.suppressed ? r.summary.suppressed : r.summary.findings)++;
-    kept.push_back(std::move(f));
-  }
-  r.findings.swap(kept);
-  r.summary.notes["only_verified"] = "true";
-}
-
-EngineChoices engine_choices(const CommonOptions& o) {
-  EngineChoices c;
-  c.rule_paths = o.rule_paths;
-  c.enable = o.enable;
-  c.disable = o.disable;
-  c.use_cache = !o.no_cache;
-  c.builtin = !o.no_builtin_rules;
-  return c;
-}
-
-SuppressionInputs suppression_inputs(const CommonOptions& o, const std::string& root) {
-  SuppressionInputs in;
-  in.root = root;
-  in.config_path = o.config;
-  in.no_config = o.no_config;
-  in.baseline_path = o.baseline;
-  in.rule_paths = o.rule_paths;
-  in.builtin_rules = !o.no_builtin_rules;
-  return in;
-}
-
-void apply_suppression(EngineChoices& c, const Suppression& s) {
-  for (auto& r : s.extra_rules) c.extra_rules.push_back(r);
-  for (auto& d : s.disabled_rules) c.disable.push_back(d);
-}
-
-bool write_baseline_out(const ScanResult& r, const CommonOptions& o) {
-  if (o.baseline_out.empty()) return true;
-  std::string err;
-  if (!write_output(o.baseline_out, baseline_json(baseline_findings(r.findings)), err)) {
-    print_error(err);
-    return false;
-  }
-  return true;
-}
-
-int emit_report(const ScanResult& r, const RuleSet& rules, const CommonOptions& o, const std::string& command,
-                bool had_errors) {
-  Format fmt;
-  parse_format(o.format, &fmt);
-  ReportOptions ro;
-  ro.redact = !o.no_redact;
-  ro.quiet = o.quiet;
-  ro.show_suppressed = o.show_suppressed;
-  ro.command = command;
-  bool to_stdout = o.output.empty() || o.output == "-";
-  ro.color = o.color == "always" || (o.color == "auto" && to_stdout && ::isatty(1) && fmt == Format::Text);
-  std::ostringstream os;
-  write_report(fmt, r, rules, ro, os);
-  std::string err;
-  if (!write_output(o.output, os.str(), err)) {
-    print_error(err);
-    return 2;
-  }
-  if (had_errors) return 2;
-  return r.summary.findings > 0 ? 1 : 0;
 }
 
 }  // namespace keyhound

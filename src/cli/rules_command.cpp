@@ -4,7 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
-#include "cli/engine_setup.h"
+#include "pipeline/engine_setup.h"
 #include "cli/output_options.h"
 #include "engine/rule_examples.h"
 #include "rules/rule_loader.h"

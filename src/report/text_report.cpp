@@ -90,11 +90,12 @@ void write_text(const ScanResult& r, const RuleSet& rules, const ReportOptions& 
   if (s.suppressed) sum << "; " << s.suppressed << " suppressed";
   if (s.examples_hidden) sum << "; " << s.examples_hidden << " documentation examples hidden (--include-examples)";
   uint64_t skipped = 0;
-  for (auto& [k, v] : s.skipped) skipped += v;
+  const auto by_word = skip_counts_by_word(s.skipped);
+  for (auto& [k, v] : by_word) skipped += v;
   if (skipped) {
     sum << "; skipped " << skipped << ":";
     bool first = true;
-    for (auto& [k, v] : s.skipped) {
+    for (auto& [k, v] : by_word) {
       sum << (first ? " " : ", ") << k << " " << v;
       first = false;
     }

@@ -330,7 +330,7 @@ struct Planner {
 
   void add_blob(const git_oid& id, const std::string& path, int commit, bool dedup, const git_oid* old) {
     if (o.exclude_path && o.exclude_path(path)) {
-      plan.skipped["excluded path"]++;
+      plan.skipped[SkipReason::AllowlistedPath]++;
       return;
     }
     if (dedup && !seen_blobs.insert(id)) return;
@@ -477,7 +477,7 @@ struct Planner {
         case GIT_DELTA_TYPECHANGE:
           break;
         case GIT_DELTA_CONFLICTED:
-          plan.skipped["conflicted"]++;
+          plan.skipped[SkipReason::Conflicted]++;
           continue;
         default:
           continue;
@@ -692,7 +692,7 @@ GitPlan plan_git_scan(GitRepo& repo, const GitPlanOptions& o) {
         plan.errors.push_back("corrupt object " + id + " (blob): " +
                               std::find_if(bad.begin(), bad.end(), [&](const BadLooseObject& b) { return b.oid == id; })->problem +
                               "; not read");
-        plan.skipped["corrupt object"]++;
+        plan.skipped[SkipReason::CorruptObject]++;
       } else {
         kept.push_back(std::move(t));
       }
