@@ -1,14 +1,13 @@
 // `keyhound git [OPTIONS] [REPO]`: whole histories (default), commit ranges for CI, the staged
 // change for pre-commit, or the checked-out tree.
-#include <chrono>
 #include <iostream>
+#include <optional>
 
 #include "cli/commands.h"
 #include "cli/output_options.h"
-#include "pipeline/scan_job.h"
-#include "pipeline/suppression_setup.h"
-#include "sources/git_pack.h"
 #include "pipeline/git_scan.h"
+#include "pipeline/run.h"
+#include "sources/git_pack.h"
 #include "sources/git_source.h"
 #include "verify/remediation.h"
 
@@ -28,7 +27,6 @@ struct GitArgs {
 };
 
 int run_git(GitArgs& a) {
-  auto t0 = std::chrono::steady_clock::now();
   int modes = (a.staged ? 1 : 0) + (a.no_history ? 1 : 0) + (!a.since.empty() || !a.range.empty() ? 1 : 0);
   if (modes > 1) {
     print_error("git: --staged, --no-history and --since/--range cannot be combined");
@@ -62,41 +60,35 @@ int run_git(GitArgs& a) {
   po.branches = a.branches;
   po.threads = a.common.threads;
 
+  std::optional<GitRepo> repo;
   try {
-    GitRepo repo = GitRepo::open(a.repo);
-    std::string root = repo.bare() ? repo.git_dir() : repo.workdir();
-    Suppression sup = load_suppression(suppression_inputs(a.common, root));
-    EngineChoices ec = engine_choices(a.common);
-    apply_suppression(ec, sup);
-    std::unique_ptr<Engine> eng = build_engine(ec);
-
-    po.exclude_path = sup.exclude_path;
-    GitScanOptions so;
-    so.threads = a.common.threads;
-    so.max_blob_size = a.max_blob_size;
-    // A whole audit scans the packs' blobs while the plan is being made.
-    std::shared_ptr<BlobPrescan> prescan;
-    if (po.mode == GitPlanOptions::Mode::History && po.branches.empty() && !po.exclude_path && pack_reader_enabled()) {
-      std::vector<std::string> pack_errors;  // kept in the PackSet: the plan reports them
-      po.packs = PackSet::open_dir(repo.git_dir(), pack_errors);
-      prescan = start_blob_prescan(*eng->scanner, po.packs, so);
-    }
-    GitPlan plan = plan_git_scan(repo, po);
-    std::vector<std::string> errors;
-    ScanResult res = scan_git_plan(*eng->scanner, repo.git_dir(), plan, so, errors, plan.packs ? prescan.get() : nullptr);
-    finish_findings(res.findings, res.summary, a.common.include_examples, sup.post_process);
-    for (auto& e : errors) print_error(e);
-    res.summary.elapsed_seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    if (!write_baseline_out(res, a.common)) return 2;
-    uint64_t unchecked = verify_and_remediate(res, a.common);  // the pre-commit path (--staged) verifies only with --verify
-    if (a.staged)
-      for (auto& f : res.findings) add_staged_remediation(f);
-    return emit_report(res, eng->rules, a.common, "git", res.summary.errors > 0 || unchecked > 0);
+    repo.emplace(GitRepo::open(a.repo));
   } catch (const std::exception& e) {
     print_error(e.what());
     return 2;
   }
+  Source src;
+  src.command = "git";
+  src.root = repo->bare() ? repo->git_dir() : repo->workdir();
+  src.scan = [&](const ScanContext& cx, Tally& tally) {
+    po.exclude_path = cx.suppression.exclude_path;
+    GitScanOptions so;
+    so.threads = a.common.threads;
+    so.max_blob_size = a.max_blob_size;
+    so.debug = cx.debug;
+    // A whole audit scans the packs' blobs while the plan is being made.
+    std::shared_ptr<BlobPrescan> prescan;
+    if (po.mode == GitPlanOptions::Mode::History && po.branches.empty() && !po.exclude_path && pack_reader_enabled()) {
+      std::vector<std::string> pack_errors;  // kept in the PackSet: the plan reports them
+      po.packs = PackSet::open_dir(repo->git_dir(), pack_errors);
+      prescan = start_blob_prescan(cx.scanner, po.packs, so);
+    }
+    GitPlan plan = plan_git_scan(*repo, po);
+    scan_git_plan(cx.scanner, repo->git_dir(), plan, so, tally, plan.packs ? prescan.get() : nullptr);
+  };
+  // The pre-commit path (--staged) verifies only with --verify, like every other path.
+  if (a.staged) src.after_remediation = add_staged_remediation;
+  return run_pipeline(a.common, src);
 }
 
 }  // namespace

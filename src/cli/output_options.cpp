@@ -1,23 +1,6 @@
 #include "cli/output_options.h"
 
-#include <unistd.h>
-
-#include <algorithm>
-#include <cstdlib>
-#include <iostream>
-#include <map>
-#include <sstream>
-
-#include "findings/baseline.h"
-#include "base/escape.h"
-#include "report/output_file.h"
-#include "verify/remediation.h"
-#include "verify/verifier.h"
-
 namespace keyhound {
-
-void print_error(const std::string& msg) { std::cerr << "keyhound: error: " << escape_for_terminal(msg) << "\n"; }
-void print_warning(const std::string& msg) { std::cerr << "keyhound: warning: " << escape_for_terminal(msg) << "\n"; }
 
 void add_common_options(CLI::App* cmd, CommonOptions& o) {
   cmd->add_option("--format", o.format, "Output format")
@@ -37,6 +20,7 @@ void add_common_options(CLI::App* cmd, CommonOptions& o) {
   cmd->add_flag("--no-redact", o.no_redact, "Print secrets in full (default: redacted)");
   cmd->add_flag("-q,--quiet", o.quiet, "No summary, no warnings");
   cmd->add_flag("-v,--verbose", o.verbose, "Notes on stderr about the run itself (e.g. why no rule cache is used)");
+  cmd->add_flag("--debug", o.debug, "Print each pipeline stage's time and the git reading path to stderr");
   cmd->add_flag("--include-examples", o.include_examples,
                 "Report providers' documentation example keys too, marked example");
   cmd->add_flag("--show-suppressed", o.show_suppressed, "List suppressed findings too");
@@ -78,140 +62,6 @@ void add_common_options(CLI::App* cmd, CommonOptions& o) {
                   "For testing only: STS endpoint URL (plain http only on loopback)")->group(vg);
   cmd->add_option("--verify-endpoint-cloudflare", o.verify_endpoint_cloudflare,
                   "For testing only: Cloudflare token verify URL (plain http only on loopback)")->group(vg);
-}
-
-namespace {
-// The --results class of a finding: what verification said about it.
-std::string result_class(const Finding& f) {
-  if (f.verified == "valid") return "verified";
-  if (f.verified == "unknown" || f.verified == "rejected") return f.verified;
-  return "unverified";
-}
-}  // namespace
-
-uint64_t verify_and_remediate(ScanResult& r, const CommonOptions& o) {
-  bool filter = o.only_verified || !o.results.empty();
-  bool verify = o.verify || filter;
-  if (verify) {
-    VerifyOptions vo;
-    vo.enabled = true;
-    vo.max_in_flight = o.verify_max_in_flight;
-    vo.timeout_ms = o.verify_timeout_ms;
-    vo.max_requests = o.verify_max_requests;
-    if (!o.verify_endpoint_sts.empty()) vo.sts_endpoint = o.verify_endpoint_sts;
-    if (!o.verify_endpoint_cloudflare.empty()) vo.cloudflare_endpoint = o.verify_endpoint_cloudflare;
-    verify_findings(r.findings, vo);
-  }
-  for (auto& f : r.findings) add_remediation(f);
-  if (!verify) return 0;
-  std::stable_sort(r.findings.begin(), r.findings.end(),
-                   [](const Finding& a, const Finding& b) { return (a.verified == "valid") > (b.verified == "valid"); });
-  if (!filter) return 0;
-  std::vector<std::string> wanted = o.results;
-  if (o.only_verified) wanted.push_back("verified");
-  std::vector<Finding> kept;
-  std::map<std::string, uint64_t> hidden;  // class -> count, suppressed findings not counted
-  r.summary.findings = 0;
-  r.summary.suppressed = 0;
-  for (auto& f : r.findings) {
-    std::string c = result_class(f);
-    if (std::find(wanted.begin(), wanted.end(), c) == wanted.end()) {
-      if (!f.suppressed) hidden[c]++;
-      continue;
-    }
-    (f.suppressed ? r.summary.suppressed : r.summary.findings)++;
-    kept.push_back(std::move(f));
-  }
-  r.findings.swap(kept);
-  std::string flag = o.results.empty() ? "--only-verified" : "--results";
-  if (o.only_verified) r.summary.notes["only_verified"] = "true";
-  if (hidden.empty()) return 0;
-  uint64_t total = 0;
-  std::string by_class;
-  for (auto& [c, n] : hidden) {
-    total += n;
-    by_class += (by_class.empty() ? "" : ", ") + std::to_string(n) + " " + c;
-  }
-  r.summary.notes["hidden by " + flag] = by_class;
-  // Unknown means the provider gave no answer (offline, timeout, request cap): the key may be
-  // live. Hiding it is the user's call to make explicitly, not a side effect of --only-verified.
-  uint64_t unchecked = o.results.empty() ? hidden["unknown"] : 0;
-  std::string why = std::to_string(total) + (total == 1 ? " finding" : " findings") + " hidden by " + flag + " (" +
-                    by_class + ")";
-  if (unchecked) {
-    print_error(why + ": " + std::to_string(unchecked) + (unchecked == 1 ? " key" : " keys") +
-                " could not be checked (no network, timeout or request cap), so this run cannot say they are "
-                "dead; --results verified,unknown shows them, --results verified accepts hiding them");
-  } else if (!o.quiet) {
-    print_warning(why);
-  }
-  return unchecked;
-}
-
-EngineChoices engine_choices(const CommonOptions& o) {
-  EngineChoices c;
-  c.rule_paths = o.rule_paths;
-  c.enable = o.enable;
-  c.disable = o.disable;
-  c.use_cache = !o.no_cache;
-  c.builtin = !o.no_builtin_rules;
-  c.verbose = o.verbose;
-  return c;
-}
-
-SuppressionInputs suppression_inputs(const CommonOptions& o, const std::string& root) {
-  SuppressionInputs in;
-  in.root = root;
-  in.config_path = o.config;
-  in.no_config = o.no_config;
-  in.baseline_path = o.baseline;
-  in.rule_paths = o.rule_paths;
-  in.builtin_rules = !o.no_builtin_rules;
-  return in;
-}
-
-void apply_suppression(EngineChoices& c, const Suppression& s) {
-  for (auto& r : s.extra_rules) c.extra_rules.push_back(r);
-  for (auto& d : s.disabled_rules) c.disable.push_back(d);
-}
-
-bool write_baseline_out(const ScanResult& r, const CommonOptions& o) {
-  if (o.baseline_out.empty()) return true;
-  std::string err;
-  if (!write_output(o.baseline_out, baseline_json(baseline_findings(r.findings)), err)) {
-    print_error(err);
-    return false;
-  }
-  return true;
-}
-
-int emit_report(const ScanResult& r, const RuleSet& rules, const CommonOptions& o, const std::string& command,
-                bool had_errors) {
-  Format fmt;
-  parse_format(o.format, &fmt);
-  ReportOptions ro;
-  ro.redact = !o.no_redact;
-  ro.quiet = o.quiet;
-  ro.show_suppressed = o.show_suppressed;
-  ro.command = command;
-  bool to_stdout = o.output.empty() || o.output == "-";
-  // https://no-color.org: any non-empty NO_COLOR turns auto colour off, as does a dumb terminal.
-  const char* no_color = std::getenv("NO_COLOR");
-  const char* term = std::getenv("TERM");
-  bool plain_terminal = (no_color && *no_color) || (term && std::string(term) == "dumb");
-  ro.color = o.color == "always" ||
-             (o.color == "auto" && to_stdout && ::isatty(1) && fmt == Format::Text && !plain_terminal);
-  std::ostringstream os;
-  write_report(fmt, r, rules, ro, os);
-  std::string err;
-  if (!write_output(o.output, os.str(), err)) {
-    print_error(err);
-    return 2;
-  }
-  // A report in a file leaves the CI log empty: say there what happened.
-  if (!to_stdout && !o.quiet) std::cerr << escape_for_terminal(summary_line(r.summary, command)) << "\n";
-  if (had_errors) return 2;
-  return r.summary.findings > 0 ? o.exit_code : 0;
 }
 
 }  // namespace keyhound

@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
-#include "cli/engine_setup.h"
+#include "pipeline/engine_setup.h"
 #include "cli/output_options.h"
 #include "engine/rule_examples.h"
 #include "pipeline/suppression_setup.h"

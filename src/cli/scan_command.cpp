@@ -5,8 +5,8 @@
 #include "cli/commands.h"
 #include "cli/output_options.h"
 #include "cli/progress.h"
+#include "pipeline/run.h"
 #include "pipeline/scan_job.h"
-#include "rules/rule_loader.h"
 
 namespace keyhound {
 
@@ -28,44 +28,25 @@ int run_scan(ScanArgs& a) {
   std::string root = ".";
   std::error_code ec;
   if (a.paths.size() == 1 && a.paths[0] != "-" && std::filesystem::is_directory(a.paths[0], ec)) root = a.paths[0];
-  Suppression sup;
-  std::unique_ptr<Engine> eng;
-  try {
-    sup = load_suppression(suppression_inputs(a.common, root));
-    EngineChoices ch = engine_choices(a.common);
-    apply_suppression(ch, sup);
-    eng = build_engine(ch);
-  } catch (const std::exception& e) {
-    print_error(e.what());
-    return 2;
-  }
-  ScanJobOptions jo;
-  jo.paths = a.paths;
-  jo.threads = a.common.threads;
-  jo.max_file_size = a.max_file_size;
-  jo.chunk_size = a.chunk_size;
-  jo.stream_threshold = a.stream_threshold;
-  jo.include_examples = a.common.include_examples;
-  jo.exclude_path = sup.exclude_path;
-  jo.post_process = sup.post_process;
-  std::vector<std::string> warnings;
-  ScanResult res;
-  try {
+  Source src;
+  src.command = "scan";
+  src.root = root;
+  src.scan = [&](const ScanContext& cx, Tally& tally) {
+    ScanJobOptions jo;
+    jo.paths = a.paths;
+    jo.threads = a.common.threads;
+    jo.max_file_size = a.max_file_size;
+    jo.chunk_size = a.chunk_size;
+    jo.stream_threshold = a.stream_threshold;
+    jo.exclude_path = cx.suppression.exclude_path;
     std::unique_ptr<Progress> progress;
     if (!a.no_progress && progress_wanted(a.common.quiet)) {
       progress = std::make_unique<Progress>("files", a.progress_ms);
       jo.on_file = [p = progress.get()](uint64_t bytes, uint64_t findings) { p->add(bytes, findings); };
     }
-    res = run_scan_job(*eng->scanner, jo, warnings);
-  } catch (const std::exception& e) {
-    print_error(e.what());
-    return 2;
-  }
-  if (!a.common.quiet || res.summary.errors)
-    for (auto& w : warnings) (res.summary.errors ? print_error(w) : print_warning(w));
-  if (!write_baseline_out(res, a.common)) return 2;
-  uint64_t unchecked = verify_and_remediate(res, a.common);
-  return emit_report(res, eng->rules, a.common, "scan", res.summary.errors > 0 || unchecked > 0);
+    run_scan_job(cx.scanner, jo, tally);
+  };
+  return run_pipeline(a.common, src);
 }
 }  // namespace
 

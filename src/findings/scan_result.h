@@ -6,13 +6,14 @@
 #include <vector>
 
 #include "findings/finding.h"
+#include "findings/skip_reason.h"
 
 namespace keyhound {
 
 struct ScanSummary {
   uint64_t files_scanned = 0;     // files, stdin or blobs
   uint64_t bytes_scanned = 0;
-  std::map<std::string, uint64_t> skipped;  // reason -> count
+  SkipCounts skipped;             // reason -> count
   uint64_t findings = 0;          // reported (not suppressed, not hidden)
   uint64_t suppressed = 0;        // inline allows, allowlists, baseline
   uint64_t examples_hidden = 0;   // documentation examples not shown

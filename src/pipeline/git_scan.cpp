@@ -1,6 +1,7 @@
 #include "pipeline/git_scan.h"
 
 #include <algorithm>
+#include <optional>
 #include <atomic>
 #include <cstring>
 #include <set>
@@ -16,20 +17,15 @@ namespace keyhound {
 
 namespace {
 
-struct BlobOutcome {
-  std::vector<Finding> findings;
-  uint64_t bytes = 0;
-  bool scanned = false;
-  std::string skip;     // reason
-  std::string error;    // one line naming the object
-};
-
 bool secret_in(const std::string& hay, const Finding& f) {
   if (!f.secret.empty() && hay.find(f.secret) == std::string::npos) return false;
   for (auto& p : f.parts)
     if (!p.secret.empty() && hay.find(p.secret) == std::string::npos) return false;
   return true;
 }
+
+// A git object we could not read or scan: an error (pipeline/item.h).
+Problem blob_error(std::string line) { return Problem{ProblemLevel::Error, std::move(line)}; }
 
 std::string where_text(const GitBlobTask& t, const GitPlan& plan) {
   std::string s = " (" + t.path;
@@ -43,14 +39,14 @@ struct BlobResult {
   std::vector<Finding> findings;
   uint64_t bytes = 0;
   bool scanned = false;
-  std::string skip;
+  std::optional<SkipReason> skip;
   std::string scan_error;
 };
 
 BlobResult scan_content(const Scanner& sc, Scratch& scratch, std::string_view data) {
   BlobResult r;
   if (is_lfs_pointer(data)) {
-    r.skip = "lfs pointer";
+    r.skip = SkipReason::LfsPointer;
     return r;
   }
   try {
@@ -79,10 +75,13 @@ void attach_task_provenance(std::vector<Finding>& findings, const GitBlobTask& t
 }
 
 // The outcome of task t from its blob's result (no added-lines filter: not for such tasks).
-BlobOutcome outcome_of(BlobResult r, const GitBlobTask& t, const GitPlan& plan) {
-  BlobOutcome out;
-  out.skip = std::move(r.skip);
-  if (!r.scan_error.empty()) out.error = "blob " + oid_hex(t.blob) + where_text(t, plan) + ": " + r.scan_error;
+ItemOutcome outcome_of(BlobResult r, const GitBlobTask& t, const GitPlan& plan) {
+  ItemOutcome out;
+  out.skip = r.skip;
+  if (!r.scan_error.empty()) {
+    out.skip = SkipReason::ScanError;
+    out.problem = blob_error("blob " + oid_hex(t.blob) + where_text(t, plan) + ": " + r.scan_error);
+  }
   if (!r.scanned) return out;
   out.findings = std::move(r.findings);
   out.bytes = r.bytes;
@@ -92,10 +91,10 @@ BlobOutcome outcome_of(BlobResult r, const GitBlobTask& t, const GitPlan& plan) 
 }
 
 // Scans the bytes of task t's blob. `repo` reads the old version for added_lines_only tasks.
-BlobOutcome scan_data(const Scanner& sc, Scratch& scratch, git_repository* repo, const GitBlobTask& t,
+ItemOutcome scan_data(const Scanner& sc, Scratch& scratch, git_repository* repo, const GitBlobTask& t,
                       const GitPlan& plan, std::string_view data) {
   if (!t.added_lines_only) return outcome_of(scan_content(sc, scratch, data), t, plan);
-  BlobOutcome out;
+  ItemOutcome out;
   auto where = [&] { return where_text(t, plan); };
   BlobResult r = scan_content(sc, scratch, data);
   if (!r.scanned) return outcome_of(std::move(r), t, plan);
@@ -106,11 +105,11 @@ BlobOutcome scan_data(const Scanner& sc, Scratch& scratch, git_repository* repo,
   std::vector<git_oid> olds{t.old_blob};
   olds.insert(olds.end(), t.other_parent_blobs.begin(), t.other_parent_blobs.end());
   for (const git_oid& old_id : olds) {
-    if (oid_is_zero(old_id) || out.findings.empty() || !out.error.empty()) continue;
+    if (oid_is_zero(old_id) || out.findings.empty() || out.problem) continue;
     BlobBytes old = read_blob(repo, old_id, UINT64_MAX);
     if (old.status != BlobBytes::Status::Ok) {
       // Without the old version every line counts as added: better a known key than a miss.
-      out.error = old.error + where();
+      out.problem = blob_error(old.error + where());
     } else if (looks_binary(data) || looks_binary(old.data)) {
       // No lines in a binary file: keep the secrets the old version did not hold.
       std::vector<Finding> kept;
@@ -122,9 +121,9 @@ BlobOutcome scan_data(const Scanner& sc, Scratch& scratch, git_repository* repo,
       try {
         added = added_lines(old.data, data);
       } catch (const std::exception& e) {
-        out.error = "blob " + oid_hex(t.blob) + where() + ": " + e.what();
+        out.problem = blob_error("blob " + oid_hex(t.blob) + where() + ": " + e.what());
       }
-      if (out.error.empty()) {
+      if (!out.problem) {
         std::vector<Finding> kept;
         for (auto& f : out.findings)
           if (finding_on_added_line(f, added)) kept.push_back(std::move(f));
@@ -136,16 +135,16 @@ BlobOutcome scan_data(const Scanner& sc, Scratch& scratch, git_repository* repo,
   return out;
 }
 
-BlobOutcome scan_task(const Scanner& sc, Scratch& scratch, git_repository* repo, const GitBlobTask& t,
+ItemOutcome scan_task(const Scanner& sc, Scratch& scratch, git_repository* repo, const GitBlobTask& t,
                       const GitPlan& plan, const GitScanOptions& o) {
-  BlobOutcome out;
+  ItemOutcome out;
   BlobBytes b = read_blob(repo, t.blob, o.max_blob_size);
   if (b.status == BlobBytes::Status::TooLarge) {
-    out.skip = "too large";
+    out.skip = SkipReason::TooLarge;
     return out;
   }
   if (b.status == BlobBytes::Status::Error) {
-    out.error = b.error + where_text(t, plan);
+    out.problem = blob_error(b.error + where_text(t, plan));
     return out;
   }
   return scan_data(sc, scratch, repo, t, plan, b.data);
@@ -159,11 +158,11 @@ struct PlanVisitor : PackVisitor {
   const Scanner& sc;
   const GitPlan& plan;
   const GitScanOptions& o;
-  std::vector<BlobOutcome>& outcomes;
+  std::vector<ItemOutcome>& outcomes;
   std::vector<std::unique_ptr<Scratch>>& scratch;
   std::unordered_map<git_oid, size_t, OidHash, OidEq> index;
   std::vector<std::atomic<uint8_t>> claimed;
-  PlanVisitor(const Scanner& s, const GitPlan& p, const GitScanOptions& opts, std::vector<BlobOutcome>& oc,
+  PlanVisitor(const Scanner& s, const GitPlan& p, const GitScanOptions& opts, std::vector<ItemOutcome>& oc,
               std::vector<std::unique_ptr<Scratch>>& sr)
       : sc(s), plan(p), o(opts), outcomes(oc), scratch(sr), claimed(p.blobs.size()) {
     index.reserve(p.blobs.size());
@@ -177,7 +176,7 @@ struct PlanVisitor : PackVisitor {
     uint8_t expected = 0;
     if (!claimed[it->second].compare_exchange_strong(expected, 1)) return false;
     if (size > o.max_blob_size) {  // not built at all unless a delta needs it as a base
-      outcomes[it->second].skip = "too large";
+      outcomes[it->second].skip = SkipReason::TooLarge;
       return false;
     }
     return true;
@@ -220,7 +219,7 @@ class BlobPrescan : public PackVisitor {
     size_t n = too_large_.size();
     for (auto& w : per_worker_) n += w.size();
     results.reserve(n);
-    for (auto& id : too_large_) results[id].skip = "too large";
+    for (auto& id : too_large_) results[id].skip = SkipReason::TooLarge;
     for (auto& w : per_worker_)
       for (auto& [id, r] : w) results.emplace(id, std::move(r));
     errors.insert(errors.end(), errors_.begin(), errors_.end());
@@ -283,31 +282,29 @@ bool finding_on_added_line(const Finding& f, const std::vector<uint64_t>& added)
   return false;
 }
 
-ScanResult scan_git_plan(const Scanner& sc, const std::string& git_dir, const GitPlan& plan,
-                         const GitScanOptions& o, std::vector<std::string>& errors, BlobPrescan* prescan) {
-  ScanResult res;
-  res.tool_version = KEYHOUND_VERSION;
-  res.summary.commits_scanned = plan.commits.size();
-  res.summary.skipped = plan.skipped;
-  res.summary.notes = plan.notes;
-  // Every error line is printed and counted once.
-  auto report = [&](const std::vector<std::string>& lines) {
-    errors.insert(errors.end(), lines.begin(), lines.end());
-    res.summary.errors += lines.size();
+void scan_git_plan(const Scanner& sc, const std::string& git_dir, const GitPlan& plan, const GitScanOptions& o,
+                   Tally& tally, BlobPrescan* prescan) {
+  auto debug = [&](const std::string& line) {
+    if (o.debug) o.debug(line);
   };
-  report(plan.errors);
+  ScanSummary& summary = tally.result.summary;
+  summary.commits_scanned += plan.commits.size();
+  add_skip_counts(summary.skipped, plan.skipped);
+  for (auto& [k, v] : plan.notes) summary.notes[k] = v;
+  for (auto& e : plan.errors) tally.error(e);
   const size_t n_tasks = plan.blobs.size();
-  std::vector<BlobOutcome> outcomes(n_tasks);
+  std::vector<ItemOutcome> outcomes(n_tasks);
   // Blobs are small: a thread per four of them at most.
   const unsigned threads = worker_count(o.threads, n_tasks / 4);
   // Audits read the packs in pack order (each object inflated once) when the plan wants a
   // good share of what they hold; a few blobs (or no packs) are read one by one by libgit2.
   std::vector<size_t> rest;
   if (prescan) {
+    debug("git reading path: pack reader, every blob scanned while the plan was made (whole-history audit)");
     BlobResults results;
     std::vector<std::string> pack_errors;
     prescan->finish(results, pack_errors);
-    report(pack_errors);
+    for (auto& e : pack_errors) tally.error(e);
     for (size_t i = 0; i < n_tasks; ++i) {
       const GitBlobTask& t = plan.blobs[i];
       auto it = t.added_lines_only ? results.end() : results.find(t.blob);
@@ -315,15 +312,17 @@ ScanResult scan_git_plan(const Scanner& sc, const std::string& git_dir, const Gi
       else outcomes[i] = outcome_of(it->second, t, plan);  // a copy: a blob may serve two tasks
     }
   } else if (plan.packs && n_tasks && n_tasks * 16 >= plan.packs->object_count()) {
+    debug("git reading path: pack reader, the plan's " + std::to_string(n_tasks) + " blobs in pack order");
     std::vector<std::unique_ptr<Scratch>> scratch;
     for (unsigned i = 0; i < threads; ++i) scratch.push_back(std::make_unique<Scratch>(sc.db()));
     PlanVisitor pv(sc, plan, o, outcomes, scratch);
     std::vector<std::string> pack_errors;
     plan.packs->walk(threads, PackSet::Roots::Blob, true, pv, pack_errors);
-    report(pack_errors);
+    for (auto& e : pack_errors) tally.error(e);
     for (size_t i = 0; i < n_tasks; ++i)
       if (!pv.claimed[i]) rest.push_back(i);
   } else {
+    debug("git reading path: libgit2, blob by blob");
     rest.resize(n_tasks);
     for (size_t i = 0; i < n_tasks; ++i) rest[i] = i;
   }
@@ -331,7 +330,8 @@ ScanResult scan_git_plan(const Scanner& sc, const std::string& git_dir, const Gi
     GitRepo repo;
     std::unique_ptr<Scratch> scratch;
   };
-  if (!rest.empty())
+  if (!rest.empty()) {
+    debug("git: " + std::to_string(rest.size()) + " of " + std::to_string(n_tasks) + " blobs read through libgit2");
     run_tasks(
         worker_count(o.threads, rest.size() / 4), rest.size(),
         [&] { return WorkerState{GitRepo::open(git_dir, false), std::make_unique<Scratch>(sc.db())}; },
@@ -339,33 +339,27 @@ ScanResult scan_git_plan(const Scanner& sc, const std::string& git_dir, const Gi
           size_t i = rest[k];
           outcomes[i] = scan_task(sc, *w.scratch, w.repo.get(), plan.blobs[i], plan, o);
         });
+  }
   std::set<std::string> seen;
   uint64_t repeated = 0;
   for (auto& oc : outcomes) {
-    if (!oc.error.empty()) {
-      errors.push_back(oc.error);
-      res.summary.errors++;
-    }
-    if (!oc.skip.empty()) res.summary.skipped[oc.skip]++;
-    if (oc.scanned) {
-      res.summary.files_scanned++;
-      res.summary.bytes_scanned += oc.bytes;
-    }
+    // A key that stays in a file while other lines change is in every later version of the
+    // blob: report it once, at the first (introducing) commit. The fingerprint is rule +
+    // secret + path, so a copy in another file is still its own finding.
+    std::vector<Finding> firsts;
     for (auto& f : oc.findings) {
-      // A key that stays in a file while other lines change is in every later version of the
-      // blob: report it once, at the first (introducing) commit. The fingerprint is rule +
-      // secret + path, so a copy in another file is still its own finding.
       if (!f.fingerprint.empty() && !seen.insert(f.fingerprint).second) {
         repeated++;
         continue;
       }
-      res.findings.push_back(std::move(f));
+      firsts.push_back(std::move(f));
     }
+    oc.findings.swap(firsts);
+    tally.add(std::move(oc));
   }
-  if (repeated) res.summary.notes["repeats in later blobs"] = std::to_string(repeated);
-  auto lfs = res.summary.skipped.find("lfs pointer");
-  if (lfs != res.summary.skipped.end()) res.summary.notes["lfs pointers"] = std::to_string(lfs->second);
-  return res;
+  if (repeated) summary.notes["repeats in later blobs"] = std::to_string(repeated);
+  auto lfs = summary.skipped.find(SkipReason::LfsPointer);
+  if (lfs != summary.skipped.end()) summary.notes["lfs pointers"] = std::to_string(lfs->second);
 }
 
 }  // namespace keyhound

@@ -4,12 +4,13 @@
 // per thread.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "engine/scanner.h"
-#include "findings/scan_result.h"
+#include "pipeline/item.h"
 #include "sources/git_source.h"
 
 namespace keyhound {
@@ -17,6 +18,7 @@ namespace keyhound {
 struct GitScanOptions {
   unsigned threads = 0;                  // 0 = all cores
   uint64_t max_blob_size = 64ull << 20;  // larger blobs are skipped and counted
+  std::function<void(const std::string&)> debug;  // --debug: which reading path ran
 };
 
 // Whole-history audits: every blob of the packs is built (in pack order) and scanned on
@@ -28,13 +30,13 @@ class BlobPrescan;
 std::shared_ptr<BlobPrescan> start_blob_prescan(const Scanner& sc, std::shared_ptr<const PackSet> packs,
                                                 const GitScanOptions& o);
 
-// Fills result.findings (in plan order, provenance attached, not yet finished) and the summary
-// counts: files_scanned = blobs scanned, commits_scanned, skipped, notes, errors. Each error is
-// one line naming the object, appended to `errors`; the scan goes on. With a prescan (started
-// on plan.packs), its results are used and only the blobs it did not build are read here.
-ScanResult scan_git_plan(const Scanner& sc, const std::string& git_dir, const GitPlan& plan,
-                         const GitScanOptions& o, std::vector<std::string>& errors,
-                         BlobPrescan* prescan = nullptr);
+// Adds the plan's blobs to the tally in plan order (findings with provenance, not yet
+// finished) with the plan's counts: files_scanned = blobs scanned, commits_scanned, skipped,
+// notes. A damaged or unreadable object is an error line naming it; the scan goes on. With a
+// prescan (started on plan.packs), its results are used and only the blobs it did not build
+// are read here.
+void scan_git_plan(const Scanner& sc, const std::string& git_dir, const GitPlan& plan, const GitScanOptions& o,
+                   Tally& tally, BlobPrescan* prescan = nullptr);
 
 // True if the finding's line, or the line of any of its parts, is in `added` (sorted).
 bool finding_on_added_line(const Finding& f, const std::vector<uint64_t>& added);

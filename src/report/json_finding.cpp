@@ -102,7 +102,7 @@ nlohmann::json summary_to_json(const ScanSummary& s) {
   nlohmann::json j;
   j["files_scanned"] = s.files_scanned;
   j["bytes_scanned"] = s.bytes_scanned;
-  j["skipped"] = s.skipped;
+  j["skipped"] = skip_counts_by_word(s.skipped);
   j["findings"] = s.findings;
   j["suppressed"] = s.suppressed;
   j["examples_hidden"] = s.examples_hidden;

@@ -135,6 +135,8 @@ void write_sarif(const ScanResult& r, const RuleSet& rules, const ReportOptions&
     }
     run["versionControlProvenance"] = vcp;
   }
+  // Items not scanned, by reason, in the words of the text and JSON summaries.
+  if (auto skipped = skip_counts_by_word(r.summary.skipped); !skipped.empty()) run["properties"]["skipped"] = skipped;
   json doc = {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
               {"version", "2.1.0"},
               {"runs", json::array({run})}};

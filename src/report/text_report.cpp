@@ -134,11 +134,12 @@ std::string summary_line(const ScanSummary& s, const std::string& command) {
     sum << "; " << count(s.examples_hidden, "documentation example", "documentation examples")
         << " hidden (--include-examples)";
   uint64_t skipped = 0;
-  for (auto& [k, v] : s.skipped) skipped += v;
+  const auto by_word = skip_counts_by_word(s.skipped);
+  for (auto& [k, v] : by_word) skipped += v;
   if (skipped) {
     sum << "; skipped " << skipped << ":";
     bool first = true;
-    for (auto& [k, v] : s.skipped) {
+    for (auto& [k, v] : by_word) {
       sum << (first ? " " : ", ") << k << " " << v;
       first = false;
     }

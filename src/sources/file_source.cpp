@@ -80,7 +80,7 @@ OpenedFile open_for_scan(const std::string& path, bool follow_symlink) {
   int flags = O_RDONLY | O_NONBLOCK | O_CLOEXEC | (follow_symlink ? 0 : O_NOFOLLOW);
   f.fd = open_long_path(path, flags);
   if (f.fd < 0) {
-    if (errno == ELOOP) f.skip = "symlink";
+    if (errno == ELOOP) f.skip = SkipReason::Symlink;
     else f.error = path + ": cannot open: " + std::strerror(errno);
     return f;
   }
@@ -88,7 +88,7 @@ OpenedFile open_for_scan(const std::string& path, bool follow_symlink) {
   if (::fstat(f.fd, &st) != 0 || !S_ISREG(st.st_mode)) {
     ::close(f.fd);
     f.fd = -1;
-    f.skip = "special file";
+    f.skip = SkipReason::SpecialFile;
     return f;
   }
   f.size = static_cast<uint64_t>(st.st_size);

@@ -7,8 +7,11 @@
 #include <string_view>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
+
+#include "findings/skip_reason.h"
 
 namespace keyhound {
 
@@ -16,7 +19,7 @@ struct OpenedFile {
   int fd = -1;
   uint64_t size = 0;
   std::string error;   // one line naming the path, when fd < 0
-  std::string skip;    // skip reason when the path is not a regular file any more
+  std::optional<SkipReason> skip;  // when the path is not a regular file any more
 };
 
 // open(2) that also works for paths longer than PATH_MAX (a very deep tree): the path is opened

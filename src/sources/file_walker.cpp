@@ -26,12 +26,12 @@ std::string join(const std::string& dir, const char* name) {
 void classify_nonregular(int dfd, const char* name, const struct stat& st, WalkResult& out) {
   if (S_ISLNK(st.st_mode)) {
     struct stat target;
-    if (::fstatat(dfd, name, &target, 0) != 0) out.skipped["broken symlink"]++;
-    else out.skipped["symlink"]++;
+    if (::fstatat(dfd, name, &target, 0) != 0) out.skipped[SkipReason::BrokenSymlink]++;
+    else out.skipped[SkipReason::Symlink]++;
   } else if (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) || S_ISSOCK(st.st_mode)) {
-    out.skipped["special file"]++;
+    out.skipped[SkipReason::SpecialFile]++;
   } else {
-    out.skipped["other"]++;
+    out.skipped[SkipReason::Other]++;
   }
 }
 
@@ -52,11 +52,11 @@ void walk_paths_each(const std::vector<std::string>& roots, const WalkOptions& o
                      const std::function<void(WalkEntry&&)>& on_file) {
   auto add_file = [&](std::string path, const struct stat* st, bool named) {
     if (opts.exclude && opts.exclude(path)) {
-      out.skipped["allowlisted path"]++;
+      out.skipped[SkipReason::AllowlistedPath]++;
       return;
     }
     if (st && static_cast<uint64_t>(st->st_size) > opts.max_file_size) {
-      out.skipped["too large"]++;
+      out.skipped[SkipReason::TooLarge]++;
       return;
     }
     WalkEntry e;
@@ -112,7 +112,7 @@ void walk_paths_each(const std::vector<std::string>& roots, const WalkOptions& o
         if (dir == root) out.errors.push_back(dir + ": " + std::strerror(open_errno));
         else {
           out.warnings.push_back(dir + ": cannot open directory: " + std::strerror(open_errno));
-          out.skipped["unreadable directory"]++;
+          out.skipped[SkipReason::UnreadableDirectory]++;
         }
         continue;
       }
@@ -133,16 +133,16 @@ void walk_paths_each(const std::vector<std::string>& roots, const WalkOptions& o
           es.st_mode = S_IFDIR;
         } else if (::fstatat(dfd, e->d_name, &es, AT_SYMLINK_NOFOLLOW) != 0) {
           out.warnings.push_back(p + ": " + std::strerror(errno));
-          out.skipped["unreadable"]++;
+          out.skipped[SkipReason::Unreadable]++;
           continue;
         }
         if (S_ISDIR(es.st_mode)) {
           if (!std::strcmp(e->d_name, ".git")) {
-            out.skipped[".git directory"]++;
+            out.skipped[SkipReason::GitDirectory]++;
             continue;
           }
           if (opts.exclude && opts.exclude(p + "/")) {
-            out.skipped["allowlisted path"]++;
+            out.skipped[SkipReason::AllowlistedPath]++;
             continue;
           }
           subdirs.push_back(std::move(p));

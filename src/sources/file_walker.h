@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "findings/skip_reason.h"
+
 namespace keyhound {
 
 struct WalkOptions {
@@ -27,7 +29,7 @@ struct WalkEntry {
 
 // What the walk found besides the files themselves.
 struct WalkResult {
-  std::map<std::string, uint64_t> skipped;   // reason -> count
+  SkipCounts skipped;                        // reason -> count
   std::vector<std::string> warnings;         // one line each, naming the path
   std::vector<std::string> errors;           // a named root that does not exist or can't be read
 };

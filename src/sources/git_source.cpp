@@ -333,7 +333,7 @@ struct Planner {
   void add_blob(const git_oid& id, const std::string& path, int commit, bool dedup, const git_oid* old,
                 std::vector<git_oid> other_parent_blobs = {}) {
     if (o.exclude_path && o.exclude_path(path)) {
-      plan.skipped["allowlisted path"]++;  // the name scan uses for the same reason
+      plan.skipped[SkipReason::AllowlistedPath]++;
       return;
     }
     if (dedup && !seen_blobs.insert(id)) return;
@@ -483,7 +483,7 @@ struct Planner {
         case GIT_DELTA_TYPECHANGE:
           break;
         case GIT_DELTA_CONFLICTED:
-          plan.skipped["conflicted"]++;
+          plan.skipped[SkipReason::Conflicted]++;
           continue;
         default:
           continue;
@@ -782,7 +782,7 @@ GitPlan plan_git_scan(GitRepo& repo, const GitPlanOptions& o) {
         plan.errors.push_back("corrupt object " + id + " (blob): " +
                               std::find_if(bad.begin(), bad.end(), [&](const BadLooseObject& b) { return b.oid == id; })->problem +
                               "; not read");
-        plan.skipped["corrupt object"]++;
+        plan.skipped[SkipReason::CorruptObject]++;
       } else {
         kept.push_back(std::move(t));
       }

@@ -18,6 +18,8 @@
 #include <string>
 #include <vector>
 
+#include "findings/skip_reason.h"
+
 namespace keyhound {
 
 struct GitError : std::runtime_error {
@@ -73,7 +75,7 @@ class PackSet;
 struct GitPlan {
   std::vector<GitCommitInfo> commits;     // the commits looked at, parents first
   std::vector<GitBlobTask> blobs;         // unique blobs, in commit order
-  std::map<std::string, uint64_t> skipped;   // reason -> count (submodule, excluded path)
+  SkipCounts skipped;                        // reason -> count (allowlisted path, conflicted...)
   std::map<std::string, std::string> notes;  // shallow, submodules skipped
   std::vector<std::string> errors;        // one line each, naming the object; the plan goes on
   uint64_t trees_visited = 0;

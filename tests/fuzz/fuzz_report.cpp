@@ -179,7 +179,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   r.summary.files_scanned = p.ConsumeIntegral<uint16_t>();
   // Skip reasons and notes are keyhound's own words, not scanned bytes.
-  r.summary.skipped[p.PickValueInArray({"symlink", "special file", "too large", "unreadable"})] =
+  r.summary.skipped[p.PickValueInArray({keyhound::SkipReason::Symlink, keyhound::SkipReason::SpecialFile,
+                                          keyhound::SkipReason::TooLarge, keyhound::SkipReason::Unreadable})] =
       p.ConsumeIntegral<uint16_t>();
   if (p.ConsumeBool()) r.summary.notes["streamed_files"] = std::to_string(p.ConsumeIntegral<uint8_t>());
 

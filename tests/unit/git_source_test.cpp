@@ -107,7 +107,7 @@ TEST(GitSource, ExcludedPathsAreSkippedAndCounted) {
   GitPlan plan = plan_git_scan(repo, o);
   ASSERT_EQ(plan.blobs.size(), 1u);
   EXPECT_EQ(plan.blobs[0].path, "keep.txt");
-  EXPECT_EQ(plan.skipped["allowlisted path"], 1u);
+  EXPECT_EQ(plan.skipped[SkipReason::AllowlistedPath], 1u);
   std::filesystem::remove_all(d);
 }
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "cli/engine_setup.h"
+#include "pipeline/engine_setup.h"
 #include "findings/enrich.h"
 #include "mock_providers.h"
 #include "verify/remediation.h"

@@ -1,4 +1,4 @@
-#include "cli/engine_setup.h"
+#include "pipeline/engine_setup.h"
 
 #include <algorithm>
 #include <cctype>
