@@ -9,6 +9,7 @@ namespace keyhound {
 namespace {
 bool produces(const std::vector<Finding>& fs, const std::string& id) {
   for (auto& f : fs) {
+    if (!f.evidence_files.empty()) continue;  // no path here to be its evidence
     if (f.rule_id == id) return true;
     for (auto& p : f.parts)
       if (p.rule_id == id) return true;
