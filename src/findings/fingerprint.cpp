@@ -1,20 +1,8 @@
 #include "findings/fingerprint.h"
 
-#include <openssl/sha.h>
+#include "base/hex.h"
 
 namespace keyhound {
-
-std::string sha256_hex(const std::string& data) {
-  unsigned char d[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), d);
-  static const char* hx = "0123456789abcdef";
-  std::string s;
-  for (unsigned char c : d) {
-    s += hx[c >> 4];
-    s += hx[c & 15];
-  }
-  return s;
-}
 
 std::string compute_fingerprint(const Finding& f) {
   std::string m = "keyhound-fp-v1";

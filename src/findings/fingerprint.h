@@ -10,5 +10,4 @@ namespace keyhound {
 // hex digits. The secret is high-entropy and the hash is one-way, so the fingerprint reveals
 // nothing recoverable; line numbers and commits are left out so reformatting does not change it.
 std::string compute_fingerprint(const Finding& f);
-std::string sha256_hex(const std::string& data);
 }  // namespace keyhound

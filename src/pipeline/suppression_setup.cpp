@@ -1,4 +1,4 @@
-#include "findings/suppression_setup.h"
+#include "pipeline/suppression_setup.h"
 
 #include <sys/stat.h>
 
@@ -6,6 +6,7 @@
 #include <memory>
 #include <set>
 
+#include "base/text_file.h"
 #include "config/config_loader.h"
 #include "findings/allowlist.h"
 #include "findings/baseline.h"
