@@ -7,6 +7,10 @@
 namespace keyhound {
 namespace {
 
+// How far apart the name and value lines of one item may be ({"name": ..., "type": ..., "value":
+// ...} and XML <property> blocks put at most a line or two between them).
+constexpr int kItemLines = 3;
+
 // Start of the line `lines` lines above the one holding `pos`, not before `floor`.
 size_t back_lines(std::string_view buf, size_t pos, int lines, size_t floor) {
   size_t i = pos;
@@ -42,6 +46,58 @@ std::string blanked(std::string_view buf, size_t from, size_t to, size_t soff, s
   return s;
 }
 
+// The value half of a name/value item, up to where the value starts: {"value": "..., - value: ...,
+// <value>..., ParameterValue: ..., default = ... (Terraform variables), Value=... (CLI shorthand).
+const RE2& value_key_re() {
+  static const RE2 re(
+      R"re((?i)(?:^|[\s{,\[(])["']?(?:value|parametervalue|defaultvalue|default|secretstring|val)["']?\s*(?::|=>|=)\s*["'`]?$|--value[ =]["']?$|<value>\s*$|<(?:string|property)[^>]*value=["']$)re");
+  return re;
+}
+
+// The name half: {"name": ..., - name: ..., <name>, ParameterKey, Key=, variable "..." {, or a YAML
+// mapping key with its value on the next lines ("AwsSecretKey:").
+const RE2& name_key_re() {
+  static const RE2 re(
+      R"re((?i)(?:^|[\s{,\[(])["']?(?:name|key|parameterkey|parametername|variable|env|id)["']?\s*(?::|=>|=)|--name[ =]|<name>|<key>|variable\s+"|^\s*-?\s*["']?[\w.-]+["']?\s*:\s*(?:\|[-+]?|>[-+]?)?\s*$)re");
+  return re;
+}
+
+// The line holding buf[pos], without its end of line.
+std::string_view line_at(std::string_view buf, size_t a, size_t ceil) {
+  size_t b = a;
+  while (b < ceil && buf[b] != '\n') ++b;
+  if (b > a && buf[b - 1] == '\r') --b;
+  return buf.substr(a, b - a);
+}
+
+// A secret on the value line of a name/value item whose name line (at most `lines` lines away
+// in the same item) carries the rule's name: ECS task definitions and Kubernetes env lists
+// ({"name": "AWS_SECRET_ACCESS_KEY", "value": ...} over two lines), CloudFormation parameters,
+// Hadoop <property> blocks, Terraform variable defaults.
+bool item_name_evidence(const RE2& name_re, std::string_view buf, size_t soff, size_t slen,
+                        size_t floor, size_t ceil, int lines) {
+  size_t a = back_lines(buf, soff, 0, floor);
+  if (!RE2::PartialMatch(buf.substr(a, soff - a), value_key_re())) return false;
+  // Nearest name line above, then below; another value line first means another item.
+  size_t at = a;
+  for (int i = 0; i < lines && at > floor; ++i) {
+    size_t start = back_lines(buf, at - 1, 0, floor);
+    std::string_view l = line_at(buf, start, at - 1);
+    at = start;
+    if (RE2::PartialMatch(l, name_key_re())) return RE2::PartialMatch(l, name_re);
+    if (l.find_first_of("}]") != std::string_view::npos || RE2::PartialMatch(l, value_key_re())) break;
+  }
+  size_t b = forward_lines(buf, soff + slen, 0, ceil);
+  for (int i = 0; i < lines && b < ceil; ++i) {
+    std::string_view l = line_at(buf, b + 1, ceil);
+    b = b + 1 + l.size();
+    while (b < ceil && buf[b] != '\n') ++b;
+    if (RE2::PartialMatch(l, name_key_re())) return RE2::PartialMatch(l, name_re);
+    if (l.find_first_of("{[") != std::string_view::npos) break;
+  }
+  return false;
+}
+
 }  // namespace
 
 bool has_context_evidence(const Rule& rule, std::string_view buf, size_t soff, size_t slen,
@@ -51,6 +107,7 @@ bool has_context_evidence(const Rule& rule, std::string_view buf, size_t soff, s
   if (rule.context_line_re) {
     size_t a = back_lines(buf, soff, 0, floor), b = forward_lines(buf, soff + slen, 0, ceil);
     if (RE2::PartialMatch(blanked(buf, a, b, soff, slen), *rule.context_line_re)) return true;
+    if (item_name_evidence(*rule.context_line_re, buf, soff, slen, floor, ceil, kItemLines)) return true;
   }
   if (rule.context_nearby_re) {
     size_t a = back_lines(buf, soff, rule.context_lines, floor);

@@ -4,6 +4,8 @@
 #include <cctype>
 #include <string>
 
+#include "checks/jwt_example.h"
+
 namespace keyhound {
 namespace {
 std::string lower(std::string_view s) {
@@ -41,7 +43,13 @@ bool is_documentation_example(std::string_view secret) {
   // AWS documents keys as AKIAIOSFODNN7EXAMPLE / wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY and
   // variants that all carry EXAMPLE; other providers' docs follow the same habit.
   std::string l = lower(secret);
-  return l.find("example") != std::string::npos;
+  if (l.find("example") != std::string::npos) return true;
+  // The bodies of AWS's documented keys, also when a copy changed the EXAMPLE suffix or its case.
+  static const char* aws_doc_bodies[] = {"iosfodnn7", "i44qh8dhb", "wjalrxutnfemi/k7mdeng", "je7mtgbclwbf/2zp9utk"};
+  for (const char* b : aws_doc_bodies)
+    if (l.find(b) != std::string::npos) return true;
+  if (secret.substr(0, 3) == "eyJ" && jwt_signed_with_demo_secret(secret)) return true;
+  return false;
 }
 
 }  // namespace keyhound

@@ -9,6 +9,7 @@ namespace keyhound {
 namespace {
 bool produces(const std::vector<Finding>& fs, const std::string& id) {
   for (auto& f : fs) {
+    if (!f.evidence_files.empty()) continue;  // no path here to be its evidence
     if (f.rule_id == id) return true;
     // A generic rule folded into a more specific finding on the same bytes still matched.
     if (auto it = f.properties.find("also_matched"); it != f.properties.end() &&

@@ -13,6 +13,7 @@
 #include "checks/context.h"
 #include "checks/entropy.h"
 #include "checks/placeholder.h"
+#include "checks/shape.h"
 #include "engine/newlines.h"
 #include "engine/regex_width.h"
 #include "findings/attach.h"
@@ -165,9 +166,15 @@ class MatchState {
     if (h < rule.min_entropy) return;
     if (is_placeholder(secret)) return;
     if (!rule.checksum.empty() && !verify_checksum(rule.checksum, secret)) return;
+    if (!rule.reject_shapes.empty() && rejected_shape(rule.reject_shapes, secret)) return;
+    // Without evidence in the text, a rule naming evidence files keeps the candidate for the
+    // source to decide: only it knows the path (see file_evidence_holds).
+    bool needs_file = false;
     if ((rule.context_line_re || rule.context_nearby_re) &&
-        !has_context_evidence(rule, buf, soff, slen, kContextBytes))
-      return;
+        !has_context_evidence(rule, buf, soff, slen, kContextBytes)) {
+      if (rule.evidence_files.empty()) return;
+      needs_file = true;
+    }
     // Checked last: the checks above give the same answer for the same span, and most
     // candidates fail them, so only survivors pay for the set.
     if (!seen_.insert(SeenKey{ri, abs, slen}).second) return;
@@ -178,8 +185,10 @@ class MatchState {
     f.match.assign(whole.data(), std::min<size_t>(whole.size(), 4096));
     f.offset = abs;
     f.entropy = h;
-    f.example = is_documentation_example(secret);
+    f.example = is_documentation_example(secret) ||
+                std::find(rule.doc_examples.begin(), rule.doc_examples.end(), secret) != rule.doc_examples.end();
     f.line_text = line_around(buf, soff, slen, kContextBytes);
+    if (needs_file) f.evidence_files = rule.evidence_files;
     findings.push_back(std::move(f));
   }
 

@@ -1,11 +1,29 @@
 #include "findings/enrich.h"
 
+#include <stdexcept>
+
+#include "findings/glob.h"
+
 #include "findings/fingerprint.h"
 
 namespace keyhound {
 
+bool path_is_evidence(const std::vector<std::string>& globs, std::string_view path) {
+  while (!path.empty() && (path[0] == '/' || path.substr(0, 2) == "./"))
+    path.remove_prefix(path[0] == '/' ? 1 : 2);
+  for (const auto& g : globs) {
+    try {
+      if (PathGlob(g).matches(path)) return true;
+    } catch (const std::invalid_argument&) {
+      // The rule loader rejects malformed globs; nothing else reaches here.
+    }
+  }
+  return false;
+}
+
 void attach_provenance(Finding& f, const Provenance& where) {
   f.where = where;
+  if (!f.evidence_files.empty() && path_is_evidence(f.evidence_files, where.path)) f.evidence_files.clear();
   f.fingerprint = compute_fingerprint(f);
   if (f.rule_id == "aws-access-key-id" || f.rule_id == "aws-secret-access-key") {
     std::string base = where.path.substr(where.path.find_last_of('/') + 1);

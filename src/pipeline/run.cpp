@@ -52,6 +52,8 @@ void finish_findings(std::vector<Finding>& findings, ScanSummary& summary, bool 
   std::vector<Finding> kept;
   kept.reserve(findings.size());
   for (auto& f : findings) {
+    // A candidate whose rule wanted its file as evidence, in another file: not a finding.
+    if (!f.evidence_files.empty()) continue;
     if (f.example && !include_examples) {
       summary.examples_hidden++;
       continue;

@@ -73,7 +73,8 @@ nlohmann::json finding_to_json(const Finding& f, const RuleSet& rules, bool reda
   json parts = json::array();
   for (auto& p : f.parts)
     parts.push_back({{"role", p.role}, {"rule_id", p.rule_id}, {"secret", show(p.secret)},
-                     {"line", p.line}, {"column", p.column}, {"offset", p.offset}});
+                     {"line", p.line}, {"column", p.column}, {"end_column", p.column + p.secret.size()},
+                     {"offset", p.offset}});
   j["parts"] = parts;
   for (auto& [k, v] : f.properties)
     if (!is_remediation_property(k)) j[k] = to_valid_utf8(v);  // "severity": "critical" for root keys

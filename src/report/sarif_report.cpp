@@ -1,4 +1,5 @@
 // SARIF 2.1.0 for code-scanning dashboards. Validated against the OASIS schema in the tests.
+#include <algorithm>
 #include <cctype>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -27,6 +28,15 @@ std::string to_uri(std::string path) {
   while (path.rfind("./", 0) == 0) path = path.substr(2);
   std::string out = percent_encode(path, false);
   return out.empty() ? "." : out;
+}
+
+// Where a secret is: lines and columns in text, a byte range in binary files.
+nlohmann::json region_of(bool binary, uint64_t line, uint64_t column, uint64_t offset, const std::string& secret) {
+  if (binary || line == 0) return {{"byteOffset", offset}, {"byteLength", secret.size()}};
+  uint64_t nl = std::count(secret.begin(), secret.end(), '\n');
+  nlohmann::json r = {{"startLine", line}, {"startColumn", column}, {"endLine", line + nl}};
+  if (nl == 0) r["endColumn"] = column + secret.size();
+  return r;
 }
 
 }  // namespace
@@ -65,15 +75,9 @@ void write_sarif(const ScanResult& r, const RuleSet& rules, const ReportOptions&
     std::string shown = o.redact ? redact(f.secret) : f.secret;
     std::string msg = rule.name + " found: " + shown;
     for (auto& p : f.parts) msg += "; " + p.role + ": " + (o.redact ? redact(p.secret) : p.secret);
-    json region;
-    if (f.binary || f.line == 0) {
-      region = {{"byteOffset", f.offset}, {"byteLength", f.secret.size()}};
-    } else {
-      region = {{"startLine", f.line}, {"startColumn", f.column}};
-      if (f.end_line == f.line) region["endColumn"] = f.column + f.secret.size();
-      region["endLine"] = std::max(f.end_line, f.line);
-    }
-    json phys = {{"artifactLocation", {{"uri", to_uri(to_valid_utf8(f.where.path))}}}, {"region", region}};
+    json artifact = {{"uri", to_uri(to_valid_utf8(f.where.path))}};
+    json phys = {{"artifactLocation", artifact},
+                 {"region", region_of(f.binary, f.line, f.column, f.offset, f.secret)}};
     auto sev = f.properties.find("severity");  // "critical" for root credentials
     bool critical = rule.severity == Severity::Critical || (sev != f.properties.end() && sev->second == "critical");
     json res = {{"ruleId", rule.id},
@@ -82,6 +86,19 @@ void write_sarif(const ScanResult& r, const RuleSet& rules, const ReportOptions&
                 {"message", {{"text", to_valid_utf8(msg)}}},
                 {"locations", json::array({{{"physicalLocation", phys}}})},
                 {"partialFingerprints", {{"keyhound/v1", f.fingerprint}}}};
+    // Each half of a pair where it is, so a reviewer can jump to the secret as well as the ID.
+    if (!f.parts.empty()) {
+      json related = json::array();
+      for (size_t i = 0; i < f.parts.size(); ++i) {
+        const FindingPart& p = f.parts[i];
+        std::string shown_part = o.redact ? redact(p.secret) : p.secret;
+        related.push_back({{"id", static_cast<int>(i + 1)},
+                           {"physicalLocation", {{"artifactLocation", artifact},
+                                                 {"region", region_of(f.binary, p.line, p.column, p.offset, p.secret)}}},
+                           {"message", {{"text", to_valid_utf8(p.role + ": " + shown_part)}}}});
+      }
+      res["relatedLocations"] = related;
+    }
     json props = {{"secret", to_valid_utf8(shown)}, {"redacted", o.redact}, {"example", f.example},
                   {"entropy", f.entropy}};
     for (auto& [k, v] : f.properties)
@@ -95,7 +112,7 @@ void write_sarif(const ScanResult& r, const RuleSet& rules, const ReportOptions&
       json parts = json::array();
       for (auto& p : f.parts)
         parts.push_back({{"role", p.role}, {"secret", to_valid_utf8(o.redact ? redact(p.secret) : p.secret)},
-                         {"line", p.line}});
+                         {"line", p.line}, {"column", p.column}});
       props["parts"] = parts;
     }
     if (!f.where.commit.empty()) {

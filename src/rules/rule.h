@@ -31,6 +31,13 @@ struct Rule {
   std::string context_line;
   std::string context_nearby;
   int context_lines = 5;
+  // Shape checks the secret must pass ("identifier", "path", "letters-only": src/checks/shape.h).
+  std::vector<std::string> reject_shapes;
+  // Files whose path or name is evidence for the provider (datadog.yaml, .s3cfg): a secret
+  // lacking context evidence is kept when its file matches one of these globs.
+  std::vector<std::string> evidence_files;
+  // Keys the provider prints in its own documentation: reported only as examples.
+  std::vector<std::string> doc_examples;
   std::string attach_to;
   std::string attach_role;
   int attach_lines = 5;

@@ -10,6 +10,7 @@
 #include <toml++/toml.h>
 
 #include "base/text_file.h"
+#include "findings/glob.h"
 #include "rules/toml_text.h"
 
 #include "rules/builtin_rules.h"
@@ -73,7 +74,7 @@ const std::set<std::string>& known_keys() {
       "id", "name", "description", "reference", "keywords", "regex", "secret_group",
       "min_entropy", "window", "checksum", "severity", "family", "enabled", "context_line",
       "context_nearby", "context_lines", "attach_to", "attach_role", "attach_lines", "examples",
-      "negative_examples", "provider", "tags"};
+      "negative_examples", "provider", "tags", "reject_shapes", "evidence_files", "doc_examples"};
   return k;
 }
 
@@ -120,6 +121,9 @@ std::vector<Rule> parse_rule_file(const std::string& text, const std::string& or
     r.context_line = get_string(*t, "context_line", origin, r.id, false);
     r.context_nearby = get_string(*t, "context_nearby", origin, r.id, false);
     r.context_lines = static_cast<int>(get_number<int64_t>(*t, "context_lines", 5, origin, r.id));
+    r.reject_shapes = string_list(*t, "reject_shapes", origin, r.id);
+    r.evidence_files = string_list(*t, "evidence_files", origin, r.id);
+    r.doc_examples = string_list(*t, "doc_examples", origin, r.id);
     r.attach_to = get_string(*t, "attach_to", origin, r.id, false);
     r.attach_role = get_string(*t, "attach_role", origin, r.id, false);
     r.attach_lines = static_cast<int>(get_number<int64_t>(*t, "attach_lines", 5, origin, r.id));
@@ -157,6 +161,17 @@ void check_rule_fields(Rule& r) {
   if (r.attach_lines < 0 || r.attach_lines > 50) bad("attach_lines must be between 0 and 50");
   if (r.min_entropy < 0 || r.min_entropy > 8) bad("min_entropy must be between 0 and 8");
   if (!r.attach_to.empty() && r.attach_role.empty()) r.attach_role = r.id;
+  // The shapes src/checks/shape.h knows (named here: rules load before any check exists).
+  static const std::set<std::string> shapes = {"identifier", "path", "letters-only"};
+  for (auto& s : r.reject_shapes)
+    if (!shapes.count(s)) bad("unknown shape '" + s + "' in reject_shapes (identifier, path, letters-only)");
+  for (auto& g : r.evidence_files) {
+    try {
+      PathGlob check(g);
+    } catch (const std::invalid_argument& e) {
+      bad("evidence_files: " + std::string(e.what()));
+    }
+  }
 }
 
 void compile_rule_regexes(Rule& r) {

@@ -60,17 +60,7 @@ struct Ctx {
   }
   void write(const std::string& category, const std::string& rel, const std::string& content,
              std::vector<Label> labels = {}) {
-    mkdirs(root + "/" + rel.substr(0, rel.rfind('/')));
-    std::ofstream f(root + "/" + rel, std::ios::binary);
-    f << content;
-    out.file_category[rel] = category;
-    std::map<std::string, int> seen;  // a value planted twice is labelled at each place
-    for (auto& l : labels) {
-      l.category = category;
-      l.file = rel;
-      l.line = line_of(content, l.secret, seen[l.secret]++);
-      out.labels.push_back(l);
-    }
+    write_labelled(out, root, category, rel, content, std::move(labels));
   }
   Cred cred(const std::string& prefix = "AKIA", bool token = false) {
     Cred c;
@@ -877,6 +867,21 @@ std::vector<std::string> aws_doc_example_secrets() {
   return {std::string("wJalrXUtnFEMI/K7MDENG/bPxRfiCY") + ex, std::string("je7MtGbClwBF/2Zp9Utk/h3yCo8nvb") + ex};
 }
 
+void write_labelled(Corpus& out, const std::string& root, const std::string& category, const std::string& rel,
+                    const std::string& content, std::vector<Label> labels) {
+  mkdirs(root + "/" + rel.substr(0, rel.rfind('/')));
+  std::ofstream f(root + "/" + rel, std::ios::binary);
+  f << content;
+  out.file_category[rel] = category;
+  std::map<std::string, int> seen;  // a value planted twice is labelled at each place
+  for (auto& l : labels) {
+    l.category = category;
+    l.file = rel;
+    l.line = line_of(content, l.secret, seen[l.secret]++);
+    out.labels.push_back(l);
+  }
+}
+
 Corpus generate_corpus(const std::string& root, uint64_t seed) {
   Corpus out;
   KeyGen kg(seed);
@@ -891,8 +896,10 @@ Corpus generate_corpus(const std::string& root, uint64_t seed) {
       lk_git_sha, lk_hashes, lk_sri, lk_base64, lk_uuid, lk_arn, lk_principal, lk_varref, lk_placeholder,
       lk_doc_example, lk_bare40,
       cf_api_token, cf_scannable, cf_global_key, cf_origin_ca, cf_r2, cf_lookalikes};
-  for (int i = 0; i < n; ++i)
+  for (int i = 0; i < n; ++i) {
     for (auto& g : gens) g(c);
+    generate_table_forms(root, kg, out, i);
+  }
   return out;
 }
 

@@ -58,6 +58,12 @@ class KeyGen {
   std::mt19937_64 rng_;
 };
 
+// Writes `content` to root/rel, records its category and labels each planted value at its line.
+void write_labelled(Corpus& out, const std::string& root, const std::string& category, const std::string& rel,
+                    const std::string& content, std::vector<Label> labels);
+// The table-driven AWS forms and look-alike kinds (aws_forms.cpp), one file of each per round.
+void generate_table_forms(const std::string& root, KeyGen& kg, Corpus& out, int round);
+
 // AWS's published documentation example keys, built at run time.
 std::vector<std::string> aws_doc_example_ids();
 std::vector<std::string> aws_doc_example_secrets();

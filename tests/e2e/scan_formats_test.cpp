@@ -207,3 +207,41 @@ TEST(ScanFormats, VersionAndHelpExitZero) {
   EXPECT_EQ(run(kh() + " scan --help").exit_code, 0);
   EXPECT_EQ(run(kh() + " scan --format yaml .").exit_code, 2);
 }
+
+// A pair's secret sits on its own line: JSON parts[] and SARIF relatedLocations say where, so
+// code scanning shows both halves (issue 14).
+TEST(ScanFormats, PairHalvesCarryTheirOwnLocations) {
+  std::string d = make_temp_dir();
+  std::string id = fake_key_id(21), sec = fake_secret(21);
+  write_file(d + "/task.env", "# deploy\naws_access_key_id = " + id + "\n\n  aws_secret_access_key = " + sec + "\n");
+  auto r = run(kh() + " scan --format json " + d);
+  ASSERT_EQ(r.exit_code, 1) << r.err;
+  json j = json::parse(r.out);
+  ASSERT_EQ(j["findings"].size(), 1u);
+  auto& part = j["findings"][0]["parts"][0];
+  EXPECT_EQ(part["role"], "secret_access_key");
+  EXPECT_EQ(part["line"], 4);
+  EXPECT_EQ(part["column"], 27);
+  EXPECT_EQ(part["end_column"], 67);
+
+  auto s = run(kh() + " scan --format sarif -o " + d + "/out.sarif " + d + "/task.env");
+  ASSERT_EQ(s.exit_code, 1) << s.err;
+  json sarif = json::parse(read_file(d + "/out.sarif"));
+  auto& res = sarif["runs"][0]["results"][0];
+  EXPECT_EQ(res["locations"][0]["physicalLocation"]["region"]["startLine"], 2);
+  ASSERT_EQ(res["relatedLocations"].size(), 1u);
+  auto& rel = res["relatedLocations"][0];
+  EXPECT_EQ(rel["physicalLocation"]["region"]["startLine"], 4);
+  EXPECT_EQ(rel["physicalLocation"]["region"]["startColumn"], 27);
+  EXPECT_EQ(rel["physicalLocation"]["region"]["endColumn"], 67);
+  EXPECT_EQ(rel["physicalLocation"]["artifactLocation"]["uri"],
+            res["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]);
+  // Redacted like every other output.
+  EXPECT_EQ(rel["message"]["text"].get<std::string>().find(sec), std::string::npos);
+  if (!have_jsonschema()) GTEST_SKIP() << "python3-jsonschema not installed";
+  std::string schema = "/work/shared/schemas/sarif-schema-2.1.0.json";
+  if (access(schema.c_str(), R_OK) != 0) GTEST_SKIP() << "SARIF schema not found";
+  auto v = run("python3 -c 'import json,sys,jsonschema; jsonschema.validate(json.load(open(sys.argv[1])), "
+               "json.load(open(sys.argv[2])))' " + d + "/out.sarif " + schema);
+  EXPECT_EQ(v.exit_code, 0) << v.err;
+}

@@ -3,7 +3,9 @@
 #include "checks/aws_key.h"
 #include "checks/checksum.h"
 #include "checks/entropy.h"
+#include "checks/jwt_example.h"
 #include "checks/placeholder.h"
+#include "verify/sigv4.h"
 
 #include <string>
 
@@ -68,4 +70,36 @@ TEST(Checksum, GithubCrc32) {
   token[10] = token[10] == 'x' ? 'y' : 'x';
   EXPECT_FALSE(verify_checksum("github-crc32", token));
   EXPECT_FALSE(verify_checksum("github-crc32", "ghp_short"));
+}
+
+namespace {
+// base64url without padding, for building test JWTs at run time.
+std::string b64url(const std::string& in) {
+  static const char* a = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  std::string out;
+  for (size_t i = 0; i < in.size(); i += 3) {
+    unsigned v = static_cast<unsigned char>(in[i]) << 16;
+    if (i + 1 < in.size()) v |= static_cast<unsigned char>(in[i + 1]) << 8;
+    if (i + 2 < in.size()) v |= static_cast<unsigned char>(in[i + 2]);
+    out += a[v >> 18 & 63];
+    out += a[v >> 12 & 63];
+    if (i + 1 < in.size()) out += a[v >> 6 & 63];
+    if (i + 2 < in.size()) out += a[v & 63];
+  }
+  return out;
+}
+std::string hs256_jwt(const std::string& payload, const std::string& key) {
+  std::string signed_part = b64url(R"({"alg":"HS256","typ":"JWT"})") + "." + b64url(payload);
+  return signed_part + "." + b64url(sigv4::hmac_sha256(key, signed_part));
+}
+}  // namespace
+
+// A README's JWT signed with "secret" is an example (PyJWT's own README prints one); the same
+// claims signed with a real key are not.
+TEST(Placeholder, JwtSignedWithADemoSecretIsADocumentationExample) {
+  EXPECT_TRUE(is_documentation_example(hs256_jwt(R"({"some":"payload"})", "secret")));
+  EXPECT_TRUE(is_documentation_example(hs256_jwt(R"({"sub":"42","name":"Ada"})", "your-256-bit-secret")));
+  EXPECT_FALSE(is_documentation_example(hs256_jwt(R"({"some":"payload"})", "k9#Qz!vT2m@Lr8&x")));
+  EXPECT_FALSE(jwt_signed_with_demo_secret("eyJ.no-signature"));
+  EXPECT_FALSE(jwt_signed_with_demo_secret(""));
 }
