@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "cli/cli_docs.h"
 #include "cli/commands.h"
 
 int main(int argc, char** argv) {
@@ -15,6 +16,7 @@ int main(int argc, char** argv) {
   keyhound::add_config_command(app, &rc);
   keyhound::add_git_command(app, &rc);
   keyhound::add_hook_command(app, &rc);
+  keyhound::add_docs_commands(app, &rc);
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {

@@ -19,7 +19,7 @@ void print_warning(const std::string& msg) { std::cerr << "keyhound: warning: " 
 
 void add_common_options(CLI::App* cmd, CommonOptions& o) {
   cmd->add_option("--format", o.format, "Output format")
-      ->check(CLI::IsMember({"text", "json", "jsonl", "sarif"}));
+      ->check(CLI::IsMember(format_names()));
   cmd->add_option("-o,--output", o.output, "Write the report to FILE (mode 0600) instead of stdout");
   cmd->add_option("--rules", o.rule_paths, "Extra rule file or folder on top of the built-in rules (repeatable)")
       ->allow_extra_args(false);
@@ -36,7 +36,8 @@ void add_common_options(CLI::App* cmd, CommonOptions& o) {
   cmd->add_flag("--no-builtin-rules", o.no_builtin_rules, "Use only the rules given with --rules (and the config)");
   cmd->add_flag("--no-cache", o.no_cache, "Do not read or write the compiled rule database cache");
   auto* cfg = cmd->add_option("--config", o.config,
-                              "Config file (default: .keyhound.toml in the scanned directory / repository)");
+                              "Config file: a .keyhound.toml or a gitleaks config (default: .keyhound.toml in the "
+                              "scanned directory / repository)");
   cmd->add_flag("--no-config", o.no_config, "Ignore .keyhound.toml and .keyhoundignore")->excludes(cfg);
   cmd->add_option("--baseline", o.baseline,
                   "Baseline file: findings in it are marked unchanged and suppressed; only new ones are reported");
@@ -116,6 +117,7 @@ SuppressionInputs suppression_inputs(const CommonOptions& o, const std::string& 
 void apply_suppression(EngineChoices& c, const Suppression& s) {
   for (auto& r : s.extra_rules) c.extra_rules.push_back(r);
   for (auto& d : s.disabled_rules) c.disable.push_back(d);
+  if (!s.builtin_rules) c.builtin = false;
 }
 
 bool write_baseline_out(const ScanResult& r, const CommonOptions& o) {

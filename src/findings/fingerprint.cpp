@@ -34,3 +34,11 @@ std::string compute_fingerprint(const Finding& f) {
 }
 
 }  // namespace keyhound
+
+namespace keyhound {
+std::string gitleaks_fingerprint(const Finding& f) {
+  std::string file = f.where.path.rfind("./", 0) == 0 ? f.where.path.substr(2) : f.where.path;
+  std::string tail = file + ":" + f.rule_id + ":" + std::to_string(f.line);
+  return f.where.commit.empty() ? tail : f.where.commit + ":" + tail;
+}
+}  // namespace keyhound

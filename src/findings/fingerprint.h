@@ -12,3 +12,9 @@ namespace keyhound {
 std::string compute_fingerprint(const Finding& f);
 std::string sha256_hex(const std::string& data);
 }  // namespace keyhound
+
+namespace keyhound {
+// gitleaks' fingerprint of the same finding, "commit:file:rule:line" ("file:rule:line" outside
+// git, file without a leading "./"): the form of gitleaks reports and of .gitleaksignore lines.
+std::string gitleaks_fingerprint(const Finding& f);
+}  // namespace keyhound

@@ -7,7 +7,7 @@
 #include "findings/finding.h"
 
 namespace keyhound {
-// True if the finding's line carries the inline allow marker `keyhound:allow`, in any comment
+// True if the finding's line carries the inline allow marker `keyhound:allow` (or gitleaks' `gitleaks:allow`), in any comment
 // syntax (#, //, /* */, --, <!-- -->, ;, %, REM...): it is a marker anywhere in the line.
 bool has_inline_allow(const Finding& f);
 // Marks the finding suppressed (kind "inSource") if its line carries the marker.
