@@ -5,10 +5,10 @@
 
 #include "cli/commands.h"
 #include "cli/output_options.h"
-#include "cli/scan_job.h"
-#include "findings/suppression_setup.h"
+#include "pipeline/scan_job.h"
+#include "pipeline/suppression_setup.h"
 #include "sources/git_pack.h"
-#include "sources/git_scan.h"
+#include "pipeline/git_scan.h"
 #include "sources/git_source.h"
 
 namespace keyhound {

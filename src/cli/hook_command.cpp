@@ -10,6 +10,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "base/text_file.h"
 #include "cli/commands.h"
 #include "cli/output_options.h"
 #include "sources/git_source.h"
@@ -79,10 +80,7 @@ int run_install(const HookArgs& a) {
     std::filesystem::create_directories(dir, ec);
     if (ec) throw std::runtime_error(dir + ": cannot create the hooks folder: " + ec.message());
     if (std::filesystem::exists(path) || std::filesystem::is_symlink(path)) {
-      std::ifstream in(path, std::ios::binary);
-      std::stringstream ss;
-      ss << in.rdbuf();
-      std::string old = ss.str();
+      std::string old = try_read_file(path).value_or("");
       if (old == script) {
         std::cout << "keyhound: the pre-commit hook is already installed in " << path << "\n";
         return 0;

@@ -7,7 +7,7 @@
 #include <sstream>
 
 #include "findings/baseline.h"
-#include "report/escape.h"
+#include "base/escape.h"
 #include "report/output_file.h"
 #include "verify/remediation.h"
 #include "verify/verifier.h"

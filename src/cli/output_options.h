@@ -7,7 +7,7 @@
 
 #include "cli/engine_setup.h"
 #include "findings/scan_result.h"
-#include "findings/suppression_setup.h"
+#include "pipeline/suppression_setup.h"
 #include "report/reporter.h"
 
 namespace keyhound {

@@ -4,7 +4,7 @@
 
 #include "cli/commands.h"
 #include "cli/output_options.h"
-#include "cli/scan_job.h"
+#include "pipeline/scan_job.h"
 #include "rules/rule_loader.h"
 
 namespace keyhound {

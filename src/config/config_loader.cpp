@@ -9,6 +9,8 @@
 #include "config/gitleaks_config.h"
 #include "rules/toml_text.h"
 
+#include "base/hex.h"
+#include "base/text_file.h"
 #include "findings/baseline.h"
 #include "rules/builtin_rules.h"
 #include "rules/rule_loader.h"
@@ -99,10 +101,7 @@ Allowlist parse_allowlist(const toml::table& t, const std::string& origin, Confi
   }
   for (auto& [s, n] : strings(t, "commits", origin, ctx)) {
     std::string cm = lower(s);
-    bool hex = cm.size() >= 7 && cm.size() <= 64;
-    for (char ch : cm)
-      if (!std::isxdigit(static_cast<unsigned char>(ch))) hex = false;
-    if (!hex) fail(origin, n, ctx + "'" + s + "' is not a commit id (7 to 64 hex digits)");
+    if (cm.size() < 7 || cm.size() > 64 || !is_hex_digits(cm)) fail(origin, n, ctx + "'" + s + "' is not a commit id (7 to 64 hex digits)");
     al.commits.push_back(cm);
   }
   for (auto& [s, n] : strings(t, "stopwords", origin, ctx)) {
@@ -166,7 +165,7 @@ Config load_config_file(const std::string& path) {
   std::string text;
   try {
     text = read_text_file(path, "config");
-  } catch (const SuppressionFileError& e) {
+  } catch (const TextFileError& e) {
     throw ConfigError(e.what());
   }
   return parse_config(text, path);

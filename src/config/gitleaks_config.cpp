@@ -8,8 +8,6 @@
 #include <filesystem>
 
 #include "engine/regex_width.h"
-#include "findings/baseline.h"
-#include "rules/builtin_rules.h"
 #include "rules/rule_loader.h"
 #include "rules/toml_text.h"
 

@@ -1,10 +1,11 @@
 #include "engine/database.h"
 
+#include "base/hex.h"
+#include "base/text_file.h"
 #include "engine/regex_width.h"
 
 #include <fcntl.h>
 #include <hs/hs.h>
-#include <openssl/sha.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -23,31 +24,20 @@
 namespace keyhound {
 namespace {
 
-std::string hex(const unsigned char* p, size_t n) {
-  static const char* d = "0123456789abcdef";
-  std::string s;
-  for (size_t i = 0; i < n; ++i) {
-    s += d[p[i] >> 4];
-    s += d[p[i] & 15];
-  }
-  return s;
-}
-
 hs_database_t* compile(const KeywordTable& t, unsigned mode) {
   // Every pattern is a literal (bytes escaped as \xHH), optionally behind a word boundary.
   std::vector<std::string> pats;
   std::vector<const char*> exprs;
   std::vector<unsigned> flags, ids;
-  static const char* hx = "0123456789abcdef";
   for (size_t i = 0; i < t.keywords.size(); ++i) {
     // A word-start keyword goes in as the plain literal: a \\b assertion makes Hyperscan leave
     // its pure-literal path (measured: six such keywords cost the whole database 9%). The
     // scanner checks the boundary itself (keyword_hit_ok).
     std::string p;
-    for (unsigned char c : t.keywords[i]) {
+    std::string h = hex_encode(t.keywords[i]);
+    for (size_t k = 0; k < h.size(); k += 2) {
       p += "\\x";
-      p += hx[c >> 4];
-      p += hx[c & 15];
+      p.append(h, k, 2);
     }
     pats.push_back(p);
     flags.push_back(t.caseless[i] ? HS_FLAG_CASELESS : 0);
@@ -259,17 +249,12 @@ Database::Database(const RuleSet& rules, const std::string& cache_dir) {
                          std::to_string(plat.cpu_features) + "\n";
   for (size_t i = 0; i < table_.keywords.size(); ++i)
     material += table_.keywords[i] + (table_.caseless[i] ? "\1" : "\2") + (table_.word_start[i] ? "\1" : "\2");
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(material.data()), material.size(), digest);
-  key_ = hex(digest, 16);
+  key_ = sha256_hex(material).substr(0, 32);
 
   std::string path = cache_dir.empty() ? "" : cache_dir + "/db-" + key_ + ".hs";
   if (!path.empty()) {
-    std::ifstream in(path, std::ios::binary);
-    if (in) {
-      std::stringstream ss;
-      ss << in.rdbuf();
-      std::string blob = ss.str();
+    if (std::optional<std::string> cached = try_read_file(path)) {
+      const std::string& blob = *cached;
       size_t pos = 0;
       uint64_t n1 = 0, n2 = 0;
       if (get_u64(blob, pos, &n1) && pos + n1 <= blob.size()) {

@@ -8,8 +8,9 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "report/escape.h"
-#include "report/redact.h"
+#include "base/escape.h"
+#include "base/text_file.h"
+#include "base/redact.h"
 
 namespace keyhound {
 
@@ -92,15 +93,6 @@ std::set<std::string> parse_baseline(const std::string& text, const std::string&
     ++i;
   }
   return out;
-}
-
-std::string read_text_file(const std::string& path, const std::string& what) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw SuppressionFileError(path + ": cannot read " + what + ": " + std::strerror(errno));
-  std::stringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) throw SuppressionFileError(path + ": cannot read " + what);
-  return ss.str();
 }
 
 std::set<std::string> load_baseline_file(const std::string& path) {

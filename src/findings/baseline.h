@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "report/escape.h"
+#include "base/escape.h"
 
 #include "findings/finding.h"
 
@@ -35,8 +35,5 @@ std::set<std::string> parse_baseline(const std::string& text, const std::string&
 std::set<std::string> load_baseline_file(const std::string& path);
 // .keyhoundignore: one fingerprint per line, '#' starts a comment, blank lines ignored.
 std::set<std::string> parse_ignore_file(const std::string& text, const std::string& origin);
-
-// Reads a whole file; throws SuppressionFileError naming it.
-std::string read_text_file(const std::string& path, const std::string& what);
 
 }  // namespace keyhound

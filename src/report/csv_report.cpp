@@ -1,8 +1,8 @@
 // CSV (RFC 4180) for spreadsheets and importers: a header row, one row per finding, CRLF line
 // ends. A cell a spreadsheet would read as a formula (= + - @ tab CR first) gets a leading
 // apostrophe: scanned text must never run as a formula on the reviewer's machine.
-#include "report/escape.h"
-#include "report/redact.h"
+#include "base/escape.h"
+#include "base/redact.h"
 #include "report/reporter.h"
 
 namespace keyhound {

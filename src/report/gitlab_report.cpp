@@ -4,9 +4,9 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "report/escape.h"
+#include "base/escape.h"
+#include "base/redact.h"
 #include "report/json_finding.h"
-#include "report/redact.h"
 #include "report/reporter.h"
 
 namespace keyhound {

@@ -5,9 +5,9 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "base/escape.h"
+#include "base/redact.h"
 #include "findings/fingerprint.h"
-#include "report/escape.h"
-#include "report/redact.h"
 #include "report/reporter.h"
 
 namespace keyhound {

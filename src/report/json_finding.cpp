@@ -2,8 +2,9 @@
 
 #include <cmath>
 
-#include "report/escape.h"
-#include "report/redact.h"
+#include "base/escape.h"
+#include "base/hex.h"
+#include "base/redact.h"
 
 namespace keyhound {
 
@@ -11,13 +12,7 @@ void put_path(nlohmann::json& j, const std::string& key, const std::string& path
   std::string valid = to_valid_utf8(path);
   j[key] = valid;
   if (valid != path) {
-    static const char* hx = "0123456789abcdef";
-    std::string h;
-    for (unsigned char c : path) {
-      h += hx[c >> 4];
-      h += hx[c & 15];
-    }
-    j[key + "_bytes_hex"] = h;
+    j[key + "_bytes_hex"] = hex_encode(path);
   }
 }
 

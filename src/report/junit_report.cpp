@@ -5,8 +5,8 @@
 #include <map>
 #include <sstream>
 
-#include "report/escape.h"
-#include "report/redact.h"
+#include "base/escape.h"
+#include "base/redact.h"
 #include "report/reporter.h"
 
 namespace keyhound {

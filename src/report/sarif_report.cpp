@@ -3,9 +3,10 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
-#include "report/escape.h"
+#include "base/escape.h"
+#include "base/hex.h"
 #include "report/json_finding.h"
-#include "report/redact.h"
+#include "base/redact.h"
 #include "report/reporter.h"
 #include "verify/remediation.h"
 
@@ -24,16 +25,7 @@ const char* level_of(Severity s) {
 // A relative URI reference: percent-encode everything outside the unreserved set and '/'.
 std::string to_uri(std::string path) {
   while (path.rfind("./", 0) == 0) path = path.substr(2);
-  static const char* hx = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : path) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || c == '/') out += static_cast<char>(c);
-    else {
-      out += '%';
-      out += hx[c >> 4];
-      out += hx[c & 15];
-    }
-  }
+  std::string out = percent_encode(path, false);
   return out.empty() ? "." : out;
 }
 

@@ -2,8 +2,8 @@
 #include <cstdio>
 #include <sstream>
 
-#include "report/escape.h"
-#include "report/redact.h"
+#include "base/escape.h"
+#include "base/redact.h"
 #include "report/reporter.h"
 
 namespace keyhound {

@@ -9,6 +9,7 @@
 #include <sstream>
 #include <toml++/toml.h>
 
+#include "base/text_file.h"
 #include "rules/toml_text.h"
 
 #include "rules/builtin_rules.h"
@@ -206,11 +207,13 @@ std::vector<Rule> load_rule_path(const std::string& path) {
   }
   std::vector<Rule> out;
   for (auto& f : files) {
-    std::ifstream in(f, std::ios::binary);
-    if (!in) throw RuleError(f + ": cannot read rule file");
-    std::stringstream ss;
-    ss << in.rdbuf();
-    auto rules = parse_rule_file(ss.str(), f);
+    std::string text;
+    try {
+      text = read_text_file(f, "rule file");
+    } catch (const TextFileError& e) {
+      throw RuleError(e.what());
+    }
+    auto rules = parse_rule_file(text, f);
     for (auto& r : rules) out.push_back(std::move(r));
   }
   return out;

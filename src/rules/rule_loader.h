@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "report/escape.h"
+#include "base/escape.h"
 #include "rules/rule.h"
 
 namespace keyhound {

@@ -10,7 +10,7 @@
 #include <climits>
 #include <cstring>
 
-#include "report/escape.h"
+#include "base/escape.h"
 #include "sources/file_source.h"
 
 namespace keyhound {

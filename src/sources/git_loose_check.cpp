@@ -8,14 +8,10 @@
 #include <cstring>
 #include <string>
 
+#include "base/hex.h"
+
 namespace keyhound {
 namespace {
-
-bool is_hex(const char* s, size_t n) {
-  for (size_t i = 0; i < n; ++i)
-    if (!std::isxdigit(static_cast<unsigned char>(s[i]))) return false;
-  return true;
-}
 
 // Returns "" when the object is sound, else the problem; fills `type`.
 std::string check_one(const std::string& path, std::string& type) {
@@ -107,12 +103,12 @@ std::vector<BadLooseObject> find_bad_loose_objects(const std::string& git_dir) {
   DIR* top = opendir(objects.c_str());
   if (!top) return bad;
   while (dirent* d = readdir(top)) {
-    if (std::strlen(d->d_name) != 2 || !is_hex(d->d_name, 2)) continue;
+    if (std::strlen(d->d_name) != 2 || !is_hex_digits(std::string_view(d->d_name, 2))) continue;
     std::string sub = objects + "/" + d->d_name;
     DIR* s = opendir(sub.c_str());
     if (!s) continue;
     while (dirent* e = readdir(s)) {
-      if (std::strlen(e->d_name) != 38 || !is_hex(e->d_name, 38)) continue;
+      if (std::strlen(e->d_name) != 38 || !is_hex_digits(std::string_view(e->d_name, 38))) continue;
       std::string type;
       std::string problem = check_one(sub + "/" + e->d_name, type);
       if (!problem.empty()) bad.push_back({std::string(d->d_name) + e->d_name, type, problem});

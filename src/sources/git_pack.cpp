@@ -14,7 +14,7 @@
 #include <mutex>
 #include <thread>
 
-#include "engine/parallel.h"
+#include "base/parallel.h"
 #include "sources/git_source.h"
 
 namespace keyhound {

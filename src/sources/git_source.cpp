@@ -1,7 +1,7 @@
 #include "sources/git_source.h"
 
 #include "sources/git_loose_check.h"
-#include "engine/parallel.h"
+#include "base/parallel.h"
 #include "sources/git_pack.h"
 
 #include <git2/sys/odb_backend.h>

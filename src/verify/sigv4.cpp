@@ -10,20 +10,11 @@
 #include <map>
 #include <stdexcept>
 
+#include "base/hex.h"
+
 namespace keyhound::sigv4 {
 
 namespace {
-
-bool is_unreserved(unsigned char c) {
-  return std::isalnum(c) != 0 || c == '-' || c == '_' || c == '.' || c == '~';
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 std::string lower(std::string_view s) {
   std::string out(s);
@@ -50,25 +41,6 @@ std::string trimall(std::string_view v) {
 
 }  // namespace
 
-std::string hex(std::string_view bytes) {
-  static const char* digits = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (unsigned char c : bytes) {
-    out.push_back(digits[c >> 4]);
-    out.push_back(digits[c & 15]);
-  }
-  return out;
-}
-
-std::string sha256_hex(std::string_view data) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  if (EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr) != 1)
-    throw std::runtime_error("SHA-256 failed");
-  return hex(std::string_view(reinterpret_cast<const char*>(md), len));
-}
-
 std::string hmac_sha256(std::string_view key, std::string_view data) {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
@@ -76,40 +48,6 @@ std::string hmac_sha256(std::string_view key, std::string_view data) {
            reinterpret_cast<const unsigned char*>(data.data()), data.size(), md, &len) == nullptr)
     throw std::runtime_error("HMAC-SHA256 failed");
   return std::string(reinterpret_cast<const char*>(md), len);
-}
-
-std::string uri_encode(std::string_view s, bool encode_slash) {
-  static const char* digits = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(s.size() * 3);
-  for (unsigned char c : s) {
-    if (is_unreserved(c) || (c == '/' && !encode_slash)) {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(digits[c >> 4]);
-      out.push_back(digits[c & 15]);
-    }
-  }
-  return out;
-}
-
-std::string uri_decode(std::string_view s, bool plus_is_space) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    char c = s[i];
-    if (c == '%' && i + 2 < s.size()) {
-      int hi = hex_value(s[i + 1]), lo = hex_value(s[i + 2]);
-      if (hi >= 0 && lo >= 0) {
-        out.push_back(static_cast<char>(hi * 16 + lo));
-        i += 2;
-        continue;
-      }
-    }
-    out.push_back(plus_is_space && c == '+' ? ' ' : c);
-  }
-  return out;
 }
 
 std::vector<std::pair<std::string, std::string>> parse_query(std::string_view qs) {
@@ -122,9 +60,9 @@ std::vector<std::pair<std::string, std::string>> parse_query(std::string_view qs
     if (!item.empty()) {
       size_t eq = item.find('=');
       if (eq == std::string_view::npos)
-        out.emplace_back(uri_decode(item, true), "");
+        out.emplace_back(percent_decode(item, true), "");
       else
-        out.emplace_back(uri_decode(item.substr(0, eq), true), uri_decode(item.substr(eq + 1), true));
+        out.emplace_back(percent_decode(item.substr(0, eq), true), percent_decode(item.substr(eq + 1), true));
     }
     pos = amp + 1;
   }
@@ -135,22 +73,16 @@ std::string canonical_uri(std::string_view path) {
   if (path.empty()) return "/";
   std::string out;
   out.reserve(path.size());
-  static const char* digits = "0123456789ABCDEF";
   for (size_t i = 0; i < path.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(path[i]);
-    if (c == '%' && i + 2 < path.size() && hex_value(path[i + 1]) >= 0 &&
-        hex_value(path[i + 2]) >= 0) {
+    if (path[i] == '%' && i + 2 < path.size() && hex_digit_value(path[i + 1]) >= 0 &&
+        hex_digit_value(path[i + 2]) >= 0) {
       // An existing escape: keep it, normalized to uppercase hex.
       out.push_back('%');
       out.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(path[i + 1]))));
       out.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(path[i + 2]))));
       i += 2;
-    } else if (is_unreserved(c) || c == '/') {
-      out.push_back(static_cast<char>(c));
     } else {
-      out.push_back('%');
-      out.push_back(digits[c >> 4]);
-      out.push_back(digits[c & 15]);
+      out += percent_encode(path.substr(i, 1), false);
     }
   }
   return out;
@@ -159,7 +91,7 @@ std::string canonical_uri(std::string_view path) {
 std::string canonical_query(const std::vector<std::pair<std::string, std::string>>& query) {
   std::vector<std::pair<std::string, std::string>> enc;
   enc.reserve(query.size());
-  for (const auto& [k, v] : query) enc.emplace_back(uri_encode(k), uri_encode(v));
+  for (const auto& [k, v] : query) enc.emplace_back(percent_encode(k), percent_encode(v));
   std::sort(enc.begin(), enc.end());
   std::string out;
   for (const auto& [k, v] : enc) {
@@ -256,7 +188,7 @@ Signature sign(const Request& req, const Credentials& creds, std::string_view re
   std::string scope = credential_scope(amz_date, region, service);
   s.string_to_sign = string_to_sign(amz_date, scope, s.canonical_request);
   std::string key = signing_key(creds.secret_access_key, amz_date.substr(0, 8), region, service);
-  s.signature = hex(hmac_sha256(key, s.string_to_sign));
+  s.signature = hex_encode(hmac_sha256(key, s.string_to_sign));
   s.authorization = "AWS4-HMAC-SHA256 Credential=" + creds.access_key_id + "/" + scope +
                     ", SignedHeaders=" + s.signed_headers + ", Signature=" + s.signature;
   return s;

@@ -38,15 +38,8 @@ struct Signature {
   std::string authorization;   // full Authorization header value
 };
 
-// Helpers (exposed for tests and for the mock endpoints).
-std::string hex(std::string_view bytes);
-std::string sha256_hex(std::string_view data);
+// Hex, SHA-256 and percent-encoding are base/hex.h; HMAC is here because only SigV4 signs.
 std::string hmac_sha256(std::string_view key, std::string_view data);  // raw 32 bytes
-// RFC 3986 percent-encoding: unreserved A-Z a-z 0-9 - _ . ~ kept, everything else %XX
-// (uppercase hex). '/' kept when encode_slash is false.
-std::string uri_encode(std::string_view s, bool encode_slash = true);
-// Form/URL decoding of one component ('+' is a space only when plus_is_space).
-std::string uri_decode(std::string_view s, bool plus_is_space = false);
 // Splits "a=1&b=2" into decoded pairs.
 std::vector<std::pair<std::string, std::string>> parse_query(std::string_view qs);
 

@@ -7,7 +7,7 @@
 #include "findings/allowlist.h"
 #include "findings/fingerprint.h"
 #include "findings/glob.h"
-#include "findings/suppression_setup.h"
+#include "pipeline/suppression_setup.h"
 
 using namespace keyhound;
 

@@ -8,7 +8,7 @@
 
 #include "findings/baseline.h"
 #include "findings/fingerprint.h"
-#include "findings/suppression_setup.h"
+#include "pipeline/suppression_setup.h"
 
 using namespace keyhound;
 

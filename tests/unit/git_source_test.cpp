@@ -8,7 +8,7 @@
 #include <sstream>
 
 #include "cli/hook_command.h"
-#include "sources/git_scan.h"
+#include "pipeline/git_scan.h"
 #include "sources/git_source.h"
 
 using namespace keyhound;

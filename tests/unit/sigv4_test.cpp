@@ -4,6 +4,8 @@
 // us-east-1, service "service" and the date 20150830T123600Z.
 #include "verify/sigv4.h"
 
+#include "base/hex.h"
+
 #include <gtest/gtest.h>
 
 #include <string>
@@ -11,6 +13,10 @@
 #include <vector>
 
 using namespace keyhound::sigv4;
+using keyhound::hex_encode;
+using keyhound::percent_decode;
+using keyhound::percent_encode;
+using keyhound::sha256_hex;
 
 namespace {
 
@@ -174,7 +180,7 @@ TEST(SigV4Suite, PostFormBodyIsHashedIntoCanonicalRequest) {
 // ("Examples of how to derive a signing key for Signature Version 4").
 TEST(SigV4, SigningKeyDocumentationExample) {
   std::string key = signing_key(suite_creds().secret_access_key, "20120215", "us-east-1", "iam");
-  EXPECT_EQ(hex(key), "f4780e2d9f65fa895f9c67b32ce1baf0b0d8a43505a000a1a9e090d414db404d");
+  EXPECT_EQ(hex_encode(key), "f4780e2d9f65fa895f9c67b32ce1baf0b0d8a43505a000a1a9e090d414db404d");
 }
 
 // The IAM ListUsers walk-through from the AWS General Reference (Signature Version 4 tasks 1-4).
@@ -195,12 +201,12 @@ TEST(SigV4, IamListUsersDocumentationExample) {
 TEST(SigV4, Primitives) {
   EXPECT_EQ(sha256_hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
   // RFC 4231 test case 2.
-  EXPECT_EQ(hex(hmac_sha256("Jefe", "what do ya want for nothing?")),
+  EXPECT_EQ(hex_encode(hmac_sha256("Jefe", "what do ya want for nothing?")),
             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
-  EXPECT_EQ(uri_encode("a b/c~d+e=f"), "a%20b%2Fc~d%2Be%3Df");
-  EXPECT_EQ(uri_encode("a b/c", false), "a%20b/c");
-  EXPECT_EQ(uri_decode("a%20b+c", true), "a b c");
-  EXPECT_EQ(uri_decode("a%2", false), "a%2");
+  EXPECT_EQ(percent_encode("a b/c~d+e=f"), "a%20b%2Fc~d%2Be%3Df");
+  EXPECT_EQ(percent_encode("a b/c", false), "a%20b/c");
+  EXPECT_EQ(percent_decode("a%20b+c", true), "a b c");
+  EXPECT_EQ(percent_decode("a%2", false), "a%2");
   EXPECT_EQ(canonical_uri("/example space/"), "/example%20space/");
   EXPECT_EQ(canonical_uri("/a%2fb"), "/a%2Fb");
   auto q = parse_query("Action=GetCallerIdentity&Version=2011-06-15&empty=&flag");

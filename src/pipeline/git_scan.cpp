@@ -1,4 +1,4 @@
-#include "sources/git_scan.h"
+#include "pipeline/git_scan.h"
 
 #include <algorithm>
 #include <atomic>
@@ -8,7 +8,7 @@
 #include <unordered_set>
 #include <unordered_map>
 
-#include "engine/parallel.h"
+#include "base/parallel.h"
 #include "findings/enrich.h"
 #include "sources/git_pack.h"
 

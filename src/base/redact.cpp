@@ -1,4 +1,4 @@
-#include "report/redact.h"
+#include "base/redact.h"
 
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-#include "cli/scan_job.h"
+#include "pipeline/scan_job.h"
 
 #include <unistd.h>
 
@@ -7,7 +7,7 @@
 #include <memory>
 #include <mutex>
 
-#include "engine/parallel.h"
+#include "base/parallel.h"
 #include "findings/enrich.h"
 #include "findings/suppress.h"
 #include "sources/file_source.h"

@@ -1,4 +1,4 @@
-#include "findings/suppression_setup.h"
+#include "pipeline/suppression_setup.h"
 
 #include <re2/re2.h>
 #include <sys/stat.h>
@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 
+#include "base/text_file.h"
 #include "config/config_loader.h"
 #include "findings/allowlist.h"
 #include "findings/baseline.h"
