@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "cli/cli_docs.h"
 #include "cli/commands.h"
 #include "cli/unknown_command.h"
 
@@ -23,6 +24,7 @@ int main(int argc, char** argv) {
       "  keyhound git --range origin/main..HEAD   CI: what a pull request adds\n"
       "  keyhound hook install                    pre-commit check of staged lines\n"
       "Exit status: 0 no findings, 1 findings (--exit-code), 2 usage or runtime error.");
+  keyhound::add_docs_commands(app, &rc);
   if (keyhound::report_unknown_command(app, argc, argv)) return 2;
   try {
     app.parse(argc, argv);

@@ -22,11 +22,22 @@ int run_config_check(const ConfigArgs& a) {
     RuleNames names = known_rule_names(a.rule_paths, !a.no_builtin_rules, &c);
     check_rule_references(c, names.names);
     // The custom rules must also fit with the others (no duplicate ids, attach_to targets).
-    std::vector<Rule> all = a.no_builtin_rules ? std::vector<Rule>{} : load_builtin_rules();
+    bool builtin = !a.no_builtin_rules && c.builtin_rules;
+    std::vector<Rule> all = builtin ? load_builtin_rules() : std::vector<Rule>{};
     for (auto& p : a.rule_paths)
       for (auto& r : load_rule_path(p)) all.push_back(std::move(r));
     for (auto& r : c.rules) all.push_back(r);
     make_rule_set(std::move(all));
+    if (c.from_gitleaks) {
+      // What differs from gitleaks, one line each, then the rate: a user switching from gitleaks
+      // sees exactly which rules behave differently.
+      for (auto& n : c.translation_notes) std::cout << a.file << ": " << n << "\n";
+      std::cout << a.file << ": gitleaks config: " << c.gitleaks_rules_exact << " of " << c.gitleaks_rules
+                << " rule(s) and " << c.gitleaks_allowlists_exact << " of " << c.gitleaks_allowlists
+                << " allowlist(s) translated exactly; " << c.rules.size() << " rule(s) run"
+                << (c.builtin_rules ? " with keyhound's built-in rules" : " (no built-in rules)") << "\n";
+      return 0;
+    }
     std::cout << a.file << ": ok: " << c.rules.size() << " custom rule(s), " << c.disable.size()
               << " disabled, " << c.allowlists.size() << " allowlist(s)\n";
     return 0;

@@ -4,7 +4,7 @@ namespace keyhound {
 
 void add_common_options(CLI::App* cmd, CommonOptions& o) {
   cmd->add_option("--format", o.format, "Output format")
-      ->check(CLI::IsMember({"text", "json", "jsonl", "sarif"}))
+      ->check(CLI::IsMember(format_names()))
       ->capture_default_str();
   cmd->add_option("-o,--output", o.output,
                   "Write the report to FILE (mode 0600) instead of stdout; the summary still goes to stderr");
@@ -27,7 +27,8 @@ void add_common_options(CLI::App* cmd, CommonOptions& o) {
   cmd->add_flag("--no-builtin-rules", o.no_builtin_rules, "Use only the rules given with --rules (and the config)");
   cmd->add_flag("--no-cache", o.no_cache, "Do not read or write the compiled rule database cache");
   auto* cfg = cmd->add_option("--config", o.config,
-                              "Config file (default: .keyhound.toml in the scanned directory / repository)");
+                              "Config file: a .keyhound.toml or a gitleaks config (default: .keyhound.toml in the "
+                              "scanned directory / repository)");
   cmd->add_flag("--no-config", o.no_config, "Ignore .keyhound.toml and .keyhoundignore")->excludes(cfg);
   cmd->add_option("--baseline", o.baseline,
                   "Baseline file: findings in it are marked unchanged and suppressed; only new ones are reported");

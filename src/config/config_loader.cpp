@@ -6,6 +6,7 @@
 #include <sstream>
 #include <toml++/toml.h>
 
+#include "config/gitleaks_config.h"
 #include "rules/toml_text.h"
 
 #include "base/hex.h"
@@ -117,6 +118,7 @@ Allowlist parse_allowlist(const toml::table& t, const std::string& origin, Confi
 
 Config parse_config(const std::string& text, const std::string& origin) {
   toml::table root = parse_toml_text<ConfigError>(text, origin);
+  if (is_gitleaks_config(root)) return translate_gitleaks_config(root, origin);
   Config c;
   c.path = origin;
   static const std::set<std::string> keys = {"description", "provider", "rule", "rules", "disable", "allowlist"};

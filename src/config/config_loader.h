@@ -2,6 +2,7 @@
 // [[allowlist]] tables. See docs/suppression.md.
 #pragma once
 #include <map>
+#include <memory>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -29,6 +30,14 @@ struct Config {
   std::vector<Allowlist> allowlists;
   // Every rule id / family the config names (disable, allowlist scopes) with "file:line".
   std::vector<std::pair<std::string, std::string>> rule_refs;
+  // A gitleaks config (config/gitleaks_config.h) translated into the fields above.
+  bool from_gitleaks = false;
+  bool builtin_rules = true;               // false: the config's rules are the whole rule set
+  size_t gitleaks_rules = 0, gitleaks_rules_exact = 0;
+  size_t gitleaks_allowlists = 0, gitleaks_allowlists_exact = 0;
+  std::vector<std::string> translation_notes;  // one line per rule or allowlist not translated exactly
+  // Rules that apply only to some paths (gitleaks `path`): findings elsewhere are suppressed.
+  std::map<std::string, std::shared_ptr<re2::RE2>> rule_paths;
 };
 
 Config parse_config(const std::string& text, const std::string& origin);

@@ -146,7 +146,17 @@ class MatchState {
                           g.data(), ng))
         break;
       const re2::StringPiece& whole = g[0];
-      const re2::StringPiece& sec = g[rule.secret_group];
+      re2::StringPiece sec = g[std::max(rule.secret_group, 0)];
+      if (rule.secret_group == kFirstNonEmptyGroup) {
+        // gitleaks' rule for regexes without secretGroup: the first group that matched text,
+        // else the whole match.
+        sec = whole;
+        for (int i = 1; i < ng; ++i)
+          if (g[i].data() && !g[i].empty()) {
+            sec = g[i];
+            break;
+          }
+      }
       size_t wend = whole.data() - buf.data() + whole.size();
       size_t next = wend;
       if (sec.data() && !sec.empty()) {

@@ -32,13 +32,15 @@ bool Allowlist::applies_to_rule(const std::string& rule_id, const std::string& f
 }
 
 bool Allowlist::is_path_only() const {
-  return rules.empty() && !paths.empty() && secrets.empty() && lines.empty() && fingerprints.empty() &&
-         commits.empty() && stopwords.empty();
+  return rules.empty() && (!paths.empty() || !path_regexes.empty()) && secrets.empty() && lines.empty() &&
+         matches.empty() && fingerprints.empty() && commits.empty() && stopwords.empty();
 }
 
 bool Allowlist::matches_path(const std::string& rel_path) const {
   for (auto& g : paths)
     if (g.matches(rel_path)) return true;
+  for (auto& re : path_regexes)
+    if (RE2::PartialMatch(rel_path, *re)) return true;
   return false;
 }
 
@@ -54,7 +56,7 @@ std::string Allowlist::match(const Finding& f, const std::string& family, const 
     ++tried;
     if (pred()) hits.push_back(name);
   };
-  check(!paths.empty(), "path", [&] { return matches_path(rel_path); });
+  check(!paths.empty() || !path_regexes.empty(), "path", [&] { return matches_path(rel_path); });
   check(!secrets.empty(), "secret", [&] {
     for (auto& re : secrets)
       for (auto* s : secrets_of)
@@ -64,6 +66,11 @@ std::string Allowlist::match(const Finding& f, const std::string& family, const 
   check(!lines.empty(), "line", [&] {
     for (auto& re : lines)
       if (RE2::PartialMatch(f.line_text, *re)) return true;
+    return false;
+  });
+  check(!matches.empty(), "match", [&] {
+    for (auto& re : matches)
+      if (RE2::PartialMatch(f.match.empty() ? f.secret : f.match, *re)) return true;
     return false;
   });
   check(!fingerprints.empty(), "fingerprint",

@@ -20,8 +20,10 @@ struct Allowlist {
   std::vector<std::string> rules;        // rule ids or families; empty = every rule
   bool all_conditions = false;           // condition = "AND"
   std::vector<PathGlob> paths;
+  std::vector<std::shared_ptr<re2::RE2>> path_regexes;  // gitleaks configs: paths are regexes
   std::vector<std::shared_ptr<re2::RE2>> secrets;  // over the secret (and attached parts)
   std::vector<std::shared_ptr<re2::RE2>> lines;    // over the whole line (Finding.line_text)
+  std::vector<std::shared_ptr<re2::RE2>> matches;  // over the whole regex match (gitleaks regexTarget "match")
   std::set<std::string> fingerprints;
   std::vector<std::string> commits;      // full or abbreviated (>= 7 hex digits), lowercase
   std::vector<std::string> stopwords;    // lowercase; substring of the secret, case-insensitive
@@ -32,7 +34,7 @@ struct Allowlist {
   // Only path criteria and no rule scope: a match skips the whole file.
   bool is_path_only() const;
   bool matches_path(const std::string& rel_path) const;
-  // The criterion that allowlists this finding ("path", "secret", "line", "fingerprint",
+  // The criterion that allowlists this finding ("path", "secret", "line", "match", "fingerprint",
   // "commit", "stopword"), or "" if none / out of scope. `rel_path` is the finding's path relative
   // to the root; `fingerprint` its root-relative fingerprint.
   std::string match(const Finding& f, const std::string& family, const std::string& rel_path,

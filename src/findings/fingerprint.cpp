@@ -21,4 +21,10 @@ std::string compute_fingerprint(const Finding& f) {
   return sha256_hex(m).substr(0, 32);
 }
 
+std::string gitleaks_fingerprint(const Finding& f) {
+  std::string file = f.where.path.rfind("./", 0) == 0 ? f.where.path.substr(2) : f.where.path;
+  std::string tail = file + ":" + f.rule_id + ":" + std::to_string(f.line);
+  return f.where.commit.empty() ? tail : f.where.commit + ":" + tail;
+}
+
 }  // namespace keyhound

@@ -10,4 +10,7 @@ namespace keyhound {
 // hex digits. The secret is high-entropy and the hash is one-way, so the fingerprint reveals
 // nothing recoverable; line numbers and commits are left out so reformatting does not change it.
 std::string compute_fingerprint(const Finding& f);
+// gitleaks' fingerprint of the same finding, "commit:file:rule:line" ("file:rule:line" outside
+// git, file without a leading "./"): the form of gitleaks reports and of .gitleaksignore lines.
+std::string gitleaks_fingerprint(const Finding& f);
 }  // namespace keyhound

@@ -7,9 +7,9 @@
 #include "findings/finding.h"
 
 namespace keyhound {
-// True if the finding's line carries the inline allow marker `keyhound:allow`, in any comment
-// syntax (#, //, /* */, --, <!-- -->, ;, %, REM...): it is a marker anywhere in the line. For a
-// pair, the line of either half counts (the ID's or the secret's).
+// True if the finding's line carries the inline allow marker `keyhound:allow` (or gitleaks'
+// `gitleaks:allow`), in any comment syntax (#, //, /* */, --, <!-- -->, ;, %, REM...): it is a
+// marker anywhere in the line. For a pair, the line of either half counts (the ID's or the secret's).
 bool has_inline_allow(const Finding& f);
 // Marks the finding suppressed (kind "inSource") if its line carries the marker.
 void apply_inline_allow(Finding& f);

@@ -208,6 +208,7 @@ SuppressionInputs suppression_inputs(const CommonOptions& o, const std::string& 
 void apply_suppression(EngineChoices& c, const Suppression& s) {
   for (auto& r : s.extra_rules) c.extra_rules.push_back(r);
   for (auto& d : s.disabled_rules) c.disable.push_back(d);
+  if (!s.builtin_rules) c.builtin = false;
 }
 
 bool write_baseline_out(const ScanResult& r, const CommonOptions& o) {

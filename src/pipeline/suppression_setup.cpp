@@ -1,10 +1,12 @@
 #include "pipeline/suppression_setup.h"
 
+#include <re2/re2.h>
 #include <sys/stat.h>
 
 #include <map>
 #include <memory>
 #include <set>
+#include <sstream>
 
 #include "base/text_file.h"
 #include "config/config_loader.h"
@@ -31,6 +33,9 @@ struct State {
   std::map<std::string, std::string> family_of;
   std::set<std::string> ignored;
   std::string ignore_name;
+  std::set<std::string> gitleaks_ignored;  // gitleaks fingerprints (commit:file:rule:line)
+  std::string gitleaks_ignore_name;
+  std::map<std::string, std::shared_ptr<re2::RE2>> rule_paths;
   bool have_baseline = false;
   std::set<std::string> baseline;
   std::string baseline_name;
@@ -88,6 +93,17 @@ Suppression load_suppression(const SuppressionInputs& in) {
       st->ignore_name = ig;
       out.ignore_file = ig;
     }
+    std::string gl = join(root, ".gitleaksignore");
+    if (is_regular_file(gl)) {
+      // One gitleaks fingerprint a line; '#' comments and blank lines as gitleaks allows.
+      std::istringstream in(read_text_file(gl, "ignore file"));
+      for (std::string line; std::getline(in, line);) {
+        while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+        if (!line.empty() && line[0] != '#') st->gitleaks_ignored.insert(line);
+      }
+      st->gitleaks_ignore_name = gl;
+      out.gitleaks_ignore_file = gl;
+    }
   }
   if (!in.baseline_path.empty()) {
     st->baseline = load_baseline_file(in.baseline_path);
@@ -97,6 +113,8 @@ Suppression load_suppression(const SuppressionInputs& in) {
 
   out.extra_rules = std::move(cfg.rules);
   out.disabled_rules = std::move(cfg.disable);
+  out.builtin_rules = cfg.builtin_rules;
+  st->rule_paths = std::move(cfg.rule_paths);
   st->allowlists = std::move(cfg.allowlists);
   out.allowlists = st->allowlists.size();
   out.ignored_fingerprints = st->ignored.size();
@@ -130,6 +148,17 @@ Suppression load_suppression(const SuppressionInputs& in) {
       f.suppression_reason = reason;
     };
     if (!f.suppressed && st->ignored.count(f.fingerprint)) suppress("fingerprint in " + st->ignore_name);
+    if (!f.suppressed && !st->gitleaks_ignored.empty()) {
+      Finding rel_f = f;
+      rel_f.where.path = rel;
+      if (st->gitleaks_ignored.count(gitleaks_fingerprint(rel_f)))
+        suppress("gitleaks fingerprint in " + st->gitleaks_ignore_name);
+    }
+    if (!f.suppressed) {
+      auto scope = st->rule_paths.find(f.rule_id);
+      if (scope != st->rule_paths.end() && !RE2::PartialMatch(rel, *scope->second))
+        suppress("outside the paths of rule " + f.rule_id + " (gitleaks path)");
+    }
     if (!f.suppressed && !st->allowlists.empty()) {
       auto fam = st->family_of.find(f.rule_id);
       const std::string& family = fam == st->family_of.end() ? std::string() : fam->second;

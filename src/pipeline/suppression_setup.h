@@ -1,6 +1,6 @@
 // Everything that decides which findings a user has already accepted, for one scan: the
 // .keyhound.toml config (allowlists, disabled rules, custom rules), the inline marker, a
-// baseline file and .keyhoundignore. Shared by `scan` and `git`. See docs/suppression.md.
+// baseline file, .keyhoundignore and gitleaks' .gitleaksignore. Shared by `scan` and `git`. See docs/suppression.md.
 #pragma once
 #include <functional>
 #include <string>
@@ -25,6 +25,7 @@ struct SuppressionInputs {
 struct Suppression {
   std::vector<Rule> extra_rules;          // custom rules from the config
   std::vector<std::string> disabled_rules;
+  bool builtin_rules = true;              // false: a gitleaks config without [extend] useDefault
   // Allowlisted path globs (skip the file; a directory path ends in '/'). Paths may be relative
   // or start with the root; they are matched relative to the root.
   std::function<bool(const std::string&)> exclude_path;
@@ -32,6 +33,7 @@ struct Suppression {
   std::function<void(Finding&)> post_process;
   std::string config_file;                // the config in use ("" = none)
   std::string ignore_file;                // the .keyhoundignore in use ("" = none)
+  std::string gitleaks_ignore_file;       // the .gitleaksignore in use ("" = none)
   size_t allowlists = 0, ignored_fingerprints = 0, baseline_fingerprints = 0;
 };
 

@@ -182,7 +182,7 @@ void compile_rule_regexes(Rule& r) {
   r.re = std::make_shared<RE2>(r.regex, o);
   if (!r.re->ok()) bad("regex does not compile: " + r.re->error());
   int groups = r.re->NumberOfCapturingGroups();
-  if (r.secret_group < 0) r.secret_group = groups > 0 ? 1 : 0;
+  if (r.secret_group == -1) r.secret_group = groups > 0 ? 1 : 0;  // -2 (kFirstNonEmptyGroup) stays
   if (r.secret_group > groups)
     bad("secret_group " + std::to_string(r.secret_group) + " but the regex has " +
         std::to_string(groups) + " groups");

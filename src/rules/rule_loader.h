@@ -23,6 +23,9 @@ std::vector<Rule> parse_rule_file(const std::string& text, const std::string& or
 std::vector<Rule> load_rule_path(const std::string& path);
 // The rules embedded at build time.
 std::vector<Rule> load_builtin_rules();
+// Rule::secret_group value for gitleaks' choice when a rule names no group: the first capture
+// group that matched text, else the whole match. Set only by translated gitleaks configs.
+constexpr int kFirstNonEmptyGroup = -2;
 // Compiles regexes and checks fields; throws RuleError.
 void compile_rule(Rule& r);
 // The two halves of compile_rule: fields only; regexes only (sets re, context_*_re and the
