@@ -85,9 +85,20 @@ class Datastore {
   virtual std::vector<RepositoryRecord> repositories() = 0;
   // Creates the repository (status pending) or marks an existing one pending again.
   virtual void start_repository(const std::string& identity, const std::string& source) = 0;
-  // status "done" (refs as scanned) or "failed" (error).
+  // status "done" (refs as scanned; `commits`, the commits this run planned, become known in
+  // the same transaction) or "failed" (error; refs and commits untouched).
   virtual void finish_repository(const std::string& identity, const std::string& status, const std::string& refs,
-                                 const std::string& error) = 0;
+                                 const std::string& error, const std::vector<std::string>& commits = {}) = 0;
+
+  // True once a repository holding this commit (40 hex) finished: it and all its ancestors
+  // were scanned, in whatever repository.
+  virtual bool commit_known(const std::string& id) = 0;
+  // The commits any occurrence is at.
+  virtual std::vector<std::string> commits_with_occurrences() = 0;
+  // Gives `identity` the occurrences other repositories have at these commits (its shared
+  // history with them), in one transaction; returns one more than the highest seq it then
+  // has at them (0 if none), where the occurrences of its own new commits start.
+  virtual uint64_t adopt_occurrences(const std::string& identity, const std::vector<std::string>& commits) = 0;
 
   // For each blob id (40 hex): -1 never scanned, else its raw finding count.
   virtual std::vector<int64_t> blob_states(const std::vector<std::string>& ids) = 0;

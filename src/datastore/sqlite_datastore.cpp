@@ -67,6 +67,11 @@ CREATE TABLE triage(
   who TEXT NOT NULL DEFAULT '',
   at TEXT NOT NULL DEFAULT '') WITHOUT ROWID;
 )sql",
+    // 2: commits of finished repositories (a fork plans only what its parent lacks).
+    R"sql(
+CREATE TABLE commits(id BLOB PRIMARY KEY) WITHOUT ROWID;
+CREATE INDEX occurrences_commit ON occurrences(commit_id);
+)sql",
 };
 constexpr int kVersion = sizeof kMigrations / sizeof kMigrations[0];
 
@@ -167,7 +172,10 @@ class SqliteDatastore : public Datastore {
       throw;
     }
   }
-  ~SqliteDatastore() override { sqlite3_close(db_); }
+  ~SqliteDatastore() override {
+    known_stmt_.reset();
+    sqlite3_close(db_);
+  }
 
   bool stores_secrets() const override { return store_secrets_; }
   void set_store_secrets(bool on) override { store_secrets_ = on; }
@@ -192,7 +200,66 @@ class SqliteDatastore : public Datastore {
     s.bind(1, identity).bind(2, source).run();
   }
   void finish_repository(const std::string& identity, const std::string& status, const std::string& refs,
-                         const std::string& error) override {
+                         const std::string& error, const std::vector<std::string>& commits) override {
+    exec("BEGIN IMMEDIATE");
+    try {
+      if (status == "done") {
+        Stmt c(db_, "INSERT OR IGNORE INTO commits(id) VALUES(?)", file_);
+        for (auto& id : commits) c.bind_blob(1, oid_bytes(id)).run();
+      }
+      update_repository(identity, status, refs, error);
+      exec("COMMIT");
+    } catch (...) {
+      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+      throw;
+    }
+  }
+
+  bool commit_known(const std::string& id) override {
+    if (!known_stmt_) known_stmt_ = std::make_unique<Stmt>(db_, "SELECT 1 FROM commits WHERE id=?", file_);
+    known_stmt_->bind_blob(1, oid_bytes(id));
+    bool yes = known_stmt_->step();
+    known_stmt_->reset();
+    return yes;
+  }
+
+  std::vector<std::string> commits_with_occurrences() override {
+    Stmt s(db_, "SELECT DISTINCT commit_id FROM occurrences", file_);
+    std::vector<std::string> out;
+    while (s.step()) out.push_back(s.text(0));
+    return out;
+  }
+
+  uint64_t adopt_occurrences(const std::string& identity, const std::vector<std::string>& commits) override {
+    exec("BEGIN IMMEDIATE");
+    try {
+      int64_t repo = repo_id(identity);
+      // The lowest seq wherever the occurrence was recorded: the same rows whichever
+      // repositories got them first.
+      Stmt ins(db_,
+               "INSERT OR IGNORE INTO occurrences(repository, fingerprint, blob, commit_id, path, line, col, author, "
+               "email, date, seq, detail) SELECT ?1, fingerprint, blob, commit_id, path, line, col, author, email, "
+               "date, MIN(seq), detail FROM occurrences WHERE commit_id=?2 AND repository<>?1 "
+               "GROUP BY fingerprint, blob, commit_id, path, line, col",
+               file_);
+      Stmt top(db_, "SELECT MAX(seq) FROM occurrences WHERE repository=? AND commit_id=?", file_);
+      int64_t max_seq = -1;
+      for (auto& c : commits) {
+        ins.bind(1, repo).bind(2, c).run();
+        top.bind(1, repo).bind(2, c);
+        if (top.step() && !top.is_null(0)) max_seq = std::max(max_seq, top.integer(0));
+        top.reset();
+      }
+      exec("COMMIT");
+      return static_cast<uint64_t>(max_seq + 1);
+    } catch (...) {
+      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+      throw;
+    }
+  }
+
+  void update_repository(const std::string& identity, const std::string& status, const std::string& refs,
+                         const std::string& error) {
     // A failed run keeps the refs of the last good one: the next run scans what changed since.
     Stmt s(db_,
            status == "done" ? "UPDATE repositories SET status=?, refs=?, error=?, scanned_at=? WHERE identity=?"
@@ -354,6 +421,7 @@ class SqliteDatastore : public Datastore {
           "o.seq, o.detail FROM occurrences o JOIN repositories r ON r.id=o.repository "
           "ORDER BY r.identity, o.fingerprint, o.blob, o.commit_id, o.path, o.line, o.col",
           12);
+    table("commits", "SELECT lower(hex(id)) FROM commits ORDER BY id", 1);
     table("triage", "SELECT fingerprint, status, comment, who FROM triage ORDER BY fingerprint", 4);
     return os.str();
   }
@@ -451,6 +519,7 @@ class SqliteDatastore : public Datastore {
   sqlite3* db_ = nullptr;
   std::string key_;
   bool store_secrets_ = false;
+  std::unique_ptr<Stmt> known_stmt_;
 };
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "pipeline/audit_scan.h"
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <map>
@@ -24,6 +25,21 @@ struct RepoResult {
   uint64_t blobs_scanned = 0, blobs_known = 0, bytes = 0, findings = 0;
 };
 
+// Which of `candidates` (commit ids, hex) this repository holds. A mirror holds only what its
+// refs reach, so this is the shared history, without walking it (a fork's history is long).
+std::vector<std::string> held_among(GitRepo& repo, const std::vector<std::string>& candidates) {
+  std::vector<std::string> out;
+  git_odb* odb = nullptr;
+  if (git_repository_odb(&odb, repo.get()) != 0) throw GitError(git_error_text("object database"));
+  for (auto& hex : candidates) {
+    git_oid id;
+    if (git_oid_fromstr(&id, hex.c_str()) == 0 && git_odb_exists(odb, &id)) out.push_back(hex);
+  }
+  git_odb_free(odb);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 // Plans and scans one opened repository into the datastore.
 void audit_repository(const Scanner& sc, Datastore& ds, const AuditOptions& o, const AuditTarget& t, GitRepo& repo,
                       RepoResult& rr, Tally& tally) {
@@ -38,7 +54,23 @@ void audit_repository(const Scanner& sc, Datastore& ds, const AuditOptions& o, c
   po.mode = GitPlanOptions::Mode::History;
   po.exclude_path = o.exclude_path;
   po.threads = o.threads;
+  if (!o.rescan) po.known_commit = [&ds](const git_oid& id) { return ds.commit_known(oid_hex(id)); };
+  auto ms_since = [](Clock::time_point t) {
+    return std::to_string(static_cast<long long>(std::chrono::duration<double, std::milli>(Clock::now() - t).count()));
+  };
+  auto t_plan = Clock::now();
   GitPlan plan = plan_git_scan(repo, po);
+  // History shared with repositories audited before: their occurrences there are this one's too.
+  if (o.debug) o.debug("audit " + rr.identity + ": plan " + ms_since(t_plan) + " ms");
+  auto t_adopt = Clock::now();
+  uint64_t seq_base = 0;
+  if (!plan.known_boundary.empty()) {
+    auto with_findings = ds.commits_with_occurrences();
+    if (!with_findings.empty())
+      seq_base = ds.adopt_occurrences(rr.identity, held_among(repo, with_findings));
+  }
+  if (o.debug) o.debug("audit " + rr.identity + ": shared history " + ms_since(t_adopt) + " ms");
+  auto t_lookup = Clock::now();
   std::vector<std::string> problems = plan.errors;
   tally.result.summary.commits_scanned += plan.commits.size();
   add_skip_counts(tally.result.summary.skipped, plan.skipped);
@@ -59,7 +91,9 @@ void audit_repository(const Scanner& sc, Datastore& ds, const AuditOptions& o, c
   }
   if (o.debug)
     o.debug("audit " + rr.identity + ": " + std::to_string(plan.blobs.size()) + " blobs, " +
-            std::to_string(rr.blobs_known) + " already scanned clean, " + std::to_string(todo.size()) + " to scan");
+            std::to_string(rr.blobs_known) + " already scanned, " + std::to_string(todo.size()) + " to scan (lookup " +
+            ms_since(t_lookup) + " ms)");
+  auto t_scan = Clock::now();
 
   GitScanOptions so;
   so.threads = o.threads;
@@ -83,7 +117,7 @@ void audit_repository(const Scanner& sc, Datastore& ds, const AuditOptions& o, c
       for (auto& f : oc.findings) {
         // A candidate its path did not confirm (evidence_files) is not a finding here.
         if (!f.evidence_files.empty()) continue;
-        sb.occurrences.push_back({f, todo[start + task]});
+        sb.occurrences.push_back({f, seq_base + todo[start + task]});
       }
     };
     Tally part;
@@ -96,6 +130,7 @@ void audit_repository(const Scanner& sc, Datastore& ds, const AuditOptions& o, c
     rr.bytes += s.bytes_scanned;
     rr.findings += sb.occurrences.size();
   }
+  if (o.debug) o.debug("audit " + rr.identity + ": scan " + ms_since(t_scan) + " ms");
   if (!problems.empty()) {
     rr.outcome = "failed";
     rr.error = problems.front();
@@ -103,7 +138,10 @@ void audit_repository(const Scanner& sc, Datastore& ds, const AuditOptions& o, c
     ds.finish_repository(rr.identity, "failed", refs, rr.error);
     return;
   }
-  ds.finish_repository(rr.identity, "done", refs, "");
+  std::vector<std::string> planned;
+  planned.reserve(plan.commits.size());
+  for (auto& c : plan.commits) planned.push_back(c.id);
+  ds.finish_repository(rr.identity, "done", refs, "", planned);
   rr.outcome = "scanned";
 }
 

@@ -95,6 +95,21 @@ TEST(Datastore, NewerSchemaAndForeignFilesAreRefusedWithTheirName) {
   EXPECT_THROW(open_sqlite_datastore(other), std::runtime_error);
 }
 
+TEST(Datastore, OlderSchemaIsMigratedForward) {
+  std::string path = temp_db();
+  { open_sqlite_datastore(path); }
+  sqlite3* db = nullptr;
+  sqlite3_open(path.c_str(), &db);  // back to version 1: before the commits table
+  sqlite3_exec(db, "DROP TABLE commits; DROP INDEX occurrences_commit; UPDATE schema_version SET version=1", nullptr,
+               nullptr, nullptr);
+  sqlite3_close(db);
+  auto ds = open_sqlite_datastore(path);
+  EXPECT_FALSE(ds->commit_known(std::string(40, 'c')));
+  ds->start_repository("/r", "r");
+  ds->finish_repository("/r", "done", "", "", {std::string(40, 'c')});
+  EXPECT_TRUE(ds->commit_known(std::string(40, 'c')));
+}
+
 TEST(Datastore, ReplayedBatchChangesNothing) {
   auto ds = open_sqlite_datastore(temp_db());
   ds->start_repository("/r1", "r1");
