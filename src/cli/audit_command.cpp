@@ -161,9 +161,14 @@ int run_audit_command(AuditArgs& a) {
       ao.on_progress = [](const AuditProgress& p) { std::cerr << progress_json(p).dump() << "\n" << std::flush; };
     else if (tty)
       ao.on_progress = draw_progress;
+    // The report lists the repositories this run scanned; what an unchanged repository holds
+    // is in the datastore already (keyhound report), and re-reading it would make a no-op
+    // re-audit as slow as its report.
     OccurrenceFilter fl;
     fl.repositories = run_audit(cx.scanner, *ds, ao, tally);
     if (!fl.repositories.empty()) load_stored_findings(*ds, fl, tally);
+    if (tally.result.summary.notes.count("repositories unchanged"))
+      tally.result.summary.notes["unchanged repositories' findings"] = "keyhound report";
   };
   return run_pipeline(a.common, src);
 }

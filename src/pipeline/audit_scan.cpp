@@ -185,7 +185,7 @@ std::vector<std::string> run_audit(const Scanner& sc, Datastore& ds, const Audit
         rr.error += std::string("; ") + e2.what();
       }
     }
-    audited.push_back(rr.identity);
+    if (rr.outcome != "unchanged") audited.push_back(rr.identity);
     if (rr.outcome == "failed") {
       pr.failed++;
       // One line per failing repository; the audit goes on, the run exits 2.

@@ -47,7 +47,8 @@ struct AuditOptions {
 
 // Audits every target into `ds`. Adds the counts to `tally` (blobs scanned this run, bytes,
 // skips) and, per failing repository, one warning line plus one error count (exit 2 at the end).
-// Returns the identities of the repositories audited (failed ones included).
+// Returns the identities of the repositories scanned in this run (failed ones included; not
+// the ones whose refs had not moved).
 std::vector<std::string> run_audit(const Scanner& sc, Datastore& ds, const AuditOptions& o, Tally& tally);
 
 // The stored findings the filter selects, into tally.result.findings, in report order (by

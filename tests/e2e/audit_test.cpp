@@ -110,7 +110,9 @@ TEST(Audit, SecondRunScansNothingAndNewCommitsOnlyTheirBlobs) {
   json d2 = done_event(err);
   EXPECT_EQ(d2["blobs_scanned"].get<uint64_t>(), 0u) << err;
   EXPECT_EQ(d2["unchanged"].get<uint64_t>(), d2["total"].get<uint64_t>());
-  EXPECT_EQ(keys_of(first), keys_of(second));
+  EXPECT_TRUE(second["findings"].empty());  // nothing scanned: the datastore has them
+  auto stored = [&] { return json::parse(run(kh() + " report --format json --datastore " + shell_quote(db)).out); };
+  EXPECT_EQ(keys_of(first), keys_of(stored()));
   // One new commit with one new file: one blob scanned.
   std::string work = e2e::make_temp_dir() + "/w";
   run("git clone -q " + shell_quote(org + "/repo000.git") + " " + shell_quote(work));
@@ -119,7 +121,8 @@ TEST(Audit, SecondRunScansNothingAndNewCommitsOnlyTheirBlobs) {
   json third = audit_json(shell_quote(org) + " --progress jsonl --datastore " + shell_quote(db), nullptr, &err);
   json d3 = done_event(err);
   EXPECT_EQ(d3["blobs_scanned"].get<uint64_t>(), 1u) << err;
-  EXPECT_EQ(third["summary"]["findings"].get<uint64_t>(), first["summary"]["findings"].get<uint64_t>() + 1);
+  EXPECT_EQ(stored()["findings"].size(), first["findings"].size() + 1);
+  for (auto& f : third["findings"]) EXPECT_NE(f["repository"].get<std::string>().find("repo000"), std::string::npos);
 }
 
 TEST(Audit, ForksShareBlobsButEachGetsItsOccurrences) {
@@ -211,7 +214,7 @@ TEST(Audit, KilledAtRandomPointsEndsEqualToAnUninterruptedRun) {
   EXPECT_GE(kills, 10);
   EXPECT_GE(mid, 5) << "kills did not land in the middle of the audit";
   auto fin = run(kh() + args + " --datastore " + shell_quote(db));
-  EXPECT_EQ(fin.exit_code, 1) << fin.err;
+  EXPECT_TRUE(fin.exit_code == 0 || fin.exit_code == 1) << fin.err;  // 1 if what was left held findings
   EXPECT_EQ(recorded_blobs(db), total);
   EXPECT_EQ(dump(db), dump(base + "/ref.db"));
 }
