@@ -57,8 +57,16 @@ CREATE TABLE occurrences(
   email TEXT NOT NULL,
   date TEXT NOT NULL,
   seq INTEGER NOT NULL,
-  detail TEXT NOT NULL,
   PRIMARY KEY(repository, fingerprint, blob, commit_id, path, line, col)) WITHOUT ROWID;
+-- What a finding looks like (JSON, secrets redacted unless stored): once per place in a blob,
+-- however many repositories and commits share it.
+CREATE TABLE details(
+  fingerprint TEXT NOT NULL,
+  blob TEXT NOT NULL,
+  line INTEGER NOT NULL,
+  col INTEGER NOT NULL,
+  detail TEXT NOT NULL,
+  PRIMARY KEY(fingerprint, blob, line, col)) WITHOUT ROWID;
 CREATE INDEX occurrences_fingerprint ON occurrences(fingerprint);
 CREATE TABLE triage(
   fingerprint TEXT PRIMARY KEY,
@@ -238,8 +246,8 @@ class SqliteDatastore : public Datastore {
       // repositories got them first.
       Stmt ins(db_,
                "INSERT OR IGNORE INTO occurrences(repository, fingerprint, blob, commit_id, path, line, col, author, "
-               "email, date, seq, detail) SELECT ?1, fingerprint, blob, commit_id, path, line, col, author, email, "
-               "date, MIN(seq), detail FROM occurrences WHERE commit_id=?2 AND repository<>?1 "
+               "email, date, seq) SELECT ?1, fingerprint, blob, commit_id, path, line, col, author, email, "
+               "date, MIN(seq) FROM occurrences WHERE commit_id=?2 AND repository<>?1 "
                "GROUP BY fingerprint, blob, commit_id, path, line, col",
                file_);
       Stmt top(db_, "SELECT MAX(seq) FROM occurrences WHERE repository=? AND commit_id=?", file_);
@@ -303,8 +311,9 @@ class SqliteDatastore : public Datastore {
                file_);
       Stmt occ(db_,
                "INSERT OR IGNORE INTO occurrences(repository, fingerprint, blob, commit_id, path, line, col, author, "
-               "email, date, seq, detail) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+               "email, date, seq) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                file_);
+      Stmt det(db_, "INSERT OR IGNORE INTO details(fingerprint, blob, line, col, detail) VALUES(?, ?, ?, ?, ?)", file_);
       for (auto& o : b.occurrences) {
         const Finding& f = o.finding;
         fnd.bind(1, f.fingerprint).bind(2, f.rule_id).bind(3, secret_hmac(key_, f)).bind(4, redact(f.secret));
@@ -314,8 +323,9 @@ class SqliteDatastore : public Datastore {
         occ.bind(1, repo).bind(2, f.fingerprint).bind(3, f.where.blob).bind(4, f.where.commit).bind(5, f.where.path);
         occ.bind(6, static_cast<int64_t>(f.line)).bind(7, static_cast<int64_t>(f.column));
         occ.bind(8, f.where.author).bind(9, f.where.email).bind(10, f.where.date);
-        occ.bind(11, static_cast<int64_t>(o.seq)).bind(12, encode_finding(f, store_secrets_));
-        occ.run();
+        occ.bind(11, static_cast<int64_t>(o.seq)).run();
+        det.bind(1, f.fingerprint).bind(2, f.where.blob).bind(3, static_cast<int64_t>(f.line));
+        det.bind(4, static_cast<int64_t>(f.column)).bind(5, encode_finding(f, store_secrets_)).run();
       }
       for (auto& bl : b.blobs) blob.bind_blob(1, oid_bytes(bl.id)).bind(2, static_cast<int64_t>(bl.findings)).run();
       exec("COMMIT");
@@ -334,8 +344,9 @@ class SqliteDatastore : public Datastore {
   std::vector<StoredOccurrence> occurrences(const OccurrenceFilter& fl) override {
     std::string sql =
         "SELECT r.identity, r.source, o.fingerprint, o.blob, o.commit_id, o.path, o.author, o.email, o.date, o.seq, "
-        "o.detail, f.secret, COALESCE(t.status, '') FROM occurrences o JOIN repositories r ON r.id=o.repository "
-        "JOIN findings f ON f.fingerprint=o.fingerprint LEFT JOIN triage t ON t.fingerprint=o.fingerprint WHERE 1";
+        "d.detail, f.secret, COALESCE(t.status, '') FROM occurrences o JOIN repositories r ON r.id=o.repository "
+        "JOIN findings f ON f.fingerprint=o.fingerprint JOIN details d ON d.fingerprint=o.fingerprint AND "
+        "d.blob=o.blob AND d.line=o.line AND d.col=o.col LEFT JOIN triage t ON t.fingerprint=o.fingerprint WHERE 1";
     std::vector<std::string> args;
     auto in_list = [&](const std::string& expr, const std::vector<std::string>& vals) {
       if (vals.empty()) return;
@@ -418,9 +429,10 @@ class SqliteDatastore : public Datastore {
           "SELECT fingerprint, rule_id, redacted, secret IS NOT NULL FROM findings ORDER BY fingerprint", 4);
     table("occurrences",
           "SELECT r.identity, o.fingerprint, o.blob, o.commit_id, o.path, o.line, o.col, o.author, o.email, o.date, "
-          "o.seq, o.detail FROM occurrences o JOIN repositories r ON r.id=o.repository "
+          "o.seq FROM occurrences o JOIN repositories r ON r.id=o.repository "
           "ORDER BY r.identity, o.fingerprint, o.blob, o.commit_id, o.path, o.line, o.col",
-          12);
+          11);
+    table("details", "SELECT fingerprint, blob, line, col, detail FROM details ORDER BY fingerprint, blob, line, col", 5);
     table("commits", "SELECT lower(hex(id)) FROM commits ORDER BY id", 1);
     table("triage", "SELECT fingerprint, status, comment, who FROM triage ORDER BY fingerprint", 4);
     return os.str();
