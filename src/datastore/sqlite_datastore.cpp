@@ -242,21 +242,31 @@ class SqliteDatastore : public Datastore {
     exec("BEGIN IMMEDIATE");
     try {
       int64_t repo = repo_id(identity);
-      // The lowest seq wherever the occurrence was recorded: the same rows whichever
-      // repositories got them first.
-      Stmt ins(db_,
-               "INSERT OR IGNORE INTO occurrences(repository, fingerprint, blob, commit_id, path, line, col, author, "
-               "email, date, seq) SELECT ?1, fingerprint, blob, commit_id, path, line, col, author, email, "
-               "date, MIN(seq) FROM occurrences WHERE commit_id=?2 AND repository<>?1 "
-               "GROUP BY fingerprint, blob, commit_id, path, line, col",
-               file_);
-      Stmt top(db_, "SELECT MAX(seq) FROM occurrences WHERE repository=? AND commit_id=?", file_);
       int64_t max_seq = -1;
-      for (auto& c : commits) {
-        ins.bind(1, repo).bind(2, c).run();
-        top.bind(1, repo).bind(2, c);
+      // In chunks of commits, one statement each (a fork shares hundreds of them).
+      const size_t chunk = 400;
+      for (size_t at = 0; at < commits.size(); at += chunk) {
+        size_t n = std::min(chunk, commits.size() - at);
+        std::string in = "(";
+        for (size_t k = 0; k < n; ++k) in += k ? ",?" : "?";
+        in += ")";
+        // The lowest seq wherever the occurrence was recorded: the same rows whichever
+        // repositories got them first.
+        Stmt ins(db_,
+                 "INSERT OR IGNORE INTO occurrences(repository, fingerprint, blob, commit_id, path, line, col, author, "
+                 "email, date, seq) SELECT ?1, fingerprint, blob, commit_id, path, line, col, author, email, date, "
+                 "MIN(seq) FROM occurrences WHERE repository<>?1 AND commit_id IN " + in +
+                     " GROUP BY fingerprint, blob, commit_id, path, line, col",
+                 file_);
+        Stmt top(db_, "SELECT MAX(seq) FROM occurrences WHERE repository=?1 AND commit_id IN " + in, file_);
+        ins.bind(1, repo);
+        top.bind(1, repo);
+        for (size_t k = 0; k < n; ++k) {
+          ins.bind(static_cast<int>(k + 2), commits[at + k]);
+          top.bind(static_cast<int>(k + 2), commits[at + k]);
+        }
+        ins.run();
         if (top.step() && !top.is_null(0)) max_seq = std::max(max_seq, top.integer(0));
-        top.reset();
       }
       exec("COMMIT");
       return static_cast<uint64_t>(max_seq + 1);
