@@ -24,11 +24,14 @@ REPOS=$(ls "$W/org" | wc -l)
 audit() {
   db=$1; shift
   /usr/bin/time -v -o "$W/time.txt" "$KH" audit --datastore "$db" --clone-dir "$W/clones" --progress jsonl \
-    --format json -o /dev/null -q "$@" 2>"$W/progress.jsonl" || [ $? -eq 1 ]
+    --format json -o /dev/null -q --debug "$@" 2>"$W/progress.jsonl" || [ $? -eq 1 ]
   grep '"event":"done"' "$W/progress.jsonl" > "$W/last.json"
   wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,t,":"); s=0; for(i=1;i<=n;i++) s=s*60+t[i]; print s}' "$W/time.txt")
   rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$W/time.txt")
   cpu=$(awk -F': ' '/User time|System time/ {s+=$2} END {print s}' "$W/time.txt")
+  # --debug stage times (wall): the audit itself, and writing its report
+  scan_ms=$(sed -n 's/.*stage scan: \([0-9.]*\) ms.*/\1/p' "$W/progress.jsonl")
+  report_ms=$(sed -n 's/.*stage report: \([0-9.]*\) ms.*/\1/p' "$W/progress.jsonl")
 }
 field() { python3 -c "import json,sys; print(json.load(open('$W/last.json'))['$1'])"; }
 
@@ -39,14 +42,14 @@ NOOP=$wall; NOOP_CPU=$cpu; NOOP_SCANNED=$(field blobs_scanned)
 
 # One fork alone, then all 20 forks, each into a fresh datastore.
 audit "$W/one.db" "$W/org/fork00.git"
-ONE=$wall; ONE_CPU=$cpu
+ONE=$wall; ONE_CPU=$cpu; ONE_SCAN=$scan_ms
 set --
 for f in "$W"/org/fork*.git; do set -- "$@" "$f"; done
 audit "$W/forks.db" "$@"
-FORKS=$wall; FORKS_CPU=$cpu; FORK_SCANNED=$(field blobs_scanned); FORK_RSS=$rss
+FORKS=$wall; FORKS_CPU=$cpu; FORKS_SCAN=$scan_ms; FORKS_REPORT=$report_ms; FORK_SCANNED=$(field blobs_scanned); FORK_RSS=$rss
 
 python3 - "$REPOS" "$FULL" "$FULL_CPU" "$FULL_RSS" "$BYTES" "$BLOBS" "$NOOP" "$NOOP_CPU" "$NOOP_SCANNED" \
-  "$ONE" "$ONE_CPU" "$FORKS" "$FORKS_CPU" "$FORK_SCANNED" "$FORK_RSS" <<'PY'
+  "$ONE" "$ONE_CPU" "$FORKS" "$FORKS_CPU" "$FORK_SCANNED" "$FORK_RSS" "$ONE_SCAN" "$FORKS_SCAN" "$FORKS_REPORT" <<'PY'
 import sys
 a = sys.argv[1:]
 repos, full, full_cpu, rss, b, blobs = int(a[0]), float(a[1]), float(a[2]), int(a[3]), int(a[4]), int(a[5])
@@ -59,4 +62,7 @@ print(f"no-op re-audit      {noop:.2f} s wall = {noop/full*100:.1f}%, {noop_cpu:
       f" of the first ({noop_scanned} blobs scanned; target <= 5%)")
 print(f"one fork alone      {one:.2f} s wall, {one_cpu:.2f} s CPU; all 20 forks {forks:.2f} s wall = {forks/one:.2f}x,"
       f" {forks_cpu:.2f} s CPU = {forks_cpu/one_cpu:.2f}x (target <= 1.3x; {fscanned} blobs scanned, peak RSS {frss/1024:.0f} MB)")
+one_scan, forks_scan, forks_report = float(a[15]), float(a[16]), float(a[17])
+print(f"  scan stage only   one fork {one_scan:.0f} ms, 20 forks {forks_scan:.0f} ms = {forks_scan/one_scan:.2f}x"
+      f" (their report: {forks_report:.0f} ms for 20x the findings)")
 PY

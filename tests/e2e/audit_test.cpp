@@ -371,6 +371,30 @@ TEST(Audit, ReportSummarizeAndTriageSurviveReaudits) {
   auto v = run(kh() + " report --verify" + ds);
   EXPECT_EQ(v.exit_code, 2);
   EXPECT_NE(v.err.find("--store-secrets"), std::string::npos) << v.err;
+  // With them, verification runs on stored findings (a closed local port: every key unknown).
+  std::string ds3 = " --datastore " + shell_quote(base + "/k3.db");
+  audit_json(shell_quote(org) + " --store-secrets" + ds3);
+  auto vv = run(kh() + " report --format json --verify --verify-endpoint-sts http://127.0.0.1:9/ --verify-timeout-ms 500" + ds3);
+  json vj = json::parse(vv.out, nullptr, false);
+  ASSERT_TRUE(vj.is_object()) << vv.out << vv.err;
+  size_t checked = 0;
+  for (auto& f : vj["findings"]) checked += f.value("verified", "") == "unknown";
+  EXPECT_GE(checked, 1u) << vv.out;
+}
+
+TEST(Audit, ReposFromFileTakesPathsAndUrls) {
+  std::string org = make_org(19, 2, 0, 0);
+  std::string base = fs::path(org).parent_path().string();
+  e2e::write_file(base + "/list.txt", "# the organisation\n" + org + "/repo000.git\n\nfile://" + org + "/repo001.git\n");
+  int rc = 0;
+  std::string err;
+  json a = audit_json("--repos-from " + shell_quote(base + "/list.txt") + " --datastore " + shell_quote(base + "/k.db") +
+                          " --clone-dir " + shell_quote(base + "/c"),
+                      &rc, &err);
+  EXPECT_NE(rc, 2) << err;
+  EXPECT_EQ(a["summary"]["repositories"], "2") << err;
+  EXPECT_EQ(run(kh() + " audit --repos-from " + shell_quote(base + "/missing.txt") + " --datastore " +
+                shell_quote(base + "/k.db")).exit_code, 2);
 }
 
 TEST(Audit, FindsRepositoriesRecursivelyIncludingSubmodules) {
