@@ -24,7 +24,7 @@ REPOS=$(ls "$W/org" | wc -l)
 audit() {
   db=$1; shift
   /usr/bin/time -v -o "$W/time.txt" "$KH" audit --datastore "$db" --clone-dir "$W/clones" --progress jsonl \
-    --format json -o /dev/null -q --debug "$@" 2>"$W/progress.jsonl" || [ $? -eq 1 ]
+    -o /dev/null -q --debug "$@" 2>"$W/progress.jsonl" || [ $? -eq 1 ]
   grep '"event":"done"' "$W/progress.jsonl" > "$W/last.json"
   wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,t,":"); s=0; for(i=1;i<=n;i++) s=s*60+t[i]; print s}' "$W/time.txt")
   rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$W/time.txt")

@@ -2,6 +2,7 @@
 // URLs or in a GitHub organisation / GitLab group, into one datastore (resumable, incremental).
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -166,7 +167,11 @@ int run_audit_command(AuditArgs& a) {
     // re-audit as slow as its report.
     OccurrenceFilter fl;
     fl.repositories = run_audit(cx.scanner, *ds, ao, tally);
+    auto t_load = std::chrono::steady_clock::now();
     if (!fl.repositories.empty()) load_stored_findings(*ds, fl, tally);
+    cx.debug("audit: " + std::to_string(tally.result.findings.size()) + " findings read back in " +
+             std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t_load).count()) +
+             " ms");
     if (tally.result.summary.notes.count("repositories unchanged"))
       tally.result.summary.notes["unchanged repositories' findings"] = "keyhound report";
   };

@@ -298,6 +298,11 @@ void add_review_commands(CLI::App& app, int* rc) {
     CLI::App* cmd = app.add_subcommand("summarize", "Count an audit's findings by provider, rule and repository");
     add_datastore_option(cmd, a->datastore);
     cmd->add_option("--format", a->format, "text or json")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
+    cmd->footer(
+        "Examples:\n"
+        "  keyhound summarize                         tables by provider, rule and repository\n"
+        "  keyhound summarize --format json\n"
+        "Exit status: 0 done, 2 error.");
     cmd->callback([a, rc] { *rc = run_summarize(*a); });
   }
   {
