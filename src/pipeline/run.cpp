@@ -150,8 +150,8 @@ int run_pipeline(const CommonOptions& o, const Source& source) {
 namespace {
 // The --results class of a finding: what verification said about it.
 std::string result_class(const Finding& f) {
-  if (f.verified == "valid") return "verified";
-  if (f.verified == "unknown" || f.verified == "rejected") return f.verified;
+  if (f.verified == Verification::Valid) return "verified";
+  if (f.verified == Verification::Unknown || f.verified == Verification::Rejected) return verification_name(f.verified);
   return "unverified";
 }
 }  // namespace
@@ -172,7 +172,7 @@ uint64_t verify_and_remediate(ScanResult& r, const CommonOptions& o) {
   for (auto& f : r.findings) add_remediation(f);
   if (!verify) return 0;
   std::stable_sort(r.findings.begin(), r.findings.end(),
-                   [](const Finding& a, const Finding& b) { return (a.verified == "valid") > (b.verified == "valid"); });
+                   [](const Finding& a, const Finding& b) { return (a.verified == Verification::Valid) > (b.verified == Verification::Valid); });
   if (!filter) return 0;
   std::vector<std::string> wanted = o.results;
   if (o.only_verified) wanted.push_back("verified");
