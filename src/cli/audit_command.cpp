@@ -168,7 +168,7 @@ int run_audit_command(AuditArgs& a) {
     OccurrenceFilter fl;
     fl.repositories = run_audit(cx.scanner, *ds, ao, tally);
     auto t_load = std::chrono::steady_clock::now();
-    if (!fl.repositories.empty()) load_stored_findings(*ds, fl, tally);
+    if (!fl.repositories.empty()) load_stored_findings(*ds, fl, cx.scanner.rules(), tally);
     cx.debug("audit: " + std::to_string(tally.result.findings.size()) + " findings read back in " +
              std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t_load).count()) +
              " ms");

@@ -74,8 +74,8 @@ int run_report(ReportArgs& a) {
       if (want_verify && !so.secret_stored)
         throw std::runtime_error("report --verify needs the full secrets, and " + a.datastore +
                                  " holds only hashes and redacted forms (audit with --store-secrets)");
-      int ri = rs.find(so.finding.rule_id);
-      so.finding.rule_index = ri;
+      attach_rule(so.finding, rs);
+      int ri = so.finding.rule_index;
       if (ri >= 0 && static_cast<int>(finding_severity(so.finding, rs.rules[ri])) > static_cast<int>(min_sev)) continue;
       repos.insert(so.repository);
       Finding f = std::move(so.finding);

@@ -216,9 +216,15 @@ std::vector<std::string> run_audit(const Scanner& sc, Datastore& ds, const Audit
   return audited;
 }
 
-void load_stored_findings(Datastore& ds, const OccurrenceFilter& filter, Tally& tally) {
+void attach_rule(Finding& f, const RuleSet& rules) {
+  f.rule_index = rules.find(f.rule_id);
+  if (f.rule_index >= 0) f.facts = rules.rules[f.rule_index].facts;
+}
+
+void load_stored_findings(Datastore& ds, const OccurrenceFilter& filter, const RuleSet& rules, Tally& tally) {
   for (auto& so : ds.occurrences(filter)) {
     Finding f = std::move(so.finding);
+    attach_rule(f, rules);
     f.properties["repository"] = so.repository;
     f.properties["triage"] = so.triage_status.empty() ? "open" : so.triage_status;
     tally.result.findings.push_back(std::move(f));

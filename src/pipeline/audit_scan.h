@@ -54,6 +54,9 @@ std::vector<std::string> run_audit(const Scanner& sc, Datastore& ds, const Audit
 // The stored findings the filter selects, into tally.result.findings, in report order (by
 // repository, then as each repository's plan met them); triage status in properties["triage"]
 // and the repository in properties["repository"].
-void load_stored_findings(Datastore& ds, const OccurrenceFilter& filter, Tally& tally);
+void load_stored_findings(Datastore& ds, const OccurrenceFilter& filter, const RuleSet& rules, Tally& tally);
+// A finding read back from a datastore gets its rule's index and provider facts (enrichment,
+// verifier, advice) from the rules in play, as the scanner gives them.
+void attach_rule(Finding& f, const RuleSet& rules);
 
 }  // namespace keyhound

@@ -22,6 +22,8 @@ struct GitScanOptions {
   // Audits: sees each task's outcome (plan index, every finding of its blob, before findings
   // repeated from earlier blobs are dropped), in plan order, before the tally does.
   std::function<void(size_t task, const ItemOutcome&)> on_outcome;
+  // Called from the workers after each blob (bytes, findings): progress for people.
+  std::function<void(uint64_t, uint64_t)> on_blob;
 };
 
 // Whole-history audits: every blob of the packs is built (in pack order) and scanned on
