@@ -21,6 +21,7 @@
 #include "cli/review_options.h"
 #include "findings/baseline.h"
 #include "pipeline/audit_scan.h"
+#include "pipeline/item_stream.h"
 #include "pipeline/run.h"
 #include "report/output_file.h"
 #include "rules/rule_loader.h"
@@ -84,6 +85,7 @@ int run_report(ReportArgs& a) {
       tally.result.findings.push_back(std::move(f));
     }
     tally.result.summary.notes["repositories"] = std::to_string(repos.size());
+    if (tally.stream) tally.stream->done(0, tally.result.findings);  // --format jsonl
   };
   return run_pipeline(a.common, src);
 }

@@ -9,6 +9,7 @@
 #include <unordered_set>
 
 #include "pipeline/git_scan.h"
+#include "pipeline/item_stream.h"
 #include "sources/git_source.h"
 #include "sources/repo_discovery.h"
 
@@ -229,6 +230,8 @@ void load_stored_findings(Datastore& ds, const OccurrenceFilter& filter, const R
     f.properties["triage"] = so.triage_status.empty() ? "open" : so.triage_status;
     tally.result.findings.push_back(std::move(f));
   }
+  // --format jsonl writes findings as items finish: the datastore's are one item.
+  if (tally.stream) tally.stream->done(0, tally.result.findings);
 }
 
 }  // namespace keyhound
