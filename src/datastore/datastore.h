@@ -93,7 +93,7 @@ class Datastore {
   // True once a repository holding this commit (40 hex) finished: it and all its ancestors
   // were scanned, in whatever repository.
   virtual bool commit_known(const std::string& id) = 0;
-  // The commits any occurrence is at.
+  // The commits any occurrence recorded by scanning (not adopted) is at.
   virtual std::vector<std::string> commits_with_occurrences() = 0;
   // Gives `identity` the occurrences other repositories have at these commits (its shared
   // history with them), in one transaction; returns one more than the highest seq it then

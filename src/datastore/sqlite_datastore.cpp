@@ -79,6 +79,9 @@ CREATE TABLE triage(
     R"sql(
 CREATE TABLE commits(id BLOB PRIMARY KEY) WITHOUT ROWID;
 CREATE INDEX occurrences_commit ON occurrences(commit_id);
+-- 1: copied from the repository that scanned the commit (adopt_occurrences), which is the
+-- only source copies are taken from (one row per place, however many forks hold it).
+ALTER TABLE occurrences ADD COLUMN adopted INTEGER NOT NULL DEFAULT 0;
 )sql",
 };
 constexpr int kVersion = sizeof kMigrations / sizeof kMigrations[0];
@@ -232,7 +235,7 @@ class SqliteDatastore : public Datastore {
   }
 
   std::vector<std::string> commits_with_occurrences() override {
-    Stmt s(db_, "SELECT DISTINCT commit_id FROM occurrences", file_);
+    Stmt s(db_, "SELECT DISTINCT commit_id FROM occurrences WHERE adopted=0", file_);
     std::vector<std::string> out;
     while (s.step()) out.push_back(s.text(0));
     return out;
@@ -254,8 +257,8 @@ class SqliteDatastore : public Datastore {
         // repositories got them first.
         Stmt ins(db_,
                  "INSERT OR IGNORE INTO occurrences(repository, fingerprint, blob, commit_id, path, line, col, author, "
-                 "email, date, seq) SELECT ?1, fingerprint, blob, commit_id, path, line, col, author, email, date, "
-                 "MIN(seq) FROM occurrences WHERE repository<>?1 AND commit_id IN " + in +
+                 "email, date, seq, adopted) SELECT ?1, fingerprint, blob, commit_id, path, line, col, author, email, "
+                 "date, MIN(seq), 1 FROM occurrences WHERE adopted=0 AND repository<>?1 AND commit_id IN " + in +
                      " GROUP BY fingerprint, blob, commit_id, path, line, col",
                  file_);
         Stmt top(db_, "SELECT MAX(seq) FROM occurrences WHERE repository=?1 AND commit_id IN " + in, file_);
@@ -439,9 +442,9 @@ class SqliteDatastore : public Datastore {
           "SELECT fingerprint, rule_id, redacted, secret IS NOT NULL FROM findings ORDER BY fingerprint", 4);
     table("occurrences",
           "SELECT r.identity, o.fingerprint, o.blob, o.commit_id, o.path, o.line, o.col, o.author, o.email, o.date, "
-          "o.seq FROM occurrences o JOIN repositories r ON r.id=o.repository "
+          "o.seq, o.adopted FROM occurrences o JOIN repositories r ON r.id=o.repository "
           "ORDER BY r.identity, o.fingerprint, o.blob, o.commit_id, o.path, o.line, o.col",
-          11);
+          12);
     table("details", "SELECT fingerprint, blob, line, col, detail FROM details ORDER BY fingerprint, blob, line, col", 5);
     table("commits", "SELECT lower(hex(id)) FROM commits ORDER BY id", 1);
     table("triage", "SELECT fingerprint, status, comment, who FROM triage ORDER BY fingerprint", 4);
