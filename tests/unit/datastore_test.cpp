@@ -100,7 +100,8 @@ TEST(Datastore, OlderSchemaIsMigratedForward) {
   { open_sqlite_datastore(path); }
   sqlite3* db = nullptr;
   sqlite3_open(path.c_str(), &db);  // back to version 1: before the commits table
-  sqlite3_exec(db, "DROP TABLE commits; DROP INDEX occurrences_commit; UPDATE schema_version SET version=1", nullptr,
+  sqlite3_exec(db, "DROP TABLE commits; DROP INDEX occurrences_commit; ALTER TABLE occurrences DROP COLUMN adopted; "
+                   "UPDATE schema_version SET version=1", nullptr,
                nullptr, nullptr);
   sqlite3_close(db);
   auto ds = open_sqlite_datastore(path);
