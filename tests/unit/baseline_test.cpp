@@ -9,17 +9,12 @@
 #include "findings/baseline.h"
 #include "findings/fingerprint.h"
 #include "pipeline/suppression_setup.h"
+#include "fake_keys.h"
 
 using namespace keyhound;
 
 namespace {
-std::string fake_secret(unsigned seed) {
-  static const char* a = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-  std::mt19937 rng(seed);
-  std::string s;
-  while (s.size() < 40) s += a[rng() % 62];
-  return s;
-}
+using keyhound_test::fake_secret;
 
 Finding finding(const std::string& path, unsigned seed, uint64_t line = 1) {
   Finding f;

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "rule_facts.h"
+#include "fake_keys.h"
 
 using keyhound::Finding;
 
@@ -15,7 +16,7 @@ bool has(const std::string& hay, const std::string& needle) {
   return hay.find(needle) != std::string::npos;
 }
 
-std::string fake_id(const std::string& prefix) { return prefix + "Q3ZEXR7TMPL2WNBV"; }
+std::string fake_id(const std::string& prefix) { return keyhound_test::fake_key_id(1, prefix); }
 
 Finding aws(const std::string& id, const std::string& kind) {
   Finding f;

@@ -12,15 +12,11 @@
 #include "mock_providers.h"
 #include "verify/remediation.h"
 #include "verify/verifier.h"
+#include "fake_keys.h"
 
 namespace {
 
-std::string random_from(std::mt19937& r, const std::string& alphabet, size_t n) {
-  std::uniform_int_distribution<size_t> d(0, alphabet.size() - 1);
-  std::string s;
-  for (size_t i = 0; i < n; ++i) s.push_back(alphabet[d(r)]);
-  return s;
-}
+using keyhound_test::random_from;
 
 struct Pipeline {
   std::unique_ptr<keyhound::Engine> engine;

@@ -23,6 +23,7 @@
 #include "mock_providers.h"
 #include "rule_facts.h"
 #include "verify/sigv4.h"
+#include "fake_keys.h"
 
 using keyhound::Finding;
 using keyhound::FindingPart;
@@ -40,23 +41,12 @@ std::mt19937& rng() {
   return r;
 }
 
-std::string random_from(const std::string& alphabet, size_t n) {
-  std::uniform_int_distribution<size_t> d(0, alphabet.size() - 1);
-  std::string s;
-  for (size_t i = 0; i < n; ++i) s.push_back(alphabet[d(rng())]);
-  return s;
-}
+std::string random_from(const std::string& alphabet, size_t n) { return keyhound_test::random_from(rng(), alphabet, n); }
 
-// "AKIA"/"ASIA" + 16 base32 characters, made up at run time.
-std::string fake_key_id(const std::string& prefix = "AK" "IA") {
-  return prefix + random_from("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 16);
-}
-std::string fake_secret() {
-  return random_from("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/+", 40);
-}
-std::string fake_cf_token() {
-  return random_from("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-", 40);
-}
+// Fresh fakes on every call (the mocks tell keys apart).
+std::string fake_key_id(const std::string& prefix = "AK" "IA") { return keyhound_test::fake_key_id(rng()(), prefix); }
+std::string fake_secret() { return keyhound_test::fake_secret(rng()()); }
+std::string fake_cf_token() { return keyhound_test::fake_token(rng()()); }
 
 Finding aws_finding(const std::string& id, const std::string& secret,
                     const std::string& session = "") {
