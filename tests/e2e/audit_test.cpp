@@ -17,7 +17,7 @@
 #include <thread>
 #include <tuple>
 
-#include "../unit/mock_http_server.h"
+#include "mock_http_server.h"
 #include "datastore/datastore.h"
 #include "e2e_util.h"
 #include "git_e2e_util.h"
