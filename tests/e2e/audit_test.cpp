@@ -30,7 +30,7 @@ using e2e::run;
 using e2e::shell_quote;
 using nlohmann::json;
 
-// A small organisation: 5 repositories, one history of 40 commits and 3 forks of it.
+// A small organisation (by default 5 repositories, one history of 40 commits and 3 forks of it).
 std::string make_org(unsigned seed, int repos = 5, int forks = 3, int large = 40) {
   std::string dir = e2e::make_temp_dir() + "/org";
   auto r = run("python3 " + shell_quote(std::string(KEYHOUND_SOURCE_DIR) + "/bench/make_org.py") + " " +
@@ -78,7 +78,7 @@ json done_event(const std::string& err) {
 std::string dump(const std::string& db) { return keyhound::open_sqlite_datastore(db)->canonical_dump(); }
 
 TEST(Audit, FindingsEqualTheUnionOfGitPerRepository) {
-  std::string org = make_org(11);
+  std::string org = make_org(11, 3, 2, 30);
   std::string db = fs::path(org).parent_path().string() + "/k.db";
   int rc = 0;
   json a = audit_json(shell_quote(org) + " --datastore " + shell_quote(db), &rc);
@@ -162,7 +162,7 @@ uint64_t recorded_blobs(const std::string& db) {
 }
 
 TEST(Audit, KilledAtRandomPointsEndsEqualToAnUninterruptedRun) {
-  std::string org = make_org(14, 4, 2, 30);
+  std::string org = make_org(14, 3, 1, 30);
   std::string base = fs::path(org).parent_path().string();
   std::string args = " audit " + shell_quote(org) + " --threads 1 --batch-blobs 4 --format json -o /dev/null -q";
   auto ref = run(kh() + args + " --datastore " + shell_quote(base + "/ref.db"));
@@ -176,7 +176,7 @@ TEST(Audit, KilledAtRandomPointsEndsEqualToAnUninterruptedRun) {
   std::string db = base + "/killed.db";
   std::mt19937 rng(20240614);
   int kills = 0, mid = 0;
-  for (int attempt = 0; attempt < 60 && kills < 12; ++attempt) {
+  for (int attempt = 0; attempt < 60 && kills < 11; ++attempt) {
     uint64_t before = fs::exists(db) ? recorded_blobs(db) : 0;
     pid_t pid = fork();
     if (pid == 0) {
