@@ -18,6 +18,8 @@ int main(int argc, char** argv) {
   keyhound::add_config_command(app, &rc);
   keyhound::add_git_command(app, &rc);
   keyhound::add_hook_command(app, &rc);
+  keyhound::add_audit_command(app, &rc);
+  keyhound::add_review_commands(app, &rc);
   app.footer(
       "Examples:\n"
       "  keyhound scan .                          files and directories\n"

@@ -8,4 +8,7 @@ void add_rules_command(CLI::App& app, int* rc);
 void add_config_command(CLI::App& app, int* rc);
 void add_git_command(CLI::App& app, int* rc);
 void add_hook_command(CLI::App& app, int* rc);
+void add_audit_command(CLI::App& app, int* rc);
+// report, summarize, triage: reviewing an audit's datastore.
+void add_review_commands(CLI::App& app, int* rc);
 }  // namespace keyhound

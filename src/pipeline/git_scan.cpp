@@ -355,7 +355,9 @@ void scan_git_plan(const Scanner& sc, const std::string& git_dir, const GitPlan&
   }
   std::set<std::string> seen;
   uint64_t repeated = 0;
-  for (auto& oc : outcomes) {
+  for (size_t i = 0; i < outcomes.size(); ++i) {
+    ItemOutcome& oc = outcomes[i];
+    if (o.on_outcome) o.on_outcome(i, oc);
     // A key that stays in a file while other lines change is in every later version of the
     // blob: report it once, at the first (introducing) commit. The fingerprint is rule +
     // secret + path, so a copy in another file is still its own finding.

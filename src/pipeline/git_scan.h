@@ -19,6 +19,9 @@ struct GitScanOptions {
   unsigned threads = 0;                  // 0 = all cores
   uint64_t max_blob_size = 64ull << 20;  // larger blobs are skipped and counted
   std::function<void(const std::string&)> debug;  // --debug: which reading path ran
+  // Audits: sees each task's outcome (plan index, every finding of its blob, before findings
+  // repeated from earlier blobs are dropped), in plan order, before the tally does.
+  std::function<void(size_t task, const ItemOutcome&)> on_outcome;
   // Called from the workers after each blob (bytes, findings): progress for people.
   std::function<void(uint64_t, uint64_t)> on_blob;
 };

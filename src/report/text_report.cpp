@@ -94,6 +94,12 @@ void write_text(const ScanResult& r, const RuleSet& rules, const ReportOptions& 
       out << "  opens: " << escape_for_terminal((user.empty() ? "" : user + "@") + host + (db.empty() ? "" : "/" + db));
     out << "\n";
     for (const auto& p : f.parts) out << "  " << p.role << ": " << show(p.secret, o.redact) << "  (line " << p.line << ")\n";
+    // Audits: which repository, and the review status (keyhound triage).
+    if (auto repo = f.properties.find("repository"); repo != f.properties.end()) {
+      out << "  repository: " << escape_for_terminal(repo->second);
+      if (auto t = f.properties.find("triage"); t != f.properties.end()) out << "  triage: " << escape_for_terminal(t->second);
+      out << "\n";
+    }
     if (!f.where.commit.empty())
       out << "  commit: " << f.where.commit.substr(0, 12) << "  " << escape_for_terminal(f.where.author)
           << " <" << escape_for_terminal(f.where.email) << ">  " << f.where.date << "\n";
@@ -116,6 +122,8 @@ void write_text(const ScanResult& r, const RuleSet& rules, const ReportOptions& 
       for (size_t i = 1; i < group.size(); ++i) {
         out << "    " << location(*group[i]);
         if (!group[i]->where.commit.empty()) out << "  commit " << group[i]->where.commit.substr(0, 12);
+        if (auto r = group[i]->properties.find("repository"); r != group[i]->properties.end())
+          out << "  in " << escape_for_terminal(r->second);
         out << "\n";
       }
     }

@@ -260,6 +260,7 @@ struct Planner {
   }
 
   // Every commit reachable from `tips` and not from `stop`; corrupt commits become errors.
+  bool hide_known = false;  // collect() stops at known commits (history plans of audits)
   std::vector<Node> collect(const std::vector<git_oid>& tips, const OidSet& stop) {
     std::vector<Node> nodes;
     OidSet visited;
@@ -268,6 +269,10 @@ struct Planner {
       git_oid id = stack.back();
       stack.pop_back();
       if (stop.count(id) || !visited.insert(id).second) continue;
+      if (hide_known && o.known_commit(id)) {
+        plan.known_boundary.push_back(id);
+        continue;
+      }
       git_commit* c = nullptr;
       if (lookup(reinterpret_cast<git_object**>(&c), id, GIT_OBJECT_COMMIT) != 0) {
         plan.errors.push_back(git_error_text("commit " + oid_hex(id)));
@@ -406,7 +411,7 @@ struct Planner {
     if (lookup(reinterpret_cast<git_object**>(&t.tree), tree_id, GIT_OBJECT_TREE) != 0) {
       std::string where = prefix.empty() ? "" : " (" + prefix.substr(0, prefix.size() - 1) + ")";
       plan.errors.push_back(git_error_text("tree " + oid_hex(tree_id) + where + " in commit " +
-                                           plan.commits[commit].id.substr(0, 12)));
+                                           (commit >= 0 ? plan.commits[commit].id.substr(0, 12) : "already scanned")));
       t.tree = nullptr;
       return t;
     }
@@ -417,7 +422,8 @@ struct Planner {
 
   // Depth-first, entries in tree order (the first path a blob is met at is the one reported).
   // An explicit stack: a 10,000-level deep tree must not overflow the call stack.
-  void walk_tree(const git_oid& tree_id, const std::string& prefix, int commit) {
+  // With mark_only, the trees and blobs are only marked seen (a known commit's snapshot).
+  void walk_tree(const git_oid& tree_id, const std::string& prefix, int commit, bool mark_only = false) {
     struct Frame {
       OpenTree t;
       size_t next;
@@ -453,6 +459,8 @@ struct Planner {
           stack.push_back({std::move(sub), 0, std::move(sub_prefix)});  // invalidates f: nothing uses it after this
       } else if (mode == GIT_FILEMODE_COMMIT) {
         submodules.insert(f.prefix + std::string(name));
+      } else if (is_blob_mode(mode) && mark_only) {
+        if (!o.exclude_path || !o.exclude_path(f.prefix + std::string(name))) seen_blobs.insert(id);
       } else if (is_blob_mode(mode)) {
         // Without path exclusions a blob seen before needs no path at all.
         if (!o.exclude_path && !seen_blobs.insert(id)) continue;
@@ -669,7 +677,20 @@ struct Planner {
     if (o.branches.empty()) tips = all_tips();
     else
       for (auto& b : o.branches) tips.push_back(resolve_commit(b));
+    hide_known = !!o.known_commit;
     auto nodes = topo_order(collect(tips, {}));
+    hide_known = false;
+    // What known commits hold is seen: a new commit on top of them plans only its changes.
+    for (auto& k : plan.known_boundary) {
+      git_commit* c = nullptr;
+      if (lookup(reinterpret_cast<git_object**>(&c), k, GIT_OBJECT_COMMIT) != 0) {
+        plan.errors.push_back(git_error_text("commit " + oid_hex(k)));
+        continue;
+      }
+      git_oid tree = *git_commit_tree_id(c);
+      git_commit_free(c);
+      walk_tree(tree, "", -1, true);
+    }
     plan.commits.reserve(nodes.size());
     for (auto& n : nodes) {
       plan.commits.push_back(n.info);
@@ -738,6 +759,26 @@ std::string GitRepo::workdir() const {
 bool GitRepo::bare() const { return git_repository_is_bare(repo_) == 1; }
 bool GitRepo::shallow() const { return git_repository_is_shallow(repo_) == 1; }
 
+namespace {
+// True if fewer than `limit` commits reachable from the refs are not known.
+bool few_new_commits(GitRepo& repo, const std::function<bool(const git_oid&)>& known, size_t limit) {
+  git_revwalk* walk = nullptr;
+  if (git_revwalk_new(&walk, repo.get()) != 0) return false;
+  auto hide = [](const git_oid* id, void* payload) -> int {
+    return (*static_cast<const std::function<bool(const git_oid&)>*>(payload))(*id) ? 1 : 0;
+  };
+  git_revwalk_add_hide_cb(walk, hide, const_cast<std::function<bool(const git_oid&)>*>(&known));
+  git_revwalk_push_glob(walk, "refs/*");
+  git_revwalk_push_head(walk);
+  git_error_clear();
+  size_t n = 0;
+  git_oid id;
+  while (n < limit && git_revwalk_next(&id, walk) == 0) ++n;
+  git_revwalk_free(walk);
+  return n < limit;
+}
+}  // namespace
+
 GitPlan plan_git_scan(GitRepo& repo, const GitPlanOptions& o) {
   // libgit2 1.5 must never read a loose object whose header lies about its size (heap overflow
   // in git_odb_read). Audits check every loose object first: a lying blob is left out and
@@ -756,7 +797,10 @@ GitPlan plan_git_scan(GitRepo& repo, const GitPlanOptions& o) {
   std::shared_ptr<const PackSet> packs;
   std::vector<std::string> pack_errors;
   ObjectStore* store = nullptr;
-  if (o.mode == GitPlanOptions::Mode::History && pack_reader_enabled()) {
+  // An audit of a repository whose history is mostly known (a fork, a re-audit) plans a few
+  // commits: libgit2 reads them faster than the pack reader reads every tree of the packs.
+  bool few_new = o.known_commit && !o.packs && few_new_commits(repo, o.known_commit, 500);
+  if (o.mode == GitPlanOptions::Mode::History && pack_reader_enabled() && !few_new) {
     if (o.packs) {
       packs = o.packs;
       pack_errors = packs->open_errors();

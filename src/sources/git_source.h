@@ -79,6 +79,8 @@ struct GitPlan {
   std::map<std::string, std::string> notes;  // shallow, submodules skipped
   std::vector<std::string> errors;        // one line each, naming the object; the plan goes on
   uint64_t trees_visited = 0;
+  // The known commits (GitPlanOptions::known_commit) the walk stopped at.
+  std::vector<git_oid> known_boundary;
   // History audits: the repository's packs, for scan_git_plan to read every blob in pack
   // order (null when the pack reader is off: KEYHOUND_GIT_PACK_READER=0).
   std::shared_ptr<const PackSet> packs;
@@ -94,6 +96,10 @@ struct GitPlanOptions {
   // whose committer date is not older).
   std::string since;
   std::vector<std::string> branches;     // History: only these (default: every ref and HEAD)
+  // History (audits): commits already scanned, with all their ancestors. They and their
+  // ancestors are left out of the plan, and the blobs of their trees count as seen, so a
+  // commit on top of them plans only what it changed. Their ids are in GitPlan::known_boundary.
+  std::function<bool(const git_oid&)> known_commit;
   std::function<bool(const std::string&)> exclude_path;
   unsigned threads = 0;                  // History: threads that read the packs (0 = all cores)
   // History: the packs, when the caller opened them already (to scan their blobs while the

@@ -2,6 +2,7 @@
 
 #include <curl/curl.h>
 
+#include <cctype>
 #include <memory>
 #include <mutex>
 
@@ -32,6 +33,25 @@ size_t write_cb(char* ptr, size_t size, size_t nmemb, void* userdata) {
   return n;
 }
 
+// Collects "Name: value" lines; a redirect or 100-continue starts a new header block.
+size_t header_cb(char* ptr, size_t size, size_t nmemb, void* userdata) {
+  auto* out = static_cast<std::vector<std::pair<std::string, std::string>>*>(userdata);
+  size_t n = size * nmemb;
+  std::string line(ptr, n);
+  while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
+  if (line.rfind("HTTP/", 0) == 0) {
+    out->clear();
+    return n;
+  }
+  auto colon = line.find(':');
+  if (colon == std::string::npos) return n;
+  std::string name = line.substr(0, colon), value = line.substr(colon + 1);
+  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  while (!value.empty() && value.front() == ' ') value.erase(0, 1);
+  out->emplace_back(std::move(name), std::move(value));
+  return n;
+}
+
 bool has_scheme(const std::string& url, const char* scheme) {
   return url.rfind(scheme, 0) == 0;
 }
@@ -41,6 +61,12 @@ bool has_scheme(const std::string& url, const char* scheme) {
 void global_init() {
   static std::once_flag once;
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+std::string Response::header(const std::string& name) const {
+  for (auto& [k, v] : headers)
+    if (k == name) return v;
+  return "";
 }
 
 Response perform(const Request& req) {
@@ -84,6 +110,8 @@ Response perform(const Request& req) {
   curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, write_cb);
   curl_easy_setopt(h, CURLOPT_WRITEDATA, &sink);
   curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+  curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, header_cb);
+  curl_easy_setopt(h, CURLOPT_HEADERDATA, &resp.headers);
   if (req.method == "POST") {
     curl_easy_setopt(h, CURLOPT_POST, 1L);
     curl_easy_setopt(h, CURLOPT_POSTFIELDS, req.body.data());

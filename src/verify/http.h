@@ -22,6 +22,10 @@ struct Response {
   long status = 0;            // HTTP status when transport_ok
   std::string body;
   std::string error;          // transport error text when !transport_ok
+  // Response headers, names lowercased, in arrival order (paging and rate-limit headers).
+  std::vector<std::pair<std::string, std::string>> headers;
+  // The first header named `name` (lowercase), "" when absent.
+  std::string header(const std::string& name) const;
 };
 
 // Performs one request. Thread-safe (curl_global_init is done once, before any thread uses it).

@@ -45,6 +45,7 @@ struct HttpResp {
   std::string content_type = "text/xml";
   bool stall = false;  // never answer
   int delay_ms = 0;    // answer after this long
+  std::vector<std::pair<std::string, std::string>> headers;  // extra response headers
 };
 
 class MockServer {
@@ -187,8 +188,9 @@ class MockServer {
           std::this_thread::sleep_for(std::chrono::milliseconds(resp.delay_ms));
         std::string out = "HTTP/1.1 " + std::to_string(resp.status) + " X\r\nContent-Type: " +
                           resp.content_type + "\r\nContent-Length: " +
-                          std::to_string(resp.body.size()) + "\r\nConnection: close\r\n\r\n" +
-                          resp.body;
+                          std::to_string(resp.body.size()) + "\r\nConnection: close\r\n";
+        for (const auto& [k, v] : resp.headers) out += k + ": " + v + "\r\n";
+        out += "\r\n" + resp.body;
         // Stop counting this request as in flight before the client can see the answer: the
         // client may open its next request the moment the last byte arrives.
         concurrent_.fetch_sub(1);

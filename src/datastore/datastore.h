@@ -1,0 +1,132 @@
+// The audit datastore: repositories, the blobs already scanned (global across repositories and
+// runs), findings (a keyed hash and the redacted secret; the full secret only when asked),
+// every place each one occurs, and triage. One interface; SQLite implements it
+// (sqlite_datastore.*), another backend (PostgreSQL) can implement the same.
+//
+// Crash safety is the backend's contract: record_batch() is one transaction, and every insert
+// is keyed on natural keys (blob id; fingerprint; repository+fingerprint+blob+commit+path+line+
+// column) and ignored when present, so a batch replayed after kill -9 changes nothing.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "findings/finding.h"
+
+namespace keyhound {
+
+struct RepositoryRecord {
+  std::string identity;    // canonical git directory, or the clone URL
+  std::string source;      // what the user named: a path, a URL, "github:org", "gitlab:group"
+  std::string refs;        // "refname oid\n" sorted: the refs as last scanned
+  std::string status;      // "pending" (started, not finished), "done", "failed"
+  std::string error;       // why it failed
+  std::string scanned_at;  // UTC time of the last finish
+};
+
+// One scanned blob: its id (40 hex) and how many raw scanner findings its bytes hold (before
+// any path-dependent filter). A blob with findings is scanned again wherever it reappears, so
+// its occurrences there get their own commit and path; a clean one never again.
+struct ScannedBlob {
+  std::string id;
+  uint32_t findings = 0;
+};
+
+// What one batch of scanning adds, written in one transaction: the findings' blobs are marked
+// scanned together with the findings, never before.
+struct ScanBatch {
+  std::string repository;         // identity
+  std::vector<ScannedBlob> blobs;
+  // Findings with provenance (where.commit/path/blob) and fingerprint; `seq` orders each
+  // repository's occurrences as its plan did (the first is what `keyhound git` reports).
+  struct Occurrence {
+    Finding finding;
+    uint64_t seq = 0;
+  };
+  std::vector<Occurrence> occurrences;
+};
+
+// One stored occurrence, rebuilt as a Finding (secrets redacted unless stored), with its
+// repository and triage state.
+struct StoredOccurrence {
+  std::string repository;
+  uint64_t seq = 0;
+  Finding finding;
+  std::string triage_status;  // "" when never triaged
+  bool secret_stored = false; // finding.secret is the full secret (--store-secrets)
+};
+
+struct TriageRecord {
+  std::string fingerprint;
+  std::string status;   // open, false-positive, accepted, revoked
+  std::string comment;
+  std::string who;
+  std::string at;       // UTC ISO 8601
+};
+
+struct OccurrenceFilter {
+  std::vector<std::string> repositories;  // identity or source; empty = all
+  std::vector<std::string> rules;         // rule ids; empty = all
+  std::vector<std::string> statuses;      // triage statuses ("open" includes never triaged)
+  bool first_only = true;                 // one occurrence per (repository, fingerprint)
+};
+
+class Datastore {
+ public:
+  virtual ~Datastore() = default;
+  // Whether full secrets are stored (decided when the datastore is created, or by
+  // --store-secrets on a later run).
+  virtual bool stores_secrets() const = 0;
+  virtual void set_store_secrets(bool on) = 0;
+
+  virtual std::optional<RepositoryRecord> repository(const std::string& identity) = 0;
+  virtual std::vector<RepositoryRecord> repositories() = 0;
+  // Creates the repository (status pending) or marks an existing one pending again.
+  virtual void start_repository(const std::string& identity, const std::string& source) = 0;
+  // status "done" (refs as scanned; `commits`, the commits this run planned, become known in
+  // the same transaction) or "failed" (error; refs and commits untouched).
+  virtual void finish_repository(const std::string& identity, const std::string& status, const std::string& refs,
+                                 const std::string& error, const std::vector<std::string>& commits = {}) = 0;
+
+  // True once a repository holding this commit (40 hex) finished: it and all its ancestors
+  // were scanned, in whatever repository.
+  virtual bool commit_known(const std::string& id) = 0;
+  // The commits any occurrence recorded by scanning (not adopted) is at.
+  virtual std::vector<std::string> commits_with_occurrences() = 0;
+  // Gives `identity` the occurrences other repositories have at these commits (its shared
+  // history with them), in one transaction; returns one more than the highest seq it then
+  // has at them (0 if none), where the occurrences of its own new commits start.
+  virtual uint64_t adopt_occurrences(const std::string& identity, const std::vector<std::string>& commits) = 0;
+
+  // For each blob id (40 hex): -1 never scanned, else its raw finding count.
+  virtual std::vector<int64_t> blob_states(const std::vector<std::string>& ids) = 0;
+  // The blobs (40 hex) that already have occurrences in this repository: scanned here before,
+  // so their provenance here is known.
+  virtual std::vector<std::string> blobs_with_occurrences(const std::string& identity) = 0;
+  // One transaction; replaying it is a no-op.
+  virtual void record_batch(const ScanBatch& batch) = 0;
+  virtual uint64_t scanned_blob_count() = 0;
+
+  virtual std::vector<StoredOccurrence> occurrences(const OccurrenceFilter& filter) = 0;
+
+  virtual void set_triage(const TriageRecord& t) = 0;
+  virtual std::vector<TriageRecord> triage() = 0;
+  // True if some occurrence has this fingerprint.
+  virtual bool has_finding(const std::string& fingerprint) = 0;
+
+  // Everything a run decides, in a fixed order and without what differs between equal runs
+  // (row ids, times, the per-datastore hash key): two audits of the same repositories give
+  // the same text however often they were interrupted.
+  virtual std::string canonical_dump() = 0;
+};
+
+// Opens (creating it, mode 0600, when missing) the SQLite datastore at `path`, migrating an
+// older schema. Throws std::runtime_error with one line naming the file.
+std::unique_ptr<Datastore> open_sqlite_datastore(const std::string& path);
+
+// The triage statuses, in the order docs list them.
+const std::vector<std::string>& triage_statuses();
+
+}  // namespace keyhound

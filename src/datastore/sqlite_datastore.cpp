@@ -1,0 +1,563 @@
+#include "datastore/sqlite_datastore.h"
+
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+#include <fstream>
+#include <map>
+#include <random>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+
+#include "base/hex.h"
+#include "base/redact.h"
+#include "datastore/finding_codec.h"
+
+namespace keyhound {
+
+namespace {
+
+// Each entry takes the schema from version i to i+1; a new version appends one, never edits one.
+const char* const kMigrations[] = {
+    // 1: the first schema.
+    R"sql(
+CREATE TABLE meta(key TEXT PRIMARY KEY, value BLOB NOT NULL);
+CREATE TABLE repositories(
+  id INTEGER PRIMARY KEY,
+  identity TEXT NOT NULL UNIQUE,
+  source TEXT NOT NULL,
+  refs TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL DEFAULT 'pending',
+  error TEXT NOT NULL DEFAULT '',
+  scanned_at TEXT NOT NULL DEFAULT '');
+CREATE TABLE blobs(oid BLOB PRIMARY KEY, findings INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE findings(
+  fingerprint TEXT PRIMARY KEY,
+  rule_id TEXT NOT NULL,
+  secret_hmac TEXT NOT NULL,
+  redacted TEXT NOT NULL,
+  secret TEXT) WITHOUT ROWID;
+CREATE INDEX findings_hmac ON findings(secret_hmac);
+CREATE TABLE occurrences(
+  repository INTEGER NOT NULL REFERENCES repositories(id),
+  fingerprint TEXT NOT NULL REFERENCES findings(fingerprint),
+  blob TEXT NOT NULL,
+  commit_id TEXT NOT NULL,
+  path TEXT NOT NULL,
+  line INTEGER NOT NULL,
+  col INTEGER NOT NULL,
+  author TEXT NOT NULL,
+  email TEXT NOT NULL,
+  date TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  PRIMARY KEY(repository, fingerprint, blob, commit_id, path, line, col)) WITHOUT ROWID;
+-- What a finding looks like (JSON, secrets redacted unless stored): once per place in a blob,
+-- however many repositories and commits share it.
+CREATE TABLE details(
+  fingerprint TEXT NOT NULL,
+  blob TEXT NOT NULL,
+  line INTEGER NOT NULL,
+  col INTEGER NOT NULL,
+  detail TEXT NOT NULL,
+  PRIMARY KEY(fingerprint, blob, line, col)) WITHOUT ROWID;
+CREATE INDEX occurrences_fingerprint ON occurrences(fingerprint);
+CREATE TABLE triage(
+  fingerprint TEXT PRIMARY KEY,
+  status TEXT NOT NULL,
+  comment TEXT NOT NULL DEFAULT '',
+  who TEXT NOT NULL DEFAULT '',
+  at TEXT NOT NULL DEFAULT '') WITHOUT ROWID;
+)sql",
+    // 2: commits of finished repositories (a fork plans only what its parent lacks).
+    R"sql(
+CREATE TABLE commits(id BLOB PRIMARY KEY) WITHOUT ROWID;
+CREATE INDEX occurrences_commit ON occurrences(commit_id);
+-- 1: copied from the repository that scanned the commit (adopt_occurrences), which is the
+-- only source copies are taken from (one row per place, however many forks hold it).
+ALTER TABLE occurrences ADD COLUMN adopted INTEGER NOT NULL DEFAULT 0;
+)sql",
+};
+constexpr int kVersion = sizeof kMigrations / sizeof kMigrations[0];
+
+std::string now_utc() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+class Stmt {
+ public:
+  Stmt(sqlite3* db, const std::string& sql, const std::string& file) : db_(db), file_(file) {
+    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st_, nullptr) != SQLITE_OK) fail("prepare");
+  }
+  ~Stmt() { sqlite3_finalize(st_); }
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+  Stmt& bind(int i, const std::string& s) {
+    sqlite3_bind_text(st_, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Stmt& bind_blob(int i, const std::string& s) {
+    sqlite3_bind_blob(st_, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Stmt& bind(int i, int64_t v) {
+    sqlite3_bind_int64(st_, i, v);
+    return *this;
+  }
+  Stmt& bind_null(int i) {
+    sqlite3_bind_null(st_, i);
+    return *this;
+  }
+  // True while there is a row.
+  bool step() {
+    int rc = sqlite3_step(st_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    fail("step");
+    return false;
+  }
+  void run() {
+    step();
+    reset();
+  }
+  void reset() {
+    sqlite3_reset(st_);
+    sqlite3_clear_bindings(st_);
+  }
+  std::string text(int i) const {
+    auto p = reinterpret_cast<const char*>(sqlite3_column_text(st_, i));
+    return p ? std::string(p, sqlite3_column_bytes(st_, i)) : std::string();
+  }
+  bool is_null(int i) const { return sqlite3_column_type(st_, i) == SQLITE_NULL; }
+  int64_t integer(int i) const { return sqlite3_column_int64(st_, i); }
+
+ private:
+  [[noreturn]] void fail(const char* what) {
+    throw std::runtime_error("datastore " + file_ + ": " + what + ": " + sqlite3_errmsg(db_));
+  }
+  sqlite3* db_;
+  sqlite3_stmt* st_ = nullptr;
+  std::string file_;
+};
+
+std::string oid_bytes(const std::string& hex) {
+  std::string out(hex.size() / 2, '\0');
+  for (size_t i = 0; i < out.size(); ++i)
+    out[i] = static_cast<char>(hex_digit_value(hex[2 * i]) * 16 + hex_digit_value(hex[2 * i + 1]));
+  return out;
+}
+
+class SqliteDatastore : public Datastore {
+ public:
+  explicit SqliteDatastore(const std::string& path) : file_(path) {
+    create_private(path);
+    if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                        nullptr) != SQLITE_OK) {
+      std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
+      sqlite3_close(db_);
+      throw std::runtime_error("datastore " + path + ": cannot open: " + msg);
+    }
+    sqlite3_busy_timeout(db_, 10000);
+    try {
+      // WAL: a reader never blocks the writer and a killed writer leaves the last committed
+      // batch intact; NORMAL sync is safe against a killed process (not against power loss
+      // of the last batch, which the next run scans again).
+      exec("PRAGMA journal_mode=WAL");
+      exec("PRAGMA synchronous=NORMAL");
+      exec("PRAGMA foreign_keys=ON");
+      migrate();
+      load_key();
+    } catch (...) {
+      sqlite3_close(db_);
+      throw;
+    }
+  }
+  ~SqliteDatastore() override {
+    known_stmt_.reset();
+    sqlite3_close(db_);
+  }
+
+  bool stores_secrets() const override { return store_secrets_; }
+  void set_store_secrets(bool on) override { store_secrets_ = on; }
+
+  std::optional<RepositoryRecord> repository(const std::string& identity) override {
+    Stmt s(db_, "SELECT identity, source, refs, status, error, scanned_at FROM repositories WHERE identity=?", file_);
+    s.bind(1, identity);
+    if (!s.step()) return std::nullopt;
+    return repo_row(s);
+  }
+  std::vector<RepositoryRecord> repositories() override {
+    Stmt s(db_, "SELECT identity, source, refs, status, error, scanned_at FROM repositories ORDER BY identity", file_);
+    std::vector<RepositoryRecord> out;
+    while (s.step()) out.push_back(repo_row(s));
+    return out;
+  }
+  void start_repository(const std::string& identity, const std::string& source) override {
+    Stmt s(db_,
+           "INSERT INTO repositories(identity, source, status) VALUES(?, ?, 'pending') "
+           "ON CONFLICT(identity) DO UPDATE SET status='pending', source=excluded.source",
+           file_);
+    s.bind(1, identity).bind(2, source).run();
+  }
+  void finish_repository(const std::string& identity, const std::string& status, const std::string& refs,
+                         const std::string& error, const std::vector<std::string>& commits) override {
+    exec("BEGIN IMMEDIATE");
+    try {
+      if (status == "done") {
+        Stmt c(db_, "INSERT OR IGNORE INTO commits(id) VALUES(?)", file_);
+        for (auto& id : commits) c.bind_blob(1, oid_bytes(id)).run();
+      }
+      update_repository(identity, status, refs, error);
+      exec("COMMIT");
+    } catch (...) {
+      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+      throw;
+    }
+  }
+
+  bool commit_known(const std::string& id) override {
+    if (!known_stmt_) known_stmt_ = std::make_unique<Stmt>(db_, "SELECT 1 FROM commits WHERE id=?", file_);
+    known_stmt_->bind_blob(1, oid_bytes(id));
+    bool yes = known_stmt_->step();
+    known_stmt_->reset();
+    return yes;
+  }
+
+  std::vector<std::string> commits_with_occurrences() override {
+    Stmt s(db_, "SELECT DISTINCT commit_id FROM occurrences WHERE adopted=0", file_);
+    std::vector<std::string> out;
+    while (s.step()) out.push_back(s.text(0));
+    return out;
+  }
+
+  uint64_t adopt_occurrences(const std::string& identity, const std::vector<std::string>& commits) override {
+    exec("BEGIN IMMEDIATE");
+    try {
+      int64_t repo = repo_id(identity);
+      int64_t max_seq = -1;
+      // In chunks of commits, one statement each (a fork shares hundreds of them).
+      const size_t chunk = 400;
+      for (size_t at = 0; at < commits.size(); at += chunk) {
+        size_t n = std::min(chunk, commits.size() - at);
+        std::string in = "(";
+        for (size_t k = 0; k < n; ++k) in += k ? ",?" : "?";
+        in += ")";
+        // The lowest seq wherever the occurrence was recorded: the same rows whichever
+        // repositories got them first.
+        Stmt ins(db_,
+                 "INSERT OR IGNORE INTO occurrences(repository, fingerprint, blob, commit_id, path, line, col, author, "
+                 "email, date, seq, adopted) SELECT ?1, fingerprint, blob, commit_id, path, line, col, author, email, "
+                 "date, MIN(seq), 1 FROM occurrences WHERE adopted=0 AND repository<>?1 AND commit_id IN " + in +
+                     " GROUP BY fingerprint, blob, commit_id, path, line, col",
+                 file_);
+        Stmt top(db_, "SELECT MAX(seq) FROM occurrences WHERE repository=?1 AND commit_id IN " + in, file_);
+        ins.bind(1, repo);
+        top.bind(1, repo);
+        for (size_t k = 0; k < n; ++k) {
+          ins.bind(static_cast<int>(k + 2), commits[at + k]);
+          top.bind(static_cast<int>(k + 2), commits[at + k]);
+        }
+        ins.run();
+        if (top.step() && !top.is_null(0)) max_seq = std::max(max_seq, top.integer(0));
+      }
+      exec("COMMIT");
+      return static_cast<uint64_t>(max_seq + 1);
+    } catch (...) {
+      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+      throw;
+    }
+  }
+
+  void update_repository(const std::string& identity, const std::string& status, const std::string& refs,
+                         const std::string& error) {
+    // A failed run keeps the refs of the last good one: the next run scans what changed since.
+    Stmt s(db_,
+           status == "done" ? "UPDATE repositories SET status=?, refs=?, error=?, scanned_at=? WHERE identity=?"
+                            : "UPDATE repositories SET status=?, refs=refs, error=?3, scanned_at=?4 WHERE identity=?5",
+           file_);
+    s.bind(1, status);
+    if (status == "done") s.bind(2, refs);
+    s.bind(3, error).bind(4, now_utc()).bind(5, identity).run();
+  }
+
+  std::vector<int64_t> blob_states(const std::vector<std::string>& ids) override {
+    std::vector<int64_t> out;
+    out.reserve(ids.size());
+    Stmt s(db_, "SELECT findings FROM blobs WHERE oid=?", file_);
+    for (auto& id : ids) {
+      s.bind_blob(1, oid_bytes(id));
+      out.push_back(s.step() ? s.integer(0) : -1);
+      s.reset();
+    }
+    return out;
+  }
+
+  std::vector<std::string> blobs_with_occurrences(const std::string& identity) override {
+    Stmt s(db_,
+           "SELECT DISTINCT o.blob FROM occurrences o JOIN repositories r ON r.id=o.repository WHERE r.identity=?",
+           file_);
+    s.bind(1, identity);
+    std::vector<std::string> out;
+    while (s.step()) out.push_back(s.text(0));
+    return out;
+  }
+
+  void record_batch(const ScanBatch& b) override {
+    exec("BEGIN IMMEDIATE");
+    try {
+      int64_t repo = repo_id(b.repository);
+      Stmt blob(db_, "INSERT OR IGNORE INTO blobs(oid, findings) VALUES(?, ?)", file_);
+      Stmt fnd(db_,
+               "INSERT INTO findings(fingerprint, rule_id, secret_hmac, redacted, secret) VALUES(?, ?, ?, ?, ?) "
+               "ON CONFLICT(fingerprint) DO UPDATE SET secret=COALESCE(findings.secret, excluded.secret)",
+               file_);
+      Stmt occ(db_,
+               "INSERT OR IGNORE INTO occurrences(repository, fingerprint, blob, commit_id, path, line, col, author, "
+               "email, date, seq) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+               file_);
+      Stmt det(db_, "INSERT OR IGNORE INTO details(fingerprint, blob, line, col, detail) VALUES(?, ?, ?, ?, ?)", file_);
+      for (auto& o : b.occurrences) {
+        const Finding& f = o.finding;
+        fnd.bind(1, f.fingerprint).bind(2, f.rule_id).bind(3, secret_hmac(key_, f)).bind(4, redact(f.secret));
+        if (store_secrets_) fnd.bind(5, f.secret);
+        else fnd.bind_null(5);
+        fnd.run();
+        occ.bind(1, repo).bind(2, f.fingerprint).bind(3, f.where.blob).bind(4, f.where.commit).bind(5, f.where.path);
+        occ.bind(6, static_cast<int64_t>(f.line)).bind(7, static_cast<int64_t>(f.column));
+        occ.bind(8, f.where.author).bind(9, f.where.email).bind(10, f.where.date);
+        occ.bind(11, static_cast<int64_t>(o.seq)).run();
+        det.bind(1, f.fingerprint).bind(2, f.where.blob).bind(3, static_cast<int64_t>(f.line));
+        det.bind(4, static_cast<int64_t>(f.column)).bind(5, encode_finding(f, store_secrets_)).run();
+      }
+      for (auto& bl : b.blobs) blob.bind_blob(1, oid_bytes(bl.id)).bind(2, static_cast<int64_t>(bl.findings)).run();
+      exec("COMMIT");
+    } catch (...) {
+      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+      throw;
+    }
+  }
+
+  uint64_t scanned_blob_count() override {
+    Stmt s(db_, "SELECT COUNT(*) FROM blobs", file_);
+    s.step();
+    return static_cast<uint64_t>(s.integer(0));
+  }
+
+  std::vector<StoredOccurrence> occurrences(const OccurrenceFilter& fl) override {
+    std::string sql =
+        "SELECT r.identity, r.source, o.fingerprint, o.blob, o.commit_id, o.path, o.author, o.email, o.date, o.seq, "
+        "d.detail, f.secret, COALESCE(t.status, '') FROM occurrences o JOIN repositories r ON r.id=o.repository "
+        "JOIN findings f ON f.fingerprint=o.fingerprint JOIN details d ON d.fingerprint=o.fingerprint AND "
+        "d.blob=o.blob AND d.line=o.line AND d.col=o.col LEFT JOIN triage t ON t.fingerprint=o.fingerprint WHERE 1";
+    std::vector<std::string> args;
+    auto in_list = [&](const std::string& expr, const std::vector<std::string>& vals) {
+      if (vals.empty()) return;
+      sql += " AND " + expr + " IN (";
+      for (size_t i = 0; i < vals.size(); ++i) {
+        sql += i ? ",?" : "?";
+        args.push_back(vals[i]);
+      }
+      sql += ")";
+    };
+    if (!fl.repositories.empty()) {
+      sql += " AND (0";
+      for (auto& r : fl.repositories) {
+        sql += " OR r.identity=? OR r.source=?";
+        args.push_back(r);
+        args.push_back(r);
+      }
+      sql += ")";
+    }
+    in_list("f.rule_id", fl.rules);
+    in_list("COALESCE(NULLIF(t.status, ''), 'open')", fl.statuses);
+    sql += " ORDER BY r.identity, o.seq, o.fingerprint, o.blob, o.commit_id, o.path, o.line, o.col";
+    Stmt s(db_, sql, file_);
+    for (size_t i = 0; i < args.size(); ++i) s.bind(static_cast<int>(i + 1), args[i]);
+    std::vector<StoredOccurrence> out;
+    std::set<std::pair<std::string, std::string>> seen;  // (repository, fingerprint)
+    while (s.step()) {
+      StoredOccurrence so;
+      so.repository = s.text(0);
+      std::string fp = s.text(2);
+      if (fl.first_only && !seen.emplace(so.repository, fp).second) continue;
+      so.finding = decode_finding(s.text(10));
+      so.finding.fingerprint = fp;
+      so.finding.where.blob = s.text(3);
+      so.finding.where.commit = s.text(4);
+      so.finding.where.path = s.text(5);
+      so.finding.where.author = s.text(6);
+      so.finding.where.email = s.text(7);
+      so.finding.where.date = s.text(8);
+      so.seq = static_cast<uint64_t>(s.integer(9));
+      if (!s.is_null(11)) {
+        so.finding.secret = s.text(11);
+        so.secret_stored = true;
+      }
+      so.triage_status = s.text(12);
+      out.push_back(std::move(so));
+    }
+    return out;
+  }
+
+  void set_triage(const TriageRecord& t) override {
+    Stmt s(db_, "INSERT OR REPLACE INTO triage(fingerprint, status, comment, who, at) VALUES(?, ?, ?, ?, ?)", file_);
+    s.bind(1, t.fingerprint).bind(2, t.status).bind(3, t.comment).bind(4, t.who).bind(5, t.at).run();
+  }
+  std::vector<TriageRecord> triage() override {
+    Stmt s(db_, "SELECT fingerprint, status, comment, who, at FROM triage ORDER BY fingerprint", file_);
+    std::vector<TriageRecord> out;
+    while (s.step()) out.push_back({s.text(0), s.text(1), s.text(2), s.text(3), s.text(4)});
+    return out;
+  }
+  bool has_finding(const std::string& fp) override {
+    Stmt s(db_, "SELECT 1 FROM occurrences WHERE fingerprint=? LIMIT 1", file_);
+    s.bind(1, fp);
+    return s.step();
+  }
+
+  std::string canonical_dump() override {
+    std::ostringstream os;
+    auto table = [&](const char* name, const std::string& sql, int cols) {
+      os << "[" << name << "]\n";
+      Stmt s(db_, sql, file_);
+      while (s.step()) {
+        for (int i = 0; i < cols; ++i) os << (i ? "\t" : "") << s.text(i);
+        os << "\n";
+      }
+    };
+    table("repositories", "SELECT identity, source, refs, status, error FROM repositories ORDER BY identity", 5);
+    table("blobs", "SELECT lower(hex(oid)), findings FROM blobs ORDER BY oid", 2);
+    table("findings",
+          "SELECT fingerprint, rule_id, redacted, secret IS NOT NULL FROM findings ORDER BY fingerprint", 4);
+    table("occurrences",
+          "SELECT r.identity, o.fingerprint, o.blob, o.commit_id, o.path, o.line, o.col, o.author, o.email, o.date, "
+          "o.seq, o.adopted FROM occurrences o JOIN repositories r ON r.id=o.repository "
+          "ORDER BY r.identity, o.fingerprint, o.blob, o.commit_id, o.path, o.line, o.col",
+          12);
+    table("details", "SELECT fingerprint, blob, line, col, detail FROM details ORDER BY fingerprint, blob, line, col", 5);
+    table("commits", "SELECT lower(hex(id)) FROM commits ORDER BY id", 1);
+    table("triage", "SELECT fingerprint, status, comment, who FROM triage ORDER BY fingerprint", 4);
+    return os.str();
+  }
+
+ private:
+  // The file is made 0600 before SQLite sees it (SQLite gives its -wal and -shm files the
+  // database's mode), never through a symlink.
+  static void create_private(const std::string& path) {
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd >= 0) {
+      ::close(fd);
+      return;
+    }
+    if (errno == EEXIST) {
+      struct stat st{};
+      if (::lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode))
+        throw std::runtime_error("datastore " + path + ": is a symlink; refusing to write through it");
+      return;
+    }
+    throw std::runtime_error("datastore " + path + ": cannot create: " + std::strerror(errno));
+  }
+
+  void exec(const std::string& sql) {
+    char* err = nullptr;
+    if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+      std::string msg = err ? err : sqlite3_errmsg(db_);
+      sqlite3_free(err);
+      throw std::runtime_error("datastore " + file_ + ": " + msg);
+    }
+  }
+
+  int schema_version() {
+    Stmt t(db_, "SELECT COUNT(*) FROM sqlite_master WHERE type='table' AND name='schema_version'", file_);
+    t.step();
+    if (t.integer(0) == 0) {
+      Stmt any(db_, "SELECT COUNT(*) FROM sqlite_master", file_);
+      any.step();
+      if (any.integer(0) != 0) throw std::runtime_error("datastore " + file_ + ": not a keyhound datastore");
+      return 0;
+    }
+    Stmt v(db_, "SELECT version FROM schema_version", file_);
+    return v.step() ? static_cast<int>(v.integer(0)) : 0;
+  }
+
+  void migrate() {
+    exec("BEGIN IMMEDIATE");
+    try {
+      int v = schema_version();
+      if (v > kVersion)
+        throw std::runtime_error("datastore " + file_ + ": schema version " + std::to_string(v) +
+                                 " is newer than this keyhound understands (" + std::to_string(kVersion) + ")");
+      if (v == 0) exec("CREATE TABLE schema_version(version INTEGER NOT NULL); INSERT INTO schema_version VALUES(0)");
+      for (; v < kVersion; ++v) {
+        exec(kMigrations[v]);
+        exec("UPDATE schema_version SET version=" + std::to_string(v + 1));
+      }
+      exec("COMMIT");
+    } catch (...) {
+      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+      throw;
+    }
+  }
+
+  // The per-datastore hash key: 32 random bytes made with the datastore, so a hash in one
+  // datastore says nothing about a secret in another.
+  void load_key() {
+    Stmt s(db_, "SELECT value FROM meta WHERE key='hmac_key'", file_);
+    if (s.step()) {
+      key_ = s.text(0);
+      return;
+    }
+    std::ifstream ur("/dev/urandom", std::ios::binary);
+    std::string raw(32, '\0');
+    if (!ur.read(raw.data(), raw.size())) throw std::runtime_error("datastore " + file_ + ": cannot read /dev/urandom");
+    key_ = hex_encode(raw);
+    Stmt ins(db_, "INSERT OR IGNORE INTO meta(key, value) VALUES('hmac_key', ?)", file_);
+    ins.bind(1, key_).run();
+    Stmt again(db_, "SELECT value FROM meta WHERE key='hmac_key'", file_);  // another process may have won
+    again.step();
+    key_ = again.text(0);
+  }
+
+  int64_t repo_id(const std::string& identity) {
+    Stmt s(db_, "SELECT id FROM repositories WHERE identity=?", file_);
+    s.bind(1, identity);
+    if (!s.step()) throw std::runtime_error("datastore " + file_ + ": unknown repository " + identity);
+    return s.integer(0);
+  }
+
+  static RepositoryRecord repo_row(Stmt& s) {
+    return {s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5)};
+  }
+
+  std::string file_;
+  sqlite3* db_ = nullptr;
+  std::string key_;
+  bool store_secrets_ = false;
+  std::unique_ptr<Stmt> known_stmt_;
+};
+
+}  // namespace
+
+int sqlite_schema_version() { return kVersion; }
+
+std::unique_ptr<Datastore> open_sqlite_datastore(const std::string& path) {
+  return std::make_unique<SqliteDatastore>(path);
+}
+
+const std::vector<std::string>& triage_statuses() {
+  static const std::vector<std::string> s{"open", "false-positive", "accepted", "revoked"};
+  return s;
+}
+
+}  // namespace keyhound
