@@ -3,6 +3,7 @@
 #include "sources/git_loose_check.h"
 #include "base/parallel.h"
 #include "sources/git_pack.h"
+#include "sources/git_staged.h"
 
 #include <git2/sys/odb_backend.h>
 
@@ -639,6 +640,19 @@ struct Planner {
         throw GitError(git_error_text("HEAD"));
       head_tree = reinterpret_cast<git_tree*>(obj);
     }
+    if (head_tree && staged_fast_enabled()) {
+      StagedDiff sd = staged_diff_fast(repo.get(), head_tree, repo.git_dir() + "index");
+      plan.how = sd.how;
+      if (sd.diff) {
+        git_tree_free(head_tree);
+        add_diff(sd.diff, -1, false);
+        git_diff_free(sd.diff);
+        return;
+      }
+    } else {
+      plan.how = head_tree ? "staged diff: libgit2's index (KEYHOUND_GIT_STAGED_FAST=0)"
+                           : "staged diff: libgit2's index (no commit yet)";
+    }
     git_index* index = nullptr;
     if (git_repository_index(&index, repo.get()) != 0) {
       git_tree_free(head_tree);
@@ -710,6 +724,11 @@ bool oid_is_zero(const git_oid& id) {
   for (unsigned char c : id.id)
     if (c) return false;
   return true;
+}
+
+bool staged_fast_enabled() {
+  const char* v = std::getenv("KEYHOUND_GIT_STAGED_FAST");
+  return !(v && std::string(v) == "0");
 }
 
 bool pack_reader_enabled() {

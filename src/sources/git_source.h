@@ -79,6 +79,7 @@ struct GitPlan {
   std::map<std::string, std::string> notes;  // shallow, submodules skipped
   std::vector<std::string> errors;        // one line each, naming the object; the plan goes on
   uint64_t trees_visited = 0;
+  std::string how;                        // --debug: how a staged plan was made
   // History audits: the repository's packs, for scan_git_plan to read every blob in pack
   // order (null when the pack reader is off: KEYHOUND_GIT_PACK_READER=0).
   std::shared_ptr<const PackSet> packs;
@@ -103,6 +104,9 @@ struct GitPlanOptions {
 
 // False when KEYHOUND_GIT_PACK_READER=0: every object is then read through libgit2.
 bool pack_reader_enabled();
+// False when KEYHOUND_GIT_STAGED_FAST=0: --staged then diffs through libgit2's own index
+// (src/sources/git_staged.h is the fast way).
+bool staged_fast_enabled();
 
 // Builds the plan. Throws GitError for problems that make the whole scan meaningless (a
 // revision that does not exist, no HEAD for --no-history); a corrupt or missing object is an
