@@ -736,6 +736,21 @@ bool pack_reader_enabled() {
   return !(v && std::string(v) == "0");
 }
 
+}  // namespace keyhound
+
+// Debian's libgit2 is built on mbedTLS, and git_libgit2_init() parses the whole system CA bundle
+// (/etc/ssl/certs, ~140 certificates: 5 ms, a third of a pre-commit run) for HTTPS remotes.
+// keyhound only reads local repositories and never lets libgit2 open a connection, so this
+// definition, which the dynamic loader binds ahead of libmbedx509's, loads no certificate. It is
+// never called by libgit2 builds on OpenSSL or when keyhound makes requests (libcurl, OpenSSL).
+extern "C" int mbedtls_x509_crt_parse_file(void* chain, const char* path) {
+  (void)chain;
+  (void)path;
+  return 0;  // "parsed, nothing to add": libgit2 keeps an empty CA chain
+}
+
+namespace keyhound {
+
 GitRepo GitRepo::open(const std::string& path, bool search_up) {
   git_libgit2_init();
   git_repository* r = nullptr;

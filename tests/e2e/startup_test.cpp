@@ -49,3 +49,21 @@ TEST(Startup, RulesFileEditedAfterTheBuildIsRead) {
   EXPECT_EQ(second.exit_code, 0) << second.out << second.err;
   EXPECT_EQ(second.out.find("local-token"), std::string::npos);
 }
+
+TEST(Startup, GitCommandsDoNotLoadTheSystemCertificates) {
+  // libgit2 on mbedTLS parses the CA bundle when it starts; keyhound's git commands never make
+  // a connection, and its own definition of the parse function is bound instead.
+  auto deps = run("ldd $(ldd " + shell_quote(KEYHOUND_BINARY) + " | awk '/libgit2/ {print $3}')");
+  if (deps.out.find("libmbedx509") == std::string::npos) GTEST_SKIP() << "libgit2 is not built on mbedTLS here";
+  std::string d = make_temp_dir();
+  run("git init -q " + shell_quote(d));
+  auto r = run("LD_DEBUG=bindings " + kh() + " git --staged " + shell_quote(d));
+  EXPECT_EQ(r.exit_code, 0) << r.err.substr(r.err.size() > 2000 ? r.err.size() - 2000 : 0);
+  std::string line;
+  for (size_t at = r.err.find("libgit2"); at != std::string::npos; at = r.err.find("libgit2", at + 1)) {
+    size_t eol = r.err.find('\n', at);
+    std::string l = r.err.substr(at, eol - at);
+    if (l.find("`mbedtls_x509_crt_parse_file'") != std::string::npos) line = l;
+  }
+  EXPECT_NE(line.find("keyhound"), std::string::npos) << "bound elsewhere: " << line;
+}
