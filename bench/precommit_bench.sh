@@ -6,7 +6,9 @@
 # cache ($XDG_CACHE_HOME/keyhound) is warmed first, as it is for every hook run but the first.
 #   bench/precommit_bench.sh [KEYHOUND=build/keyhound] [RUNS=20]
 # KEYHOUND_BENCH_DIR=DIR keeps the generated repositories in DIR and reuses them next time.
-# Prints median and spread (min-max) in ms per row; uses hyperfine when installed, else a loop.
+# Prints median and spread (min-max) of wall time in ms per row, and the mean CPU time (user +
+# system: steadier than wall time on a shared machine); uses hyperfine when installed, else a
+# loop (wall time only).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 kh=${1:-$here/../build/keyhound}
@@ -66,7 +68,7 @@ fi
 echo "keyhound: $kh"
 echo "small repo: $(git -C "$work/small" rev-list --count HEAD) commits, $(git -C "$work/small" ls-files | wc -l) files;" \
      "large repo: $(git -C "$work/large" ls-files | wc -l) files; staged: $(git -C "$work/small" diff --cached --numstat | awk '{n++; a += $1} END {print n " files, " a " added lines"}')"
-printf '%-58s %10s %16s\n' "command" "median ms" "spread (min-max)"
+printf '%-50s %10s %16s %9s\n' "command" "median ms" "spread (min-max)" "CPU ms"
 
 row() {  # row LABEL DIR CMD...
   label=$1 dir=$2
@@ -77,7 +79,8 @@ row() {  # row LABEL DIR CMD...
 import json, sys
 r = json.load(open(sys.argv[1]))["results"][0]
 t = sorted(x * 1000 for x in r["times"])
-print("%-58s %10.1f %16s" % (sys.argv[2], r["median"] * 1000, "%.1f-%.1f" % (t[0], t[-1])))
+print("%-50s %10.1f %16s %9.1f" % (sys.argv[2], r["median"] * 1000, "%.1f-%.1f" % (t[0], t[-1]),
+                                   (r["user"] + r["system"]) * 1000))
 PY
   else
     ts=""
@@ -86,7 +89,7 @@ PY
       ts="$ts $(( (e - s) / 100000 ))"
     done
     echo $ts | tr ' ' '\n' | sort -n | awk -v l="$label" '{t[NR] = $1 / 10} END {
-      printf "%-58s %10.1f %16s\n", l, (t[int((NR + 1) / 2)] + t[int(NR / 2) + 1]) / 2, t[1] "-" t[NR] }'
+      printf "%-50s %10.1f %16s %9s\n", l, (t[int((NR + 1) / 2)] + t[int(NR / 2) + 1]) / 2, t[1] "-" t[NR], "-" }'
   fi
 }
 
