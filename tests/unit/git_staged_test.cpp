@@ -67,6 +67,15 @@ std::string describe(const GitPlan& p) {
   return os.str();
 }
 
+// The plan, or the error that stopped it.
+std::string plan_or_error(const std::string& dir, bool fast) {
+  try {
+    return describe(plan_staged(dir, fast));
+  } catch (const GitError& e) {
+    return std::string("error: ") + e.what();
+  }
+}
+
 void expect_same_plan(const std::string& dir, const std::string& what) {
   GitPlan fast = plan_staged(dir, true);
   GitPlan full = plan_staged(dir, false);
@@ -285,4 +294,38 @@ TEST(GitStagedFast, NothingStagedAndIndexWithoutCacheTree) {
   GitPlan q = plan_staged(d, true);
   ASSERT_EQ(q.blobs.size(), 1u);
   EXPECT_EQ(q.blobs[0].path, "m/n9.txt");
+}
+
+TEST(GitStagedFast, LinkedWorktreeSparseIndexAndLongPaths) {
+  // A linked worktree keeps its own index under .git/worktrees/NAME/.
+  std::string d = base_repo();
+  std::string wt = d + "-wt";
+  script(d, "git worktree add -q -b side '" + wt + "' || exit 1\n");
+  script(wt, "printf 'wt\\n' >> b/f.txt && git add b/f.txt && git mv m/n2.txt m/moved.txt\n");
+  expect_same_plan(wt, "linked worktree");
+  GitPlan p = plan_staged(wt, true);
+  EXPECT_NE(p.how.find("index read directly"), std::string::npos) << p.how;
+  EXPECT_EQ(p.blobs.size(), 2u);
+  // A path longer than 4095 bytes (the flags' length field saturates), in versions 2 and 4.
+  std::string longdir = std::string(200, 'l');
+  std::string longpath;
+  for (int i = 0; i < 22; ++i) longpath += longdir + "/";
+  // Straight into the index: the file system would refuse a path this long.
+  script(d, "git update-index --add --cacheinfo 100644,$(printf 'deep\\n' | git hash-object -w --stdin),'" +
+                longpath + "f.txt' || exit 1\n");
+  EXPECT_EQ(plan_or_error(d, true), plan_or_error(d, false));
+  EXPECT_NE(plan_or_error(d, true).find(longpath + "f.txt"), std::string::npos);
+  EXPECT_NE(plan_staged(d, true).how.find("index read directly"), std::string::npos);
+  // libgit2 1.5 refuses it in version 4; so does the fast way (the same error, not a new answer).
+  script(d, "git update-index --index-version 4\n");
+  EXPECT_EQ(plan_or_error(d, true), plan_or_error(d, false));
+  EXPECT_EQ(plan_or_error(d, true).rfind("error: index", 0), 0u);
+  // A sparse index stores whole folders as entries: libgit2's way (it gives its own answer).
+  std::string s = base_repo();
+  script(s, "git sparse-checkout init --cone --sparse-index && git sparse-checkout set b && "
+            "printf 's\\n' >> b/f.txt && git add b/f.txt; true\n");
+  EXPECT_EQ(plan_or_error(s, true), plan_or_error(s, false));
+  std::filesystem::remove_all(wt);
+  std::filesystem::remove_all(d);
+  std::filesystem::remove_all(s);
 }
