@@ -1,7 +1,8 @@
-// base/hex.h's own SHA-256 against the FIPS 180-4 test vectors and OpenSSL on every length
+// base/hex.h's own SHA-256 and HMAC against the FIPS 180-4 and RFC 4231 vectors and OpenSSL: every length
 // around the block and padding boundaries.
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include <random>
 
@@ -26,5 +27,28 @@ TEST(Sha256, SameAsOpenSslOnEveryLengthUpTo300) {
     unsigned int len = 0;
     ASSERT_EQ(EVP_Digest(s.data(), s.size(), md, &len, EVP_sha256(), nullptr), 1);
     EXPECT_EQ(sha256_hex(s), keyhound::hex_encode(std::string_view(reinterpret_cast<char*>(md), len))) << n;
+  }
+}
+
+TEST(Sha256, HmacRfc4231AndOpenSsl) {
+  using keyhound::hex_encode;
+  using keyhound::hmac_sha256;
+  EXPECT_EQ(hex_encode(hmac_sha256(std::string(20, '\x0b'), "Hi There")),
+            "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+  EXPECT_EQ(hex_encode(hmac_sha256("Jefe", "what do ya want for nothing?")),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+  // A key longer than the block is hashed first (RFC 4231 case 6).
+  EXPECT_EQ(hex_encode(hmac_sha256(std::string(131, '\xaa'), "Test Using Larger Than Block-Size Key - Hash Key First")),
+            "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+  std::mt19937 rng(11);
+  for (size_t k : {0u, 1u, 63u, 64u, 65u, 200u}) {
+    std::string key(k, '\0'), data(rng() % 300, '\0');
+    for (auto& c : key) c = static_cast<char>(rng());
+    for (auto& c : data) c = static_cast<char>(rng());
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    ASSERT_TRUE(HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+                     reinterpret_cast<const unsigned char*>(data.data()), data.size(), md, &len));
+    EXPECT_EQ(hmac_sha256(key, data), std::string(reinterpret_cast<char*>(md), len)) << k;
   }
 }
