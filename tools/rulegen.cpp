@@ -82,7 +82,9 @@ int main(int argc, char** argv) {
          << literal(r.family) << ", " << (r.enabled ? "true" : "false") << ",\n   " << literal(r.context_line)
          << ", " << literal(r.context_nearby) << ", " << r.context_lines << ",\n   "
          << list(r.reject_shapes, "rs" + n, decls) << ", " << list(r.evidence_files, "ef" + n, decls) << ", "
-         << list(r.doc_examples, "de" + n, decls) << ",\n   " << literal(r.attach_to) << ", "
+         << list(r.doc_examples, "de" + n, decls) << ",\n   " << static_cast<int>(r.facts.enrich) << ", "
+         << static_cast<int>(r.facts.verify) << ", " << static_cast<int>(r.facts.remediation) << ", "
+         << literal(r.attach_to) << ", "
          << literal(r.attach_role) << ", " << r.attach_lines << ",\n   " << list(r.examples, "ex" + n, decls)
          << ", " << list(r.negative_examples, "ne" + n, decls) << "},\n";
   }

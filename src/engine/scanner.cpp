@@ -191,6 +191,7 @@ class MatchState {
     Finding f;
     f.rule_id = rule.id;
     f.rule_index = ri;
+    f.facts = rule.facts;
     f.secret.assign(secret);
     f.match.assign(whole.data(), std::min<size_t>(whole.size(), 4096));
     f.offset = abs;

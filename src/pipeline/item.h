@@ -19,6 +19,7 @@
 #include "findings/finding.h"
 #include "findings/scan_result.h"
 #include "findings/skip_reason.h"
+#include "pipeline/item_stream.h"
 
 namespace keyhound {
 
@@ -52,6 +53,9 @@ struct Tally {
   ScanResult result;
   std::vector<Problem> problems;
   uint64_t streamed = 0;
+  // Set by the pipeline when findings are written as found (--format jsonl): sources hand it
+  // every item they number, from their worker threads (it is thread-safe; the tally is not).
+  ItemStream* stream = nullptr;
 
   void add(ItemOutcome&& oc);
   // Scanned items with nothing to report, counted without building an outcome each.

@@ -43,6 +43,9 @@ std::vector<Rule> load_builtin_rules() {
     r.reject_shapes = list(w.reject_shapes);
     r.evidence_files = list(w.evidence_files);
     r.doc_examples = list(w.doc_examples);
+    r.facts.enrich = static_cast<Enricher>(w.enrich);
+    r.facts.verify = static_cast<VerifyWith>(w.verify);
+    r.facts.remediation = static_cast<RemediationKind>(w.remediation);
     r.attach_to = str(w.attach_to);
     r.attach_role = str(w.attach_role);
     r.attach_lines = w.attach_lines;

@@ -27,6 +27,7 @@ struct BuiltinRuleRow {
   Str context_line, context_nearby;
   int context_lines;
   List reject_shapes, evidence_files, doc_examples;
+  int enrich, verify, remediation;  // ProviderFacts' enums
   Str attach_to, attach_role;
   int attach_lines;
   List examples, negative_examples;

@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "rules/provider_facts.h"
+
 namespace re2 { class RE2; }
 
 namespace keyhound {
@@ -38,6 +40,8 @@ struct Rule {
   std::vector<std::string> evidence_files;
   // Keys the provider prints in its own documentation: reported only as examples.
   std::vector<std::string> doc_examples;
+  // Enrichment, verification and advice beyond matching (rules/provider_facts.h).
+  ProviderFacts facts;
   std::string attach_to;
   std::string attach_role;
   int attach_lines = 5;

@@ -72,7 +72,8 @@ const std::set<std::string>& known_keys() {
       "id", "name", "description", "reference", "keywords", "regex", "secret_group",
       "min_entropy", "window", "checksum", "severity", "family", "enabled", "context_line",
       "context_nearby", "context_lines", "attach_to", "attach_role", "attach_lines", "examples",
-      "negative_examples", "provider", "tags", "reject_shapes", "evidence_files", "doc_examples"};
+      "negative_examples", "provider", "tags", "reject_shapes", "evidence_files", "doc_examples",
+      "enrich", "verify", "remediation"};
   return k;
 }
 
@@ -122,6 +123,16 @@ std::vector<Rule> parse_rule_file(const std::string& text, const std::string& or
     r.reject_shapes = string_list(*t, "reject_shapes", origin, r.id);
     r.evidence_files = string_list(*t, "evidence_files", origin, r.id);
     r.doc_examples = string_list(*t, "doc_examples", origin, r.id);
+    auto fact = [&](const char* key, auto parse, auto* out, const std::vector<std::string>& known) {
+      std::string v = get_string(*t, key, origin, r.id, false);
+      if (v.empty() || parse(v, out)) return;
+      std::string list;
+      for (auto& k : known) list += (list.empty() ? "" : ", ") + k;
+      fail(origin, t->get(key), r.id, std::string("unknown ") + key + " '" + v + "' (known: " + list + ")");
+    };
+    fact("enrich", parse_enricher, &r.facts.enrich, enricher_names());
+    fact("verify", parse_verify_with, &r.facts.verify, verify_with_names());
+    fact("remediation", parse_remediation_kind, &r.facts.remediation, remediation_kind_names());
     r.attach_to = get_string(*t, "attach_to", origin, r.id, false);
     r.attach_role = get_string(*t, "attach_role", origin, r.id, false);
     r.attach_lines = static_cast<int>(get_number<int64_t>(*t, "attach_lines", 5, origin, r.id));

@@ -35,6 +35,9 @@ void expect_same(const Rule& a, const Rule& b) {
   EXPECT_EQ(a.reject_shapes, b.reject_shapes);
   EXPECT_EQ(a.evidence_files, b.evidence_files);
   EXPECT_EQ(a.doc_examples, b.doc_examples);
+  EXPECT_EQ(a.facts.enrich, b.facts.enrich);
+  EXPECT_EQ(a.facts.verify, b.facts.verify);
+  EXPECT_EQ(a.facts.remediation, b.facts.remediation);
   EXPECT_EQ(a.attach_to, b.attach_to);
   EXPECT_EQ(a.attach_role, b.attach_role);
   EXPECT_EQ(a.attach_lines, b.attach_lines);
