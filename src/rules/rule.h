@@ -27,6 +27,9 @@ struct Rule {
   double min_entropy = 0.0;
   int window = 256;
   std::string checksum;
+  // A named check of the value's form instead of its randomness ("password", "password-hash",
+  // "base64-userpass": src/checks/password.h); the rule file's `check` field.
+  std::string value_check;
   Severity severity = Severity::High;
   std::string family;
   bool enabled = true;

@@ -1,5 +1,7 @@
 #include "rules/rule_loader.h"
 
+#include "checks/password.h"
+
 #include <re2/re2.h>
 
 #include <algorithm>
@@ -73,7 +75,7 @@ const std::set<std::string>& known_keys() {
       "min_entropy", "window", "checksum", "severity", "family", "enabled", "context_line",
       "context_nearby", "context_lines", "attach_to", "attach_role", "attach_lines", "examples",
       "negative_examples", "provider", "tags", "reject_shapes", "evidence_files", "doc_examples",
-      "enrich", "verify", "remediation"};
+      "enrich", "verify", "remediation", "check"};
   return k;
 }
 
@@ -108,6 +110,15 @@ std::vector<Rule> parse_rule_file(const std::string& text, const std::string& or
     r.min_entropy = get_number<double>(*t, "min_entropy", 0.0, origin, r.id);
     r.window = static_cast<int>(get_number<int64_t>(*t, "window", 256, origin, r.id));
     r.checksum = get_string(*t, "checksum", origin, r.id, false);
+    r.value_check = get_string(*t, "check", origin, r.id, false);
+    if (!r.value_check.empty()) {
+      const auto& known = value_check_names();
+      if (std::find(known.begin(), known.end(), r.value_check) == known.end()) {
+        std::string list;
+        for (auto& k : known) list += (list.empty() ? "" : ", ") + k;
+        fail(origin, t->get("check"), r.id, "unknown check '" + r.value_check + "' (known: " + list + ")");
+      }
+    }
     std::string sev = get_string(*t, "severity", origin, r.id, false);
     if (!sev.empty() && !parse_severity(sev, &r.severity))
       fail(origin, t->get("severity"), r.id, "unknown severity '" + sev + "'");
