@@ -78,7 +78,8 @@ int main(int argc, char** argv) {
     rows << "  {" << literal(r.id) << ", " << literal(r.name) << ", " << literal(r.provider) << ",\n   "
          << literal(r.description) << ",\n   " << literal(r.reference) << ", " << literal(r.source_file) << ",\n   "
          << list(r.keywords, "kw" + n, decls) << ", " << literal(r.regex) << ",\n   " << r.secret_group << ", "
-         << entropy << ", " << r.window << ", " << literal(r.checksum) << ", " << static_cast<int>(r.severity) << ", "
+         << entropy << ", " << r.window << ", " << literal(r.checksum) << ", " << literal(r.value_check) << ", "
+         << static_cast<int>(r.severity) << ", "
          << literal(r.family) << ", " << (r.enabled ? "true" : "false") << ",\n   " << literal(r.context_line)
          << ", " << literal(r.context_nearby) << ", " << r.context_lines << ",\n   "
          << list(r.reject_shapes, "rs" + n, decls) << ", " << list(r.evidence_files, "ef" + n, decls) << ", "

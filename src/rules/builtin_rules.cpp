@@ -34,6 +34,7 @@ std::vector<Rule> load_builtin_rules() {
     r.min_entropy = w.min_entropy;
     r.window = w.window;
     r.checksum = str(w.checksum);
+    r.value_check = str(w.value_check);
     r.severity = static_cast<Severity>(w.severity);
     r.family = str(w.family);
     r.enabled = w.enabled;

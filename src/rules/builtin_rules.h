@@ -20,7 +20,7 @@ struct BuiltinRuleRow {
   int secret_group;
   double min_entropy;
   int window;
-  Str checksum;
+  Str checksum, value_check;
   int severity;  // keyhound::Severity
   Str family;
   bool enabled;

@@ -26,6 +26,7 @@ void expect_same(const Rule& a, const Rule& b) {
   EXPECT_EQ(a.min_entropy, b.min_entropy);  // exact: printed with 17 digits
   EXPECT_EQ(a.window, b.window);
   EXPECT_EQ(a.checksum, b.checksum);
+  EXPECT_EQ(a.value_check, b.value_check);
   EXPECT_EQ(a.severity, b.severity);
   EXPECT_EQ(a.family, b.family);
   EXPECT_EQ(a.enabled, b.enabled);
