@@ -76,15 +76,23 @@ bool is_dummy_password(std::string_view v) {
                                   "null", "none", "nil", "undefined", "true", "false", "empty", "blank",
                                   "test", "testing", "dummy", "foo", "bar", "foobar", "todo", "tbd",
                                   "redacted", "hidden", "removed", "secret123", "s3cr3t", "p@ssw0rd",
-                                  "required", "optional", "string", "str", "value", "pw", "user"};
+                                  "required", "optional", "string", "str", "value", "pw", "user",
+                                  // services' default passwords in their images' docs
+                                  "postgres", "guest", "mysql", "redis", "rabbitmq", "mongo", "qwerty"};
   for (const char* d : dummies)
     if (l == d) return true;
   // Template prose: "put your unique phrase here", "enter password", "<insert key>".
-  static const char* phrases[] = {"your ", " here", "enter ", "insert ", "unique phrase"};
+  static const char* phrases[] = {"your ", " here", "_here", "-here", "enter ", "insert ", "unique phrase"};
   for (const char* ph : phrases)
     if (l.find(ph) != std::string::npos) return true;
   // The generic placeholder filter (xxxx runs, "your-", "<", "${", ...) and documentation keys.
-  return is_placeholder(v) || is_documentation_example(v);
+  // Long generated secrets (WordPress salts) use every printable character, '<' and '>' too:
+  // there those mark nothing.
+  std::string p(v);
+  if (p.size() >= 32)
+    for (char& c : p)
+      if (c == '<' || c == '>') c = '.';
+  return is_placeholder(p) || is_documentation_example(p);
 }
 
 namespace {
@@ -93,6 +101,9 @@ bool plaintext_password(std::string_view v) {
   // Passwords shorter than 4 bytes are masks, flags or single letters in practice.
   if (v.size() < 4 || v.size() > 256) return false;
   if (is_reference(v) || is_dummy_password(v)) return false;
+  // Code that builds the value: "... '" + pw + "' ..." (a quote and a space together).
+  bool quote = v.find('"') != std::string_view::npos || v.find('\'') != std::string_view::npos;
+  if (quote && v.find(' ') != std::string_view::npos) return false;
   // A value made only of one character class repeated, or whitespace: not a password.
   if (std::any_of(v.begin(), v.end(), [](char c) { return c == ' ' || c == '\t'; }) && v.size() < 8) return false;
   return true;

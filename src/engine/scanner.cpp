@@ -175,7 +175,8 @@ class MatchState {
     std::string_view secret = buf.substr(soff, slen);
     double h = shannon_entropy(secret);
     if (h < rule.min_entropy) return;
-    if (is_placeholder(secret)) return;
+    // Rules with a value check (passwords) apply their own placeholder rules.
+    if (rule.value_check.empty() && is_placeholder(secret)) return;
     if (!rule.checksum.empty() && !verify_checksum(rule.checksum, secret)) return;
     if (!rule.reject_shapes.empty() && rejected_shape(rule.reject_shapes, secret)) return;
     if (!rule.value_check.empty() && !passes_value_check(rule.value_check, secret)) return;

@@ -24,11 +24,16 @@ int own_evidence(const RuleSet& rules, const Finding& f) {
   return score;
 }
 
-// Which of two findings on one span is kept: a provider's rule over a generic one; then the
+// Which of two findings on one span is kept: one that stands on its own over one still waiting
+// for file evidence; a provider's rule over a generic one; then the
 // rule that knows more about the bytes themselves (an AWS secret inside a JDBC URL's password
 // is an AWS secret first); then the match with more evidence around the secret
 // ("secret_token = ..." over "token = ..."), the more severe rule, the rule ID.
 bool more_specific(const RuleSet& rules, const Finding& a, const Finding& b) {
+  // A candidate still waiting for its file to be evidence may yet be dropped: it never
+  // absorbs a finding that stands on its own.
+  bool pa = !a.evidence_files.empty(), pb = !b.evidence_files.empty();
+  if (pa != pb) return pb;
   bool ga = generic(rules, a), gb = generic(rules, b);
   if (ga != gb) return gb;
   int ea = own_evidence(rules, a), eb = own_evidence(rules, b);

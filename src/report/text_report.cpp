@@ -84,6 +84,14 @@ void write_text(const ScanResult& r, const RuleSet& rules, const ReportOptions& 
     auto acct = f.properties.find("aws_account_id");
     if (kind != f.properties.end()) out << "  kind: " << escape_for_terminal(kind->second);
     if (acct != f.properties.end()) out << "  account: " << escape_for_terminal(acct->second);
+    // What the credential opens, when its format names it (user@host/database).
+    auto opens = [&](const char* k) {
+      auto it = f.properties.find(std::string("opens_") + k);
+      return it == f.properties.end() ? std::string() : it->second;
+    };
+    std::string user = opens("user"), host = opens("host"), db = opens("database");
+    if (!host.empty() || !user.empty())
+      out << "  opens: " << escape_for_terminal((user.empty() ? "" : user + "@") + host + (db.empty() ? "" : "/" + db));
     out << "\n";
     for (const auto& p : f.parts) out << "  " << p.role << ": " << show(p.secret, o.redact) << "  (line " << p.line << ")\n";
     if (!f.where.commit.empty())
