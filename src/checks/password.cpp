@@ -3,17 +3,12 @@
 #include <algorithm>
 #include <cctype>
 
+#include "base/ascii.h"
 #include "checks/placeholder.h"
 
 namespace keyhound {
 
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 bool starts(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
 
@@ -47,7 +42,7 @@ bool decode_base64(std::string_view in, std::string& out) {
 
 bool is_reference(std::string_view v) {
   if (v.empty()) return false;
-  std::string l = lower(v);
+  std::string l = ascii_lower(v);
   // Template and environment references, in the syntaxes of shells, CI systems, Helm/Jinja,
   // Ruby, Spring, Maven, Ansible, Windows and the usual language APIs.
   static const char* marks[] = {"${", "$(", "{{", "}}", "#{", "%(", "os.environ", "os.getenv", "getenv(",
@@ -66,7 +61,7 @@ bool is_reference(std::string_view v) {
 
 bool is_dummy_password(std::string_view v) {
   if (v.empty()) return true;
-  std::string l = lower(v);
+  std::string l = ascii_lower(v);
   // Masks: ***, xxxx, ....., ----, <redacted>.
   if (std::all_of(l.begin(), l.end(), [](char c) { return c == '*' || c == 'x' || c == '.' || c == '-' || c == '#'; }))
     return true;

@@ -4,16 +4,10 @@
 #include <cctype>
 #include <string>
 
+#include "base/ascii.h"
 #include "checks/jwt_example.h"
 
 namespace keyhound {
-namespace {
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-}  // namespace
 
 bool is_placeholder(std::string_view secret) {
   // A run of 6 identical characters has probability ~1e-7 in a random base32/base64 key but is
@@ -23,7 +17,7 @@ bool is_placeholder(std::string_view secret) {
     run = secret[i] == secret[i - 1] ? run + 1 : 1;
     if (run >= 6) return true;
   }
-  std::string l = lower(secret);
+  std::string l = ascii_lower(secret);
   // Words of 5+ letters (4 for "xxxx") are vanishingly rare in random keys, common in templates.
   static const char* words[] = {"xxxx",     "placeholder", "changeme", "change_me", "change-me",
                                 "redacted", "dummy",       "sample",   "your_",     "your-",
@@ -42,7 +36,7 @@ bool is_placeholder(std::string_view secret) {
 bool is_documentation_example(std::string_view secret) {
   // AWS documents keys as AKIAIOSFODNN7EXAMPLE / wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY and
   // variants that all carry EXAMPLE; other providers' docs follow the same habit.
-  std::string l = lower(secret);
+  std::string l = ascii_lower(secret);
   if (l.find("example") != std::string::npos) return true;
   // The bodies of AWS's documented keys, also when a copy changed the EXAMPLE suffix or its case.
   static const char* aws_doc_bodies[] = {"iosfodnn7", "i44qh8dhb", "wjalrxutnfemi/k7mdeng", "je7mtgbclwbf/2zp9utk"};

@@ -6,6 +6,7 @@
 #include <sstream>
 #include <toml++/toml.h>
 
+#include "base/ascii.h"
 #include "config/gitleaks_config.h"
 #include "rules/toml_text.h"
 
@@ -53,11 +54,6 @@ std::shared_ptr<re2::RE2> compile(const std::string& pat, const std::string& ori
   return re;
 }
 
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 Allowlist parse_allowlist(const toml::table& t, const std::string& origin, Config& c) {
   static const std::set<std::string> keys = {"description", "rules", "condition", "paths", "secrets",
                                              "lines", "fingerprints", "commits", "stopwords"};
@@ -76,7 +72,7 @@ Allowlist parse_allowlist(const toml::table& t, const std::string& origin, Confi
                            "commits, stopwords)");
   if (const toml::node* cn = t.get("condition")) {
     auto v = cn->value<std::string>();
-    std::string cond = v ? lower(*v) : "";
+    std::string cond = v ? ascii_lower(*v) : "";
     if (cond != "or" && cond != "and") fail(origin, cn, ctx + "'condition' must be \"OR\" or \"AND\"");
     al.all_conditions = cond == "and";
   }
@@ -94,18 +90,18 @@ Allowlist parse_allowlist(const toml::table& t, const std::string& origin, Confi
   for (auto& [s, n] : strings(t, "secrets", origin, ctx)) al.secrets.push_back(compile(s, origin, n, ctx, "secrets"));
   for (auto& [s, n] : strings(t, "lines", origin, ctx)) al.lines.push_back(compile(s, origin, n, ctx, "lines"));
   for (auto& [s, n] : strings(t, "fingerprints", origin, ctx)) {
-    std::string fp = lower(s);
+    std::string fp = ascii_lower(s);
     if (!is_fingerprint(fp)) fail(origin, n, ctx + "'" + s + "' is not a finding fingerprint (32 hex digits)");
     al.fingerprints.insert(fp);
   }
   for (auto& [s, n] : strings(t, "commits", origin, ctx)) {
-    std::string cm = lower(s);
+    std::string cm = ascii_lower(s);
     if (cm.size() < 7 || cm.size() > 64 || !is_hex_digits(cm)) fail(origin, n, ctx + "'" + s + "' is not a commit id (7 to 64 hex digits)");
     al.commits.push_back(cm);
   }
   for (auto& [s, n] : strings(t, "stopwords", origin, ctx)) {
     if (s.size() < 3) fail(origin, n, ctx + "stopword '" + s + "' is shorter than 3 characters");
-    al.stopwords.push_back(lower(s));
+    al.stopwords.push_back(ascii_lower(s));
   }
   if (al.paths.empty() && al.secrets.empty() && al.lines.empty() && al.fingerprints.empty() &&
       al.commits.empty() && al.stopwords.empty())

@@ -7,6 +7,7 @@
 #include <cctype>
 #include <filesystem>
 
+#include "base/ascii.h"
 #include "engine/regex_width.h"
 #include "rules/rule_loader.h"
 #include "rules/toml_text.h"
@@ -26,11 +27,6 @@ std::string at(const std::string& origin, const toml::node* n) {
 
 [[noreturn]] void fail(const std::string& origin, const toml::node* n, const std::string& msg) {
   throw ConfigError(at(origin, n) + ": " + msg);
-}
-
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
 }
 
 std::string get_string(const toml::table& t, const char* key, const std::string& origin) {
@@ -115,7 +111,7 @@ struct Translator {
     al.description = get_string(t, "description", origin);
     std::string what = label + (al.description.empty() ? "" : " '" + al.description + "'") + " (" + al.origin + ")";
     bool exact = true;
-    std::string cond = lower(get_string(t, "condition", origin));
+    std::string cond = ascii_lower(get_string(t, "condition", origin));
     if (!cond.empty() && cond != "or" && cond != "and") fail(origin, t.get("condition"), "'condition' must be OR or AND");
     al.all_conditions = cond == "and";
     if (!rule_id.empty()) al.rules.push_back(rule_id);
@@ -128,7 +124,7 @@ struct Translator {
       if (auto re = compile(p, &err)) al.path_regexes.push_back(re);
       else exact = false, note(what, "path regex '" + p + "' rejected by RE2 (" + err + "): dropped");
     }
-    std::string target = lower(get_string(t, "regexTarget", origin));
+    std::string target = ascii_lower(get_string(t, "regexTarget", origin));
     if (!target.empty() && target != "secret" && target != "match" && target != "line")
       fail(origin, t.get("regexTarget"), "'regexTarget' must be secret, match or line");
     for (auto& p : get_strings(t, "regexes", origin)) {
@@ -146,10 +142,10 @@ struct Translator {
         note(what, "stopword '" + s + "' is shorter than 3 characters: dropped (it would allow most secrets)");
         continue;
       }
-      al.stopwords.push_back(lower(s));
+      al.stopwords.push_back(ascii_lower(s));
     }
     for (auto& cm : get_strings(t, "commits", origin)) {
-      std::string h = lower(cm);
+      std::string h = ascii_lower(cm);
       bool hex = h.size() >= 7 && h.size() <= 64 &&
                  std::all_of(h.begin(), h.end(), [](char ch) { return std::isxdigit(static_cast<unsigned char>(ch)); });
       if (!hex) {
@@ -175,7 +171,7 @@ struct Translator {
     if (r.id.empty()) fail(origin, &t, "[[rules]] without an id");
     std::string what = "rule '" + r.id + "' (" + at(origin, &t) + ")";
     bool exact = true;
-    std::string id = lower(r.id);
+    std::string id = ascii_lower(r.id);
     for (char& ch : id)
       if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '-' && ch != '_') ch = '-';
     if (builtin_ids.count(id)) {
@@ -217,7 +213,7 @@ struct Translator {
     // gitleaks matches keywords case-insensitively; keyhound does too unless the regex holds
     // the keyword in that exact case (then only that case can match anyway).
     std::vector<std::string> short_kw;
-    for (auto& k : get_strings(t, "keywords", origin)) (keyword_ok(k) ? r.keywords : short_kw).push_back(lower(k));
+    for (auto& k : get_strings(t, "keywords", origin)) (keyword_ok(k) ? r.keywords : short_kw).push_back(ascii_lower(k));
     if (!short_kw.empty() || r.keywords.empty()) {
       std::vector<std::string> derived = derived_keywords(r.regex);
       std::string given = short_kw.empty() ? "no keywords" : "keyword '" + short_kw[0] + "' shorter than 3 bytes";
