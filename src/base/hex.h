@@ -1,4 +1,4 @@
-// Hexadecimal, SHA-256 and percent-encoding: the one copy of each that every layer uses.
+// Hexadecimal, SHA-256 (and HMAC) and percent-encoding: the one copy of each that every layer uses.
 #pragma once
 #include <string>
 #include <string_view>
@@ -12,8 +12,11 @@ int hex_digit_value(char c);
 // True when every character of s is a hex digit (either case); true for "".
 bool is_hex_digits(std::string_view s);
 
-// Lowercase hex of SHA-256(data), 64 digits.
+// SHA-256(data): 32 raw bytes; and as lowercase hex, 64 digits.
+std::string sha256(std::string_view data);
 std::string sha256_hex(std::string_view data);
+// HMAC-SHA256 (RFC 2104): 32 raw bytes.
+std::string hmac_sha256(std::string_view key, std::string_view data);
 
 // RFC 3986 percent-encoding: unreserved A-Z a-z 0-9 - _ . ~ are kept, every other byte becomes
 // %XX (uppercase hex); '/' is kept too unless encode_slash.

@@ -48,6 +48,7 @@ void run_tasks(unsigned threads, size_t count, MakeState make_state, Run run) {
 // thread and calls push(item) for each task as it finds it (a directory walk), while the
 // workers already run `run(state, item)`. Returns when produce has returned and every item
 // has run. The first exception (producer's or a worker's) is rethrown after all have stopped.
+// threads == 0: no threads, each item runs on the calling thread when pushed.
 template <typename Item, typename MakeState, typename Produce, typename Run>
 void run_fed_tasks(unsigned threads, MakeState make_state, Produce produce, Run run) {
   std::mutex mu;
@@ -80,8 +81,16 @@ void run_fed_tasks(unsigned threads, MakeState make_state, Produce produce, Run 
       fail();
     }
   };
+  if (threads == 0) {
+    // No worker threads: each item runs on the calling thread as it is pushed (a job of one
+    // file, where starting a thread would cost more than the scan, and on a busy machine
+    // waits for a core).
+    auto state = make_state();
+    produce([&](Item&& item) { run(state, item); });
+    return;
+  }
   std::vector<std::thread> ts;
-  for (unsigned i = 0; i < std::max(1u, threads); ++i) ts.emplace_back(worker);
+  for (unsigned i = 0; i < threads; ++i) ts.emplace_back(worker);
   try {
     produce([&](Item&& item) {
       std::lock_guard<std::mutex> lk(mu);

@@ -1,9 +1,8 @@
 #include "checks/jwt_example.h"
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-
 #include <string>
+
+#include "base/hex.h"
 
 namespace keyhound {
 namespace {
@@ -33,12 +32,8 @@ bool jwt_signed_with_demo_secret(std::string_view token) {
   static const char* secrets[] = {"secret", "your-256-bit-secret", "your-secret-key", "secretkey",
                                   "secret-key", "mysecret", "my-secret", "shhhhh", "key", "changeme"};
   for (const char* s : secrets) {
-    unsigned char mac[EVP_MAX_MD_SIZE];
-    unsigned len = 0;
-    if (!HMAC(EVP_sha256(), s, static_cast<int>(std::char_traits<char>::length(s)),
-              reinterpret_cast<const unsigned char*>(signed_part.data()), signed_part.size(), mac, &len))
-      continue;
-    if (base64url(mac, len) == sig) return true;
+    std::string mac = hmac_sha256(s, signed_part);
+    if (base64url(reinterpret_cast<const unsigned char*>(mac.data()), mac.size()) == sig) return true;
   }
   return false;
 }

@@ -17,6 +17,7 @@
 #include "pipeline/run.h"
 #include "sources/org_listing.h"
 #include "sources/repo_discovery.h"
+#include "sources/git_source.h"
 
 namespace keyhound {
 
@@ -134,6 +135,8 @@ void draw_progress(const AuditProgress& p) {
 }
 
 int run_audit_command(AuditArgs& a) {
+  // Clone URLs are fetched over https: libgit2 needs the system's certificates.
+  enable_git_tls_certificates();
   std::unique_ptr<Datastore> ds;
   try {
     ds = open_sqlite_datastore(a.datastore);

@@ -13,7 +13,6 @@
 #include "base/hex.h"
 #include "base/text_file.h"
 #include "findings/baseline.h"
-#include "rules/builtin_rules.h"
 #include "rules/rule_loader.h"
 
 namespace keyhound {
@@ -174,21 +173,8 @@ RuleNames known_rule_names(const std::vector<std::string>& rule_paths, bool buil
     out.family_of[id] = fam;
     if (!fam.empty()) out.names.insert(fam);
   };
-  if (builtin) {
-    for (auto& f : builtin_rule_files()) {
-      toml::table root;
-      try {
-        root = toml::parse(f.content, f.name);
-      } catch (const toml::parse_error&) {
-        continue;  // the engine reports broken built-in rules itself
-      }
-      const toml::array* arr = root["rule"].as_array();
-      if (!arr) continue;
-      for (const toml::node& n : *arr)
-        if (const toml::table* t = n.as_table())
-          if (auto id = (*t)["id"].value<std::string>()) add(*id, (*t)["family"].value_or(std::string()));
-    }
-  }
+  if (builtin)
+    for (auto& r : load_builtin_rules()) add(r.id, r.family);
   for (auto& p : rule_paths)
     for (auto& r : load_rule_path(p)) add(r.id, r.family);
   if (c)

@@ -1,8 +1,5 @@
 #include "datastore/finding_codec.h"
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-
 #include <nlohmann/json.hpp>
 
 #include "base/hex.h"
@@ -83,11 +80,7 @@ std::string secret_hmac(const std::string& key, const Finding& f) {
     m += '\0';
     m += p.secret;
   }
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(m.data()),
-       m.size(), out, &len);
-  return hex_encode(std::string_view(reinterpret_cast<const char*>(out), len));
+  return hex_encode(hmac_sha256(key, m));
 }
 
 }  // namespace keyhound

@@ -6,6 +6,7 @@
 
 #include <fcntl.h>
 #include <hs/hs.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -66,12 +67,6 @@ std::string serialize(hs_database_t* db) {
   std::string s(bytes, len);
   free(bytes);
   return s;
-}
-
-hs_database_t* deserialize(const std::string& s) {
-  hs_database_t* db = nullptr;
-  if (hs_deserialize_database(s.data(), s.size(), &db) != HS_SUCCESS) return nullptr;
-  return db;
 }
 
 void put_u64(std::string& out, uint64_t v) {
@@ -243,39 +238,105 @@ std::string default_cache_dir(std::string* why_none) {
   return {};
 }
 
-Database::Database(const RuleSet& rules, const std::string& cache_dir) {
-  table_ = build_keyword_table(rules);
-  if (table_.keywords.empty()) throw std::runtime_error("no enabled rules: nothing to scan for");
-  // The cache key covers everything the compiled bytes depend on: the keyword list, the
-  // Hyperscan version and the CPU features it compiled for.
-  hs_platform_info_t plat{};
-  hs_populate_platform(&plat);
-  std::string material = std::string("literals-v2\n") + hs_version() + "\n" + std::to_string(plat.tune) + "/" +
-                         std::to_string(plat.cpu_features) + "\n";
-  for (size_t i = 0; i < table_.keywords.size(); ++i)
-    material += table_.keywords[i] + (table_.caseless[i] ? "\1" : "\2") + (table_.word_start[i] ? "\1" : "\2");
-  key_ = sha256_hex(material).substr(0, 32);
+namespace {
 
-  std::string path = cache_dir.empty() ? "" : cache_dir + "/db-" + key_ + ".hs";
-  if (!path.empty()) {
-    if (std::optional<std::string> cached = try_read_file(path)) {
-      const std::string& blob = *cached;
-      size_t pos = 0;
-      uint64_t n1 = 0, n2 = 0;
-      if (get_u64(blob, pos, &n1) && pos + n1 <= blob.size()) {
-        block_ = deserialize(blob.substr(pos, n1));
-        pos += n1;
-        if (get_u64(blob, pos, &n2) && pos + n2 <= blob.size()) stream_ = deserialize(blob.substr(pos, n2));
-      }
-      if (block_ && stream_) {
-        from_cache_ = true;
-        return;
-      }
-      if (block_) hs_free_database(block_);
-      if (stream_) hs_free_database(stream_);
-      block_ = stream_ = nullptr;
+// The cache file: "khdb3\n", the keyword table, its SHA-256 (hex), then the block and stream
+// databases as Hyperscan serialized them (each checked by Hyperscan's own CRC on load).
+constexpr char kMagic[] = "khdb3\n";
+
+void put_str(std::string& out, const std::string& s) {
+  put_u64(out, s.size());
+  out += s;
+}
+
+std::string table_bytes(const KeywordTable& t) {
+  std::string out;
+  put_u64(out, t.keywords.size());
+  for (size_t i = 0; i < t.keywords.size(); ++i) {
+    put_str(out, t.keywords[i]);
+    out += static_cast<char>((t.caseless[i] ? 1 : 0) | (t.word_start[i] ? 2 : 0));
+    put_u64(out, t.rules_of[i].size());
+    for (auto& u : t.rules_of[i]) {
+      put_u64(out, static_cast<uint64_t>(u.rule));
+      put_u64(out, static_cast<uint64_t>(u.before));
+      put_u64(out, static_cast<uint64_t>(u.after));
     }
   }
+  return out;
+}
+
+// Reads a table written by table_bytes; false on anything out of bounds for `rules`.
+bool parse_table(const std::string& in, const RuleSet& rules, KeywordTable& t) {
+  size_t pos = 0;
+  uint64_t n = 0;
+  if (!get_u64(in, pos, &n) || n > in.size()) return false;
+  for (uint64_t i = 0; i < n; ++i) {
+    uint64_t len = 0, uses = 0;
+    if (!get_u64(in, pos, &len) || len == 0 || len > in.size() - pos || len + 1 > in.size() - pos) return false;
+    t.keywords.push_back(in.substr(pos, len));
+    pos += len;
+    unsigned char f = static_cast<unsigned char>(in[pos++]);
+    t.caseless.push_back(f & 1);
+    t.word_start.push_back(f & 2);
+    if (!get_u64(in, pos, &uses) || uses == 0 || uses > in.size()) return false;
+    std::vector<KeywordTable::Use> v;
+    for (uint64_t k = 0; k < uses; ++k) {
+      uint64_t r = 0, b = 0, a = 0;
+      if (!get_u64(in, pos, &r) || !get_u64(in, pos, &b) || !get_u64(in, pos, &a)) return false;
+      if (r >= rules.rules.size() || !rules.rules[r].enabled || b > 65536 || a > 65536) return false;
+      v.push_back({static_cast<int>(r), static_cast<int>(b), static_cast<int>(a)});
+    }
+    t.rules_of.push_back(std::move(v));
+    t.max_keyword_len = std::max<size_t>(t.max_keyword_len, len);
+  }
+  return pos == in.size() && n > 0;
+}
+
+// A read-only mapping of a whole file (empty when it cannot be had).
+struct MappedFile {
+  explicit MappedFile(const std::string& path) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) return;
+    struct stat st {};
+    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+      void* m = ::mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
+      if (m != MAP_FAILED) {
+        data = static_cast<const char*>(m);
+        size = static_cast<size_t>(st.st_size);
+      }
+    }
+    ::close(fd);
+  }
+  ~MappedFile() {
+    if (data) ::munmap(const_cast<char*>(data), size);
+  }
+  const char* data = nullptr;
+  size_t size = 0;
+};
+
+}  // namespace
+
+Database::Database(const RuleSet& rules, const std::string& cache_dir) {
+  // The cache key covers everything the table and the compiled bytes depend on: each enabled
+  // rule's keywords, regexes and window (the keyword table is derived from them, which takes
+  // as long as loading the databases), the Hyperscan version and the CPU features it compiled for.
+  hs_platform_info_t plat{};
+  hs_populate_platform(&plat);
+  std::string material = std::string("rules-v3\n") + hs_version() + "\n" + std::to_string(plat.tune) + "/" +
+                         std::to_string(plat.cpu_features) + "\n";
+  for (size_t i = 0; i < rules.rules.size(); ++i) {
+    const Rule& r = rules.rules[i];
+    if (!r.enabled) continue;
+    material += std::to_string(i) + "\1" + r.regex + "\1" + r.context_nearby + "\1" + std::to_string(r.window);
+    for (auto& k : r.keywords) material += "\2" + k;
+    material += "\n";
+  }
+  key_ = sha256_hex(material).substr(0, 32);
+
+  std::string path = cache_dir.empty() ? "" : cache_dir + "/db3-" + key_ + ".hs";
+  if (!path.empty() && load_cache(path, rules)) return;
+  table_ = build_keyword_table(rules);
+  if (table_.keywords.empty()) throw std::runtime_error("no enabled rules: nothing to scan for");
   block_ = compile(table_, HS_MODE_BLOCK);
   stream_ = compile(table_, HS_MODE_STREAM);
   if (!path.empty()) {
@@ -284,11 +345,12 @@ Database::Database(const RuleSet& rules, const std::string& cache_dir) {
     std::filesystem::create_directories(cache_dir, ec);
     std::string a = serialize(block_), b = serialize(stream_);
     if (!a.empty() && !b.empty()) {
-      std::string blob;
-      put_u64(blob, a.size());
-      blob += a;
-      put_u64(blob, b.size());
-      blob += b;
+      std::string table = table_bytes(table_);
+      std::string blob = kMagic;
+      put_str(blob, table);
+      blob += sha256_hex(table);
+      put_str(blob, a);
+      put_str(blob, b);
       std::string tmp = path + ".tmp." + std::to_string(getpid());
       int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0600);
       if (fd >= 0) {
@@ -298,6 +360,45 @@ Database::Database(const RuleSet& rules, const std::string& cache_dir) {
       }
     }
   }
+}
+
+bool Database::load_cache(const std::string& path, const RuleSet& rules) {
+  // Mapped, not read: Hyperscan copies each database out of the mapping into aligned memory.
+  MappedFile f(path);
+  if (!f.data) return false;
+  std::string_view in(f.data, f.size);
+  size_t magic = sizeof kMagic - 1;
+  if (in.substr(0, magic) != kMagic) return false;
+  size_t pos = magic;
+  auto chunk = [&](std::string_view* out) {
+    if (in.size() - pos < 8) return false;
+    uint64_t n = 0;
+    for (int i = 0; i < 8; ++i) n |= static_cast<uint64_t>(static_cast<unsigned char>(in[pos + i])) << (8 * i);
+    pos += 8;
+    if (n > in.size() - pos) return false;
+    *out = in.substr(pos, n);
+    pos += n;
+    return true;
+  };
+  std::string_view table, digest, a, b;
+  if (!chunk(&table) || in.size() - pos < 64) return false;
+  digest = in.substr(pos, 64);
+  pos += 64;
+  if (!chunk(&a) || !chunk(&b) || pos != in.size()) return false;
+  KeywordTable t;
+  if (sha256_hex(table) != digest || !parse_table(std::string(table), rules, t)) return false;
+  hs_database_t* block = nullptr;
+  hs_database_t* stream = nullptr;
+  if (hs_deserialize_database(a.data(), a.size(), &block) != HS_SUCCESS) return false;
+  if (hs_deserialize_database(b.data(), b.size(), &stream) != HS_SUCCESS) {
+    hs_free_database(block);
+    return false;
+  }
+  table_ = std::move(t);
+  block_ = block;
+  stream_ = stream;
+  from_cache_ = true;
+  return true;
 }
 
 Database::~Database() {

@@ -43,8 +43,10 @@ bool keyword_hit_ok(const KeywordTable& t, unsigned kw, std::string_view buf, ui
 
 class Database {
  public:
-  // Compiles (or loads from `cache_dir` when non-empty and fresh) block and stream databases.
-  // Throws std::runtime_error with a one-line message on failure.
+  // Compiles (or loads from `cache_dir` when non-empty and fresh) the keyword table and the
+  // block and stream databases. A cache file that is absent, unreadable, damaged or for other
+  // rules is ignored (and rewritten when the folder is writable). Throws std::runtime_error
+  // with a one-line message on failure.
   Database(const RuleSet& rules, const std::string& cache_dir);
   ~Database();
   Database(const Database&) = delete;
@@ -57,6 +59,7 @@ class Database {
   const std::string& cache_key() const { return key_; }
 
  private:
+  bool load_cache(const std::string& path, const RuleSet& rules);
   KeywordTable table_;
   hs_database* block_ = nullptr;
   hs_database* stream_ = nullptr;

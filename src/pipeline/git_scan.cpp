@@ -296,6 +296,7 @@ void scan_git_plan(const Scanner& sc, const std::string& git_dir, const GitPlan&
   add_skip_counts(summary.skipped, plan.skipped);
   for (auto& [k, v] : plan.notes) summary.notes[k] = v;
   for (auto& e : plan.errors) tally.error(e);
+  if (!plan.how.empty()) debug(plan.how);
   const size_t n_tasks = plan.blobs.size();
   std::vector<ItemOutcome> outcomes(n_tasks);
   // Task i is done: progress, and --format jsonl's stream (in task order, once per fingerprint).

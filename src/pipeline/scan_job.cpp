@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <memory>
 #include <mutex>
 
@@ -102,7 +103,13 @@ void run_scan_job(const Scanner& sc, const ScanJobOptions& o, Tally& tally) {
   WalkResult walk;
   std::vector<std::unique_ptr<FileWorker>> workers;
   std::mutex workers_mu;
-  unsigned threads = worker_count(o.threads, SIZE_MAX);
+  // Only files named (no folder to walk): as many threads as files at most, none of its own for one.
+  bool only_files = std::none_of(roots.begin(), roots.end(), [](const std::string& p) {
+    std::error_code ec;
+    return std::filesystem::is_directory(p, ec);
+  });
+  unsigned threads = worker_count(o.threads, only_files ? roots.size() : SIZE_MAX);
+  if (only_files && threads == 1) threads = 0;
   run_fed_tasks<NumberedEntry>(
       threads,
       [&] {

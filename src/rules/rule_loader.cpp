@@ -15,8 +15,6 @@
 #include "findings/glob.h"
 #include "rules/toml_text.h"
 
-#include "rules/builtin_rules.h"
-
 namespace fs = std::filesystem;
 
 namespace keyhound {
@@ -251,17 +249,6 @@ std::vector<Rule> load_rule_path(const std::string& path) {
       throw RuleError(e.what());
     }
     auto rules = parse_rule_file(text, f);
-    for (auto& r : rules) out.push_back(std::move(r));
-  }
-  return out;
-}
-
-std::vector<Rule> load_builtin_rules() {
-  std::vector<Rule> out;
-  for (auto& f : builtin_rule_files()) {
-    // Built-in rules are validated by the tests; their regexes compile on first use (Scanner),
-    // so start-up (the pre-commit hook) does not pay for compiling every rule.
-    auto rules = parse_rule_file(f.content, f.name, true);
     for (auto& r : rules) out.push_back(std::move(r));
   }
   return out;

@@ -21,7 +21,8 @@ struct RuleError : std::runtime_error {
 std::vector<Rule> parse_rule_file(const std::string& text, const std::string& origin, bool lazy_regex = false);
 // Reads a file, or every *.toml in a directory (sorted), and parses it.
 std::vector<Rule> load_rule_path(const std::string& path);
-// The rules embedded at build time.
+// The built-in rules (rules/*.toml, compiled into the binary at build time: builtin_rules.cpp),
+// with fields checked and regexes not compiled yet.
 std::vector<Rule> load_builtin_rules();
 // Rule::secret_group value for gitleaks' choice when a rule names no group: the first capture
 // group that matched text, else the whole match. Set only by translated gitleaks configs.

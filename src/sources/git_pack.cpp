@@ -1,6 +1,7 @@
 #include "sources/git_pack.h"
 
 #include <dirent.h>
+#include <dlfcn.h>
 #include <fcntl.h>
 #include <openssl/evp.h>
 #include <sys/mman.h>
@@ -308,19 +309,53 @@ struct Buf {
   uint64_t n = 0;
 };
 
+#ifndef KEYHOUND_LIBCRYPTO_SONAME
+#define KEYHOUND_LIBCRYPTO_SONAME "libcrypto.so.3"
+#endif
+
+// OpenSSL's SHA-1 (its fast one), looked up when a pack is first read rather than linked: only
+// whole-history audits check object ids here, and libcrypto cost every start of keyhound
+// (scan, --version) a millisecond. libgit2, loaded before any pack is read, has loaded it anyway.
+struct Sha1 {
+  decltype(&::EVP_MD_CTX_new) ctx_new = nullptr;
+  decltype(&::EVP_MD_CTX_free) ctx_free = nullptr;
+  decltype(&::EVP_DigestInit_ex) init = nullptr;
+  decltype(&::EVP_DigestUpdate) update = nullptr;
+  decltype(&::EVP_DigestFinal_ex) final = nullptr;
+  decltype(&::EVP_sha1) sha1 = nullptr;
+  bool ok = false;
+};
+
+const Sha1& sha1_lib() {
+  static const Sha1 lib = [] {
+    Sha1 l;
+    void* h = dlopen(KEYHOUND_LIBCRYPTO_SONAME, RTLD_NOW | RTLD_LOCAL);
+    if (!h) return l;
+    auto sym = [&](auto& fn, const char* name) {
+      fn = reinterpret_cast<std::remove_reference_t<decltype(fn)>>(dlsym(h, name));
+      return fn != nullptr;
+    };
+    l.ok = sym(l.ctx_new, "EVP_MD_CTX_new") && sym(l.ctx_free, "EVP_MD_CTX_free") &&
+           sym(l.init, "EVP_DigestInit_ex") && sym(l.update, "EVP_DigestUpdate") &&
+           sym(l.final, "EVP_DigestFinal_ex") && sym(l.sha1, "EVP_sha1");
+    return l;
+  }();
+  return lib;
+}
+
 struct Worker {
   unsigned id = 0;
   libdeflate_decompressor* dec = nullptr;
-  EVP_MD_CTX* md = nullptr;
+  EVP_MD_CTX* md = nullptr;  // null without libcrypto: every id check then fails, named
   std::vector<uint8_t> delta;
   Worker() {
     dec = libdeflate_alloc_decompressor();
-    md = EVP_MD_CTX_new();
+    if (sha1_lib().ok) md = sha1_lib().ctx_new();
   }
   Worker(const Worker&) = delete;
   ~Worker() {
     if (dec) libdeflate_free_decompressor(dec);
-    if (md) EVP_MD_CTX_free(md);
+    if (md) sha1_lib().ctx_free(md);
   }
 };
 
@@ -421,8 +456,9 @@ bool id_matches(Worker& w, uint8_t type, const uint8_t* data, uint64_t n, const 
   int hl = std::snprintf(hdr, sizeof hdr, "%s %llu", git_object_type2string(to_git_type(type)), static_cast<unsigned long long>(n)) + 1;
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned len = 0;
-  if (!w.md || EVP_DigestInit_ex(w.md, EVP_sha1(), nullptr) != 1 || EVP_DigestUpdate(w.md, hdr, size_t(hl)) != 1 ||
-      EVP_DigestUpdate(w.md, data, n) != 1 || EVP_DigestFinal_ex(w.md, md, &len) != 1)
+  const Sha1& c = sha1_lib();
+  if (!w.md || c.init(w.md, c.sha1(), nullptr) != 1 || c.update(w.md, hdr, size_t(hl)) != 1 ||
+      c.update(w.md, data, n) != 1 || c.final(w.md, md, &len) != 1)
     return false;
   return len == 20 && std::memcmp(md, id, 20) == 0;
 }

@@ -3,7 +3,9 @@
 #include "sources/git_loose_check.h"
 #include "base/parallel.h"
 #include "sources/git_pack.h"
+#include "sources/git_staged.h"
 
+#include <dlfcn.h>
 #include <git2/sys/odb_backend.h>
 
 #include <algorithm>
@@ -647,6 +649,19 @@ struct Planner {
         throw GitError(git_error_text("HEAD"));
       head_tree = reinterpret_cast<git_tree*>(obj);
     }
+    if (head_tree && staged_fast_enabled()) {
+      StagedDiff sd = staged_diff_fast(repo.get(), head_tree, repo.git_dir() + "index");
+      plan.how = sd.how;
+      if (sd.diff) {
+        git_tree_free(head_tree);
+        add_diff(sd.diff, -1, false);
+        git_diff_free(sd.diff);
+        return;
+      }
+    } else {
+      plan.how = head_tree ? "staged diff: libgit2's index (KEYHOUND_GIT_STAGED_FAST=0)"
+                           : "staged diff: libgit2's index (no commit yet)";
+    }
     git_index* index = nullptr;
     if (git_repository_index(&index, repo.get()) != 0) {
       git_tree_free(head_tree);
@@ -733,10 +748,47 @@ bool oid_is_zero(const git_oid& id) {
   return true;
 }
 
+bool staged_fast_enabled() {
+  const char* v = std::getenv("KEYHOUND_GIT_STAGED_FAST");
+  return !(v && std::string(v) == "0");
+}
+
 bool pack_reader_enabled() {
   const char* v = std::getenv("KEYHOUND_GIT_PACK_READER");
   return !(v && std::string(v) == "0");
 }
+
+}  // namespace keyhound
+
+// Debian's libgit2 is built on mbedTLS, and git_libgit2_init() parses the whole system CA bundle
+// (/etc/ssl/certs, ~140 certificates: 5 ms, a third of a pre-commit run) for HTTPS remotes.
+// Only `keyhound audit` of clone URLs lets libgit2 open a connection; every other command reads
+// local repositories, so this definition, which the dynamic loader binds ahead of libmbedx509's,
+// loads no certificate unless enable_git_tls_certificates() was called first. It is never called
+// by libgit2 builds on OpenSSL or when keyhound makes requests (libcurl, OpenSSL).
+namespace {
+std::atomic<bool> g_git_tls{false};
+}  // namespace
+
+void keyhound::enable_git_tls_certificates() { g_git_tls = true; }
+
+extern "C" int mbedtls_x509_crt_parse_file(void* chain, const char* path) {
+  if (g_git_tls) {
+    using Parse = int (*)(void*, const char*);
+    // The real parser: next in the global scope, or in libmbedx509 that libgit2 brought in.
+    static Parse real = [] {
+      auto p = reinterpret_cast<Parse>(dlsym(RTLD_NEXT, "mbedtls_x509_crt_parse_file"));
+      if (!p)
+        if (void* h = dlopen("libmbedx509.so.1", RTLD_LAZY | RTLD_NOLOAD))
+          p = reinterpret_cast<Parse>(dlsym(h, "mbedtls_x509_crt_parse_file"));
+      return p;
+    }();
+    if (real) return real(chain, path);
+  }
+  return 0;  // "parsed, nothing to add": libgit2 keeps an empty CA chain
+}
+
+namespace keyhound {
 
 GitRepo GitRepo::open(const std::string& path, bool search_up) {
   git_libgit2_init();

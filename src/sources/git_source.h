@@ -26,6 +26,11 @@ struct GitError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Lets libgit2 load the system's CA certificates, for clones and fetches over https (audits of
+// clone URLs). Call before libgit2's first use; without it no certificate is parsed at start-up
+// (keyhound's other commands only read local repositories).
+void enable_git_tls_certificates();
+
 // "<what>: <libgit2's last error message>".
 std::string git_error_text(const std::string& what);
 
@@ -81,6 +86,7 @@ struct GitPlan {
   uint64_t trees_visited = 0;
   // The known commits (GitPlanOptions::known_commit) the walk stopped at.
   std::vector<git_oid> known_boundary;
+  std::string how;                        // --debug: how a staged plan was made
   // History audits: the repository's packs, for scan_git_plan to read every blob in pack
   // order (null when the pack reader is off: KEYHOUND_GIT_PACK_READER=0).
   std::shared_ptr<const PackSet> packs;
@@ -109,6 +115,9 @@ struct GitPlanOptions {
 
 // False when KEYHOUND_GIT_PACK_READER=0: every object is then read through libgit2.
 bool pack_reader_enabled();
+// False when KEYHOUND_GIT_STAGED_FAST=0: --staged then diffs through libgit2's own index
+// (src/sources/git_staged.h is the fast way).
+bool staged_fast_enabled();
 
 // Builds the plan. Throws GitError for problems that make the whole scan meaningless (a
 // revision that does not exist, no HEAD for --no-history); a corrupt or missing object is an

@@ -1,6 +1,7 @@
 #include "verify/http.h"
 
 #include <curl/curl.h>
+#include <dlfcn.h>
 
 #include <cctype>
 #include <memory>
@@ -56,12 +57,59 @@ bool has_scheme(const std::string& url, const char* scheme) {
   return url.rfind(scheme, 0) == 0;
 }
 
+// libcurl is loaded when the first request is made, not when keyhound starts: with the TLS,
+// LDAP and Kerberos libraries it pulls in it was a quarter of every run's start-up, and only
+// --verify uses it. The headers still come from libcurl4-openssl-dev (types and constants).
+struct Curl {
+  decltype(&::curl_global_init) global_init = nullptr;
+  decltype(&::curl_easy_init) easy_init = nullptr;
+  decltype(&::curl_easy_cleanup) easy_cleanup = nullptr;
+  decltype(&::curl_easy_setopt) easy_setopt = nullptr;
+  decltype(&::curl_easy_perform) easy_perform = nullptr;
+  decltype(&::curl_easy_strerror) easy_strerror = nullptr;
+  decltype(&::curl_easy_getinfo) easy_getinfo = nullptr;
+  decltype(&::curl_slist_append) slist_append = nullptr;
+  decltype(&::curl_slist_free_all) slist_free_all = nullptr;
+  std::string error;  // why libcurl could not be loaded ("" when it was)
+};
+
+const Curl& curl_lib() {
+  static Curl c;
+  static std::once_flag once;
+  std::call_once(once, [] {
+    const char* name = "libcurl.so.4";
+    void* h = dlopen(name, RTLD_NOW | RTLD_LOCAL);
+    if (!h) {
+      const char* e = dlerror();
+      c.error = std::string("cannot load ") + name + " (install libcurl4): " + (e ? e : "unknown error");
+      return;
+    }
+    bool ok = true;
+    auto sym = [&](auto& fn, const char* s) {
+      fn = reinterpret_cast<std::remove_reference_t<decltype(fn)>>(dlsym(h, s));
+      if (!fn) ok = false;
+    };
+    sym(c.global_init, "curl_global_init");
+    sym(c.easy_init, "curl_easy_init");
+    sym(c.easy_cleanup, "curl_easy_cleanup");
+    sym(c.easy_setopt, "curl_easy_setopt");
+    sym(c.easy_perform, "curl_easy_perform");
+    sym(c.easy_strerror, "curl_easy_strerror");
+    sym(c.easy_getinfo, "curl_easy_getinfo");
+    sym(c.slist_append, "curl_slist_append");
+    sym(c.slist_free_all, "curl_slist_free_all");
+    if (!ok) {
+      c.error = std::string(name) + " lacks a function keyhound needs";
+      return;
+    }
+    c.global_init(CURL_GLOBAL_DEFAULT);  // never unloaded: libcurl cannot be re-initialised
+  });
+  return c;
+}
+
 }  // namespace
 
-void global_init() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
+void global_init() { curl_lib(); }
 
 std::string Response::header(const std::string& name) const {
   for (auto& [k, v] : headers)
@@ -70,13 +118,18 @@ std::string Response::header(const std::string& name) const {
 }
 
 Response perform(const Request& req) {
-  global_init();
+  const Curl& lib = curl_lib();
   Response resp;
+  if (!lib.error.empty()) {
+    resp.error = lib.error;
+    return resp;
+  }
   if (!has_scheme(req.url, "https://") && !has_scheme(req.url, "http://")) {
     resp.error = "unsupported URL scheme";
     return resp;
   }
-  std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), &curl_easy_cleanup);
+  auto curl_easy_setopt = lib.easy_setopt;
+  std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(lib.easy_init(), lib.easy_cleanup);
   if (!curl) {
     resp.error = "curl_easy_init failed";
     return resp;
@@ -87,10 +140,10 @@ Response perform(const Request& req) {
 
   struct curl_slist* list = nullptr;
   for (const auto& [name, value] : req.headers)
-    list = curl_slist_append(list, (name + ": " + value).c_str());
+    list = lib.slist_append(list, (name + ": " + value).c_str());
   // Drop curl's default "Expect: 100-continue" (it would stall small POSTs).
-  list = curl_slist_append(list, "Expect:");
-  std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headers(list, &curl_slist_free_all);
+  list = lib.slist_append(list, "Expect:");
+  std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headers(list, lib.slist_free_all);
 
   curl_easy_setopt(h, CURLOPT_URL, req.url.c_str());
 #if LIBCURL_VERSION_NUM >= 0x075500  // 7.85.0
@@ -123,17 +176,17 @@ Response perform(const Request& req) {
     return resp;
   }
 
-  CURLcode rc = curl_easy_perform(h);
+  CURLcode rc = lib.easy_perform(h);
   if (rc != CURLE_OK) {
     resp.timed_out = rc == CURLE_OPERATION_TIMEDOUT;
     if (sink.overflow)
       resp.error = "response larger than " + std::to_string(req.max_response_bytes) + " bytes";
     else
-      resp.error = errbuf[0] ? std::string(errbuf) : std::string(curl_easy_strerror(rc));
+      resp.error = errbuf[0] ? std::string(errbuf) : std::string(lib.easy_strerror(rc));
     resp.body.clear();
     return resp;
   }
-  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &resp.status);
+  lib.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &resp.status);
   resp.transport_ok = true;
   return resp;
 }

@@ -1,9 +1,5 @@
 #include "verify/sigv4.h"
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-#include <openssl/sha.h>
-
 #include <algorithm>
 #include <cctype>
 #include <ctime>
@@ -41,14 +37,7 @@ std::string trimall(std::string_view v) {
 
 }  // namespace
 
-std::string hmac_sha256(std::string_view key, std::string_view data) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  if (HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-           reinterpret_cast<const unsigned char*>(data.data()), data.size(), md, &len) == nullptr)
-    throw std::runtime_error("HMAC-SHA256 failed");
-  return std::string(reinterpret_cast<const char*>(md), len);
-}
+std::string hmac_sha256(std::string_view key, std::string_view data) { return keyhound::hmac_sha256(key, data); }
 
 std::vector<std::pair<std::string, std::string>> parse_query(std::string_view qs) {
   std::vector<std::pair<std::string, std::string>> out;

@@ -1,4 +1,4 @@
-// AWS Signature Version 4 (HMAC-SHA256), on OpenSSL.
+// AWS Signature Version 4 (HMAC-SHA256, from base/hex.h).
 //
 // Follows the published algorithm: canonical request -> string to sign -> signing key ->
 // signature -> Authorization header. Checked against AWS's SigV4 test suite

@@ -1,6 +1,8 @@
 // `keyhound git --staged`: what the index would commit, keys in added lines only.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "git_e2e_util.h"
 
 using namespace e2e;
@@ -142,4 +144,34 @@ TEST(GitStagedE2E, BareRepositoryHasNoIndex) {
   auto r = run(kh() + " git --staged " + parent + "/bare.git");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("bare"), std::string::npos) << r.err;
+}
+
+TEST(GitStagedE2E, FastStagedDiffReportsWhatTheFullDiffReports) {
+  // Keys in an edit, a rename, a new folder and both sides of a conflicted merge: the output of
+  // the index read directly equals that of libgit2's full diff (KEYHOUND_GIT_STAGED_FAST=0).
+  std::string d = new_repo();
+  commit_file(d, "conf/app.env", "debug = false\n");
+  commit_file(d, "old/name.env", "x = 1\n");
+  git(d, "checkout -q -b other");
+  commit_file(d, "conf/app.env", "debug = true\n" + key_pair(40));
+  git(d, "checkout -q main");
+  commit_file(d, "conf/app.env", "debug = off\n" + key_pair(41));
+  git(d, "merge -q other || true");
+  write_file(d + "/old/name.env", "x = 1\n" + key_pair(42));
+  std::filesystem::create_directories(d + "/new");
+  git(d, "mv old/name.env new/name.env");
+  git(d, "add -A new");
+  std::filesystem::create_directories(d + "/fresh/dir");
+  write_file(d + "/fresh/dir/k.env", key_pair(43));
+  git(d, "add fresh");
+  auto fast = run(kh() + " git --format json --staged " + shell_quote(d));
+  auto full = run("KEYHOUND_GIT_STAGED_FAST=0 " + kh() + " git --format json --staged " + shell_quote(d));
+  EXPECT_EQ(fast.exit_code, full.exit_code);
+  json j = json::parse(fast.out), k = json::parse(full.out);
+  j["summary"].erase("elapsed_seconds");
+  k["summary"].erase("elapsed_seconds");
+  EXPECT_EQ(j.dump(1), k.dump(1));
+  EXPECT_GE(j["findings"].size(), 2u) << fast.out;
+  auto debug = run(kh() + " git --staged --debug " + shell_quote(d));
+  EXPECT_NE(debug.err.find("staged diff: index read directly"), std::string::npos) << debug.err;
 }

@@ -2,7 +2,7 @@
 
 #include "engine/database.h"
 #include "engine/regex_width.h"
-#include "rules/builtin_rules.h"
+#include "rules/rule_loader.h"
 #include "rules/rule_loader.h"
 
 using namespace keyhound;

@@ -1,7 +1,6 @@
 #include <gtest/gtest.h>
 
 #include "engine/rule_examples.h"
-#include "rules/builtin_rules.h"
 #include "rules/rule_loader.h"
 
 using namespace keyhound;
