@@ -39,6 +39,7 @@ int run_scan(ScanArgs& a) {
     jo.chunk_size = a.chunk_size;
     jo.stream_threshold = a.stream_threshold;
     jo.exclude_path = cx.suppression.exclude_path;
+    jo.content = content_options(a.common);
     std::unique_ptr<Progress> progress;
     if (!a.no_progress && progress_wanted(a.common.quiet)) {
       progress = std::make_unique<Progress>("files", a.progress_ms);

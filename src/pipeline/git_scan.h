@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "engine/scanner.h"
+#include "pipeline/archive_scan.h"
 #include "pipeline/item.h"
 #include "sources/git_source.h"
 
@@ -19,6 +20,7 @@ struct GitScanOptions {
   unsigned threads = 0;                  // 0 = all cores
   uint64_t max_blob_size = 64ull << 20;  // larger blobs are skipped and counted
   std::function<void(const std::string&)> debug;  // --debug: which reading path ran
+  ContentOptions content;                // --decode-depth, --archive-*
 };
 
 // Whole-history audits: every blob of the packs is built (in pack order) and scanned on

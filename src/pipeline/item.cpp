@@ -21,6 +21,11 @@ void Tally::add(ItemOutcome&& oc) {
   if (oc.skip) skip(*oc.skip);
   if (oc.scanned) add_clean(1, oc.bytes, oc.streamed ? 1 : 0);
   for (auto& f : oc.findings) result.findings.push_back(std::move(f));
+  if (oc.archive) {
+    archives++;
+    add_clean(oc.inner_clean, oc.inner_clean_bytes, 0);
+    for (auto& in : oc.inner) add(std::move(in));
+  }
 }
 
 }  // namespace keyhound

@@ -41,9 +41,14 @@ struct ItemOutcome {
   bool streamed = false;           // read in chunks (files over the stream threshold)
   std::optional<SkipReason> skip;  // set when the item was not scanned
   std::optional<Problem> problem;  // at most one line per item
+  // An archive: its members are items of their own (this one is not counted), those with
+  // something to report here, the clean ones only counted.
+  bool archive = false;
+  std::vector<ItemOutcome> inner;
+  uint64_t inner_clean = 0, inner_clean_bytes = 0;
 
   // True for the common case that only adds to the counts: scanned, nothing to report.
-  bool clean() const { return scanned && findings.empty() && !skip && !problem; }
+  bool clean() const { return scanned && findings.empty() && !skip && !problem && !archive; }
 };
 
 // Adds items up: counts into the summary, findings in the order items are added, diagnostics
@@ -52,6 +57,7 @@ struct Tally {
   ScanResult result;
   std::vector<Problem> problems;
   uint64_t streamed = 0;
+  uint64_t archives = 0;  // items read as archives (their members are counted as items)
 
   void add(ItemOutcome&& oc);
   // Scanned items with nothing to report, counted without building an outcome each.

@@ -108,6 +108,7 @@ void write_sarif(const ScanResult& r, const RuleSet& rules, const ReportOptions&
       props["security-severity"] = "9.5";
     }
     if (auto rem = remediation_to_json(f, o.redact); !rem.is_null()) props["remediation"] = rem;
+    if (!f.decoded.empty()) props["decoded"] = f.decoded;
     if (!f.parts.empty()) {
       json parts = json::array();
       for (auto& p : f.parts)
