@@ -135,6 +135,31 @@ class Walker {
   friend bool parent_within(ParentStream* ps, uint64_t n);
   Walker(const ArchiveLimits& lim, ArchiveSink& sink) : b_{lim}, sink_(sink) {}
 
+  // After archive_read_open* returned `rc`: true to go on and walk `a`. A reader that could
+  // not open is an archive too deeply compressed (libarchive stops at 25 layers), a damaged
+  // one (said, and `handled` set), or no archive at all.
+  bool opened(archive* a, int rc, const std::string& name, int depth, bool& handled) {
+    handled = false;
+    if (rc == ARCHIVE_OK) return true;
+    int layers = archive_filter_count(a) - 1;
+    if (layers < 1) return false;
+    handled = true;
+    if (depth + layers - 1 > b_.lim.max_depth)
+      sink_.skipped(name, SkipReason::ArchiveLimit,
+                    name + ": archive nested deeper than " + std::to_string(b_.lim.max_depth) +
+                        " levels (--archive-depth; more than " + std::to_string(layers) + " layers of compression): skipped");
+    else
+      sink_.skipped(name, SkipReason::CorruptArchive, name + ": damaged or truncated archive: " + error_of(a));
+    return false;
+  }
+
+  // Opens and walks `a` (rc: what archive_read_open* returned); false if it is no archive.
+  bool open_and_walk(archive* a, int rc, const std::string& name, int depth) {
+    bool handled;
+    if (!opened(a, rc, name, depth, handled)) return handled;
+    return walk(a, name, depth);
+  }
+
   // Reads every member of the open reader `a` (named `name`, at nesting `depth`, 1 for the
   // outermost). Returns false if not even a first header could be read.
   bool walk(archive* a, const std::string& name, int depth) {
@@ -147,10 +172,28 @@ class Walker {
       if (r == ARCHIVE_EOF) break;
       if (r == ARCHIVE_FATAL || (r == ARCHIVE_FAILED && !e)) {
         if (b_.stopped) return true;  // a bound stopped the stream under it: already said
-        if (!any) return false;
+        if (!any) {
+          // Recognised (a compression or a format matched) but unreadable: damaged. Else it
+          // only started like an archive: the caller scans its bytes.
+          if (archive_filter_count(a) < 2 && archive_format(a) == 0) return false;
+          sink_.skipped(name, SkipReason::CorruptArchive, name + ": damaged or truncated archive: " + error_of(a));
+          return true;
+        }
         sink_.skipped(last, SkipReason::CorruptArchive,
                       name + ": damaged or truncated archive after " + last + ": " + error_of(a));
         return true;
+      }
+      if (!any) {
+        // libarchive unwraps compression inside compression itself (a .gz of a .gz): each
+        // layer is a level of nesting too.
+        int layers = archive_filter_count(a) - 1;
+        if (layers > 1 && depth + layers - 1 > b_.lim.max_depth) {
+          sink_.skipped(name, SkipReason::ArchiveLimit,
+                        name + ": archive nested deeper than " + std::to_string(b_.lim.max_depth) +
+                            " levels (--archive-depth; " + std::to_string(layers) + " layers of compression): skipped");
+          return true;
+        }
+        depth += layers > 1 ? layers - 1 : 0;
       }
       any = true;
       std::string member;
@@ -193,7 +236,8 @@ class Walker {
         sink_.skipped(path, SkipReason::CorruptArchive, path + ": unreadable member: " + error_of(a));
         continue;
       }
-      member_bytes(a, e, path, depth, produced);
+      // A member whose bytes broke off ends its archive: what follows cannot be read either.
+      if (!member_bytes(a, e, path, depth, produced)) return true;
     }
     return true;
   }
@@ -230,7 +274,8 @@ class Walker {
     return true;
   }
 
-  void member_bytes(archive* a, archive_entry* e, const std::string& path, int depth, uint64_t& produced) {
+  // False when the member's bytes broke off (damaged or truncated).
+  bool member_bytes(archive* a, archive_entry* e, const std::string& path, int depth, uint64_t& produced) {
     // The first bytes decide whether the member is an archive itself.
     std::string head;
     const void* blk;
@@ -239,6 +284,7 @@ class Walker {
     bool eof = false;
     auto fail = [&] {
       if (!b_.stopped) sink_.skipped(path, SkipReason::CorruptArchive, path + ": damaged or truncated member: " + error_of(a));
+      return false;
     };
     while (head.size() < 512) {
       int r = archive_read_data_block(a, &blk, &size, &off);
@@ -248,14 +294,14 @@ class Walker {
       }
       if (r < ARCHIVE_WARN) return fail();
       head.append(static_cast<const char*>(blk), size);
-      if (!within(a, path, produced, size, false)) return;
+      if (!within(a, path, produced, size, false)) return true;
     }
     if (looks_like_archive(head)) {
       if (depth >= b_.lim.max_depth) {
         sink_.skipped(path, SkipReason::ArchiveLimit,
                       path + ": archive nested deeper than " + std::to_string(b_.lim.max_depth) +
                           " levels (--archive-depth): skipped");
-        return;
+        return true;
       }
       bool known = archive_entry_size_is_set(e);
       uint64_t declared = known ? static_cast<uint64_t>(archive_entry_size(e)) : 0;
@@ -269,13 +315,13 @@ class Walker {
           }
           if (r < ARCHIVE_WARN) return fail();
           head.append(static_cast<const char*>(blk), size);
-          if (!within(a, path, produced, size, false)) return;
+          if (!within(a, path, produced, size, false)) return true;
         }
         if (eof) {
           ArchivePtr child = new_reader();
-          if (archive_read_open_memory2(child.get(), head.data(), head.size(), 64 << 10) == ARCHIVE_OK &&
-              walk(child.get(), path, depth + 1))
-            return;
+          if (open_and_walk(child.get(), archive_read_open_memory2(child.get(), head.data(), head.size(), 64 << 10),
+                            path, depth + 1))
+            return true;
           // Not an archive after all (a file that merely starts like one): its bytes as they are.
           return plain(a, path, head, true, produced);
         }
@@ -285,15 +331,15 @@ class Walker {
       ArchivePtr child = new_reader();
       archive_read_set_read_callback(child.get(), parent_read);
       archive_read_set_callback_data(child.get(), &ps);
-      if ((archive_read_open1(child.get()) != ARCHIVE_OK || !walk(child.get(), path, depth + 1)) && !b_.stopped)
+      if (!open_and_walk(child.get(), archive_read_open1(child.get()), path, depth + 1) && !b_.stopped)
         sink_.skipped(path, SkipReason::CorruptArchive, path + ": not a readable archive: " + error_of(child.get()));
-      return;
+      return true;
     }
-    plain(a, path, head, eof, produced);
+    return plain(a, path, head, eof, produced);
   }
 
   // A member scanned as bytes: `head` holds its first bytes, the rest (unless `eof`) follows.
-  void plain(archive* a, const std::string& path, const std::string& head, bool eof, uint64_t& produced) {
+  bool plain(archive* a, const std::string& path, const std::string& head, bool eof, uint64_t& produced) {
     sink_.begin(path);
     b_.bytes += head.size();
     if (!head.empty()) sink_.data(head);
@@ -307,15 +353,16 @@ class Walker {
         sink_.end();
         if (!b_.stopped)
           sink_.skipped(path, SkipReason::CorruptArchive, path + ": damaged or truncated member: " + error_of(a));
-        return;
+        return false;
       }
       if (!within(a, path, produced, size, true)) {
         sink_.end();
-        return;
+        return true;
       }
       sink_.data(std::string_view(static_cast<const char*>(blk), size));
     }
     sink_.end();
+    return true;
   }
 
   Budget b_;
@@ -341,17 +388,16 @@ bool looks_like_archive(std::string_view h) {
 ArchiveRead read_archive(std::string_view data, const std::string& name, const ArchiveLimits& lim, ArchiveSink& sink) {
   ArchivePtr a = new_reader();
   // Blocks of 64 KiB, so the bytes consumed (for the ratio bound) grow as reading goes.
-  if (archive_read_open_memory2(a.get(), data.data(), data.size(), 64 << 10) != ARCHIVE_OK)
-    return ArchiveRead::NotAnArchive;
   Walker w(lim, sink);
-  return w.walk(a.get(), name, 1) ? ArchiveRead::Read : ArchiveRead::NotAnArchive;
+  int rc = archive_read_open_memory2(a.get(), data.data(), data.size(), 64 << 10);
+  return w.open_and_walk(a.get(), rc, name, 1) ? ArchiveRead::Read : ArchiveRead::NotAnArchive;
 }
 
 ArchiveRead read_archive_fd(int fd, const std::string& name, const ArchiveLimits& lim, ArchiveSink& sink) {
   ArchivePtr a = new_reader();
-  if (archive_read_open_fd(a.get(), fd, 64 << 10) != ARCHIVE_OK) return ArchiveRead::NotAnArchive;
   Walker w(lim, sink);
-  return w.walk(a.get(), name, 1) ? ArchiveRead::Read : ArchiveRead::NotAnArchive;
+  int rc = archive_read_open_fd(a.get(), fd, 64 << 10);
+  return w.open_and_walk(a.get(), rc, name, 1) ? ArchiveRead::Read : ArchiveRead::NotAnArchive;
 }
 
 }  // namespace keyhound
