@@ -6,6 +6,26 @@ namespace keyhound {
 
 namespace {
 
+// The image layer a member path runs through: a `docker save` layer ("<id>/layer.tar") or an
+// OCI blob ("blobs/sha256/<digest>") that was itself read as an archive; "" when none.
+std::string layer_of(const std::string& path) {
+  std::string layer;
+  size_t start = 0;
+  while (true) {
+    size_t bang = path.find('!', start);
+    if (bang == std::string::npos) break;  // the last part is the member itself
+    std::string part = path.substr(start, bang - start);
+    size_t blob = part.rfind("blobs/sha256/");
+    if (blob != std::string::npos) layer = "sha256:" + part.substr(blob + 13);
+    else if (part.size() > 10 && part.compare(part.size() - 10, 10, "/layer.tar") == 0) {
+      std::string id = part.substr(0, part.size() - 10);
+      layer = id.substr(id.find_last_of('/') + 1);
+    }
+    start = bang + 1;
+  }
+  return layer;
+}
+
 class MemberScanner : public ArchiveSink {
  public:
   MemberScanner(const Scanner& sc, Scratch& scratch, const ContentOptions& o, ItemOutcome& out)
@@ -44,6 +64,11 @@ class MemberScanner : public ArchiveSink {
     }
     oc.bytes = bytes_;
     oc.scanned = true;
+    if (!oc.findings.empty()) {
+      std::string layer = layer_of(path_);
+      if (!layer.empty())
+        for (auto& f : oc.findings) f.properties["layer"] = layer;
+    }
     add(std::move(oc));
     if (buf_.capacity() > o_.member_buffer) buf_.shrink_to_fit();
   }

@@ -130,3 +130,62 @@ std::string zip_bomb(uint64_t chunks, int entries) {
 }
 
 }  // namespace e2e
+
+namespace e2e {
+
+namespace {
+std::string json_list(const std::vector<std::string>& v) {
+  std::string s = "[";
+  for (size_t i = 0; i < v.size(); ++i) s += (i ? "," : "") + std::string("\"") + v[i] + "\"";
+  return s + "]";
+}
+// A fake digest: 64 hex digits from the bytes (not SHA-256: nothing checks it).
+std::string fake_digest(const std::string& data, int salt) {
+  uint32_t c = crc32(salt, reinterpret_cast<const Bytef*>(data.data()), data.size());
+  char buf[65];
+  for (int i = 0; i < 8; ++i) std::snprintf(buf + 8 * i, 9, "%08x", c * (i + 1) + salt);
+  return std::string(buf, 64);
+}
+}  // namespace
+
+std::string image_tarball(const std::vector<std::string>& layers, const std::vector<std::string>& env,
+                          const std::vector<std::string>& cmd, bool oci) {
+  std::vector<std::string> ids;
+  std::string history;
+  for (auto& e : env) history += std::string(history.empty() ? "" : ",") + "{\"created_by\":\"ENV " + e + "\"}";
+  std::string config = "{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{\"Env\":" + json_list(env) +
+                       ",\"Cmd\":" + json_list(cmd) + "},\"history\":[" + history + "],\"rootfs\":{\"type\":\"layers\"}}";
+  std::string out;
+  if (!oci) {
+    std::string cfg_name = fake_digest(config, 1) + ".json";
+    std::vector<std::string> paths;
+    for (size_t i = 0; i < layers.size(); ++i) {
+      std::string id = fake_digest(layers[i], static_cast<int>(i) + 2);
+      paths.push_back(id + "/layer.tar");
+      out += tar_entry(id + "/", "", '5') + tar_entry(id + "/VERSION", "1.0") + tar_entry(id + "/layer.tar", layers[i]);
+    }
+    out += tar_entry(cfg_name, config);
+    out += tar_entry("manifest.json", "[{\"Config\":\"" + cfg_name + "\",\"RepoTags\":[\"app:latest\"],\"Layers\":" +
+                                          json_list(paths) + "}]");
+    return out + tar_end();
+  }
+  std::string cfg_digest = fake_digest(config, 1);
+  out += tar_entry("oci-layout", "{\"imageLayoutVersion\":\"1.0.0\"}");
+  out += tar_entry("blobs/sha256/" + cfg_digest, config);
+  std::string layer_list;
+  for (size_t i = 0; i < layers.size(); ++i) {
+    std::string gz = gzip(layers[i]);
+    std::string d = fake_digest(gz, static_cast<int>(i) + 2);
+    out += tar_entry("blobs/sha256/" + d, gz);
+    layer_list += std::string(layer_list.empty() ? "" : ",") +
+                  "{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"sha256:" + d + "\"}";
+  }
+  std::string manifest = "{\"schemaVersion\":2,\"config\":{\"digest\":\"sha256:" + cfg_digest + "\"},\"layers\":[" +
+                         layer_list + "]}";
+  std::string md = fake_digest(manifest, 99);
+  out += tar_entry("blobs/sha256/" + md, manifest);
+  out += tar_entry("index.json", "{\"schemaVersion\":2,\"manifests\":[{\"digest\":\"sha256:" + md + "\"}]}");
+  return out + tar_end();
+}
+
+}  // namespace e2e

@@ -25,3 +25,11 @@ std::string zip(const std::vector<ZipMember>& members);
 std::string zip_bomb(uint64_t chunks, int entries = 1);
 
 }  // namespace e2e
+
+namespace e2e {
+// A `docker save` style image tarball (manifest.json, the config JSON, one "<id>/layer.tar"
+// per layer) or, with oci, an OCI layout (oci-layout, index.json, blobs/sha256/<digest>, the
+// layers gzipped). `layers` are tars; `env` and `cmd` go into the config.
+std::string image_tarball(const std::vector<std::string>& layers, const std::vector<std::string>& env,
+                          const std::vector<std::string>& cmd, bool oci);
+}  // namespace e2e

@@ -196,3 +196,47 @@ TEST(ArchiveE2e, HostileMembersAreSkippedOneWarningEachAndTheScanGoesOn) {
   EXPECT_TRUE(paths.count("hostile.tar!ok/app.env"));
   EXPECT_TRUE(paths.count("cut.tar.gz!a.env"));  // what came before the damage
 }
+
+// An image built from a Dockerfile with `ENV AWS_SECRET_ACCESS_KEY=...` and a copied
+// credentials file: both reported, each with its layer and path, in docker save and OCI form.
+TEST(ArchiveE2e, ContainerImageEnvAndLayerFiles) {
+  std::string d = make_temp_dir();
+  std::string id = fake_key_id(651), sec = fake_secret(651);
+  std::string base = tar_entry("etc/", "", '5') + tar_entry("etc/os-release", "ID=debian\n") +
+                     tar_entry("bin", "", '2', "usr/bin") + tar_end();
+  std::string app = tar_entry("root/.aws/", "", '5') +
+                    tar_entry("root/.aws/credentials", "[default]\n" + creds(652)) + tar_end();
+  std::vector<std::string> env = {"PATH=/usr/local/bin:/usr/bin", "AWS_ACCESS_KEY_ID=" + id,
+                                  "AWS_SECRET_ACCESS_KEY=" + sec};
+  for (bool oci : {false, true}) {
+    write_file(d + "/image.tar", image_tarball({base, app}, env, {"/app/run", "--serve"}, oci));
+    auto r = run("cd " + d + " && " + kh() + " scan --no-progress --format json image.tar");
+    ASSERT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_EQ(r.err.find("warning"), std::string::npos) << r.err;  // links in layers are no news
+    json j = json::parse(r.out);
+    bool env_found = false, file_found = false;
+    for (auto& f : j["findings"]) {
+      std::string path = f["path"];
+      if (path.find("root/.aws/credentials") != std::string::npos) {
+        file_found = true;
+        EXPECT_TRUE(f.contains("layer")) << f.dump();
+        EXPECT_NE(path.find(f["layer"].get<std::string>().substr(oci ? 7 : 0)), std::string::npos) << path;
+        EXPECT_EQ(f["parts"].size(), 1u);
+        EXPECT_EQ(f["line"], 2);
+      } else if (f["rule_id"] == "aws-access-key-id") {
+        // The config: Env (and the history line that set it).
+        env_found = true;
+        EXPECT_FALSE(f.contains("layer"));
+        EXPECT_EQ(path.find(oci ? "image.tar!blobs/sha256/" : "image.tar!"), 0u) << path;
+        EXPECT_EQ(f["parts"].size(), 1u) << f.dump();
+      }
+    }
+    EXPECT_TRUE(env_found) << (oci ? "oci " : "docker ") << j.dump(1);
+    EXPECT_TRUE(file_found) << (oci ? "oci " : "docker ") << j.dump(1);
+    EXPECT_EQ(j["summary"]["skipped"]["symlink"], 1);
+    // Text output names the layer and the path.
+    r = run("cd " + d + " && " + kh() + " scan --no-progress image.tar");
+    EXPECT_NE(r.out.find(oci ? "image.tar!blobs/sha256/" : "/layer.tar!root/.aws/credentials:2:"), std::string::npos)
+        << r.out;
+  }
+}
