@@ -124,36 +124,59 @@ inline void consider_base64(std::string_view d, size_t s, size_t e, const Region
   out.push_back({s, end, (seen & kUrlPunct) ? Encoding::Base64Url : Encoding::Base64});
 }
 
-// Runs of base64 symbols. Any run of L or more holds L in a row that fit in one of the
-// 64-byte windows taken every 64-(L-1) bytes, so a window is a bit mask and one test; the
-// bytes are read again only around a window that holds such a run. `mask(p, under)` gives
-// the run_byte bits of the 64 bytes at p and, in `under`, their '_' bits.
+// Runs of base64 symbols, 64 bytes at a time: a window's bytes become a bit mask, and a run of
+// L or more lies inside the window (L set bits in a row) or crosses into it from the last one
+// (the set bits it ended with plus those this one starts with). Only around such a run are
+// the bytes read again. `mask(p, under)` gives the run_byte bits of the 64 bytes at p and, in
+// `under`, their '_' bits.
 template <class Mask>
 inline void base64_runs_with(std::string_view d, const RegionLimits& lim, std::vector<EncodedRegion>& out,
                              Mask mask) {
   const size_t n = d.size(), L = std::max<size_t>(4, std::min<size_t>(lim.min_base64, 64));
   if (n < L) return;
   const uint8_t* p = reinterpret_cast<const uint8_t*>(d.data());
-  const size_t stride = 64 - (L - 1);
   size_t i = 0, run_floor = 0, floor = 0;
-  while (i + L <= n) {
+  size_t carry = 0;  // run bytes the last window ended with
+  while (i < n) {
     bool whole = i + 64 <= n;
     uint64_t u;
     uint64_t x = whole ? mask(p + i, u) : tail_mask(p + i, n - i, u);
+    auto lead = [](uint64_t m) { return ~m ? static_cast<size_t>(__builtin_ctzll(~m)) : size_t{64}; };
     uint64_t r = run_starts(x, L);
+    bool crossing = carry && carry + lead(x) >= L;
     // Underscores only matter where they would make a run: a snake_case name pays twice.
-    if (!r && u && run_starts(x | u, L)) r = run_starts(x | sparse(u), L);
-    if (!r) {
+    if (!r && !crossing && u && (run_starts(x | u, L) || (carry && carry + lead(x | u) >= L))) {
+      x |= sparse(u);
+      r = run_starts(x, L);
+      crossing = carry && carry + lead(x) >= L;
+    }
+    if (!r && !crossing) {
       if (!whole) break;
-      i += stride;
+      carry = ~x ? static_cast<size_t>(__builtin_clzll(~x)) : carry + 64;
+      i += 64;
       continue;
     }
-    size_t s = i + static_cast<size_t>(__builtin_ctzll(r)), e = s + L;
-    while (s > run_floor && run_byte_at(p, n, s - 1)) --s;
-    while (e < n && run_byte_at(p, n, e)) ++e;
+    // The run's ends from the mask; bytes are read only where it goes past the window.
+    size_t s, e;
+    if (crossing) {
+      s = i - std::min(carry, i);
+      e = i + lead(x);
+    } else {
+      size_t s0 = static_cast<size_t>(__builtin_ctzll(r));
+      uint64_t after = ~x >> s0, before = s0 ? ~x & ((1ull << s0) - 1) : 0;
+      e = i + s0 + (after ? static_cast<size_t>(__builtin_ctzll(after)) : 64 - s0);
+      s = before ? i + 64 - static_cast<size_t>(__builtin_clzll(before)) : i;
+    }
+    if (s == i || crossing)
+      while (s > run_floor && run_byte_at(p, n, s - 1)) --s;
+    s = std::max(s, run_floor);
+    e = std::min(e, n);
+    if (e >= i + 64 || e == n)
+      while (e < n && run_byte_at(p, n, e)) ++e;
     consider_base64(d, s, e, lim, out, floor);
     if (out.size() >= lim.max_regions) return;
     run_floor = i = e;
+    carry = 0;
   }
 }
 

@@ -240,3 +240,21 @@ TEST(ArchiveE2e, ContainerImageEnvAndLayerFiles) {
         << r.out;
   }
 }
+
+// The other compressions, made by python's tarfile (bz2, xz) and the zstd tool when present.
+TEST(ArchiveE2e, Bzip2XzAndZstdTars) {
+  std::string d = make_temp_dir();
+  write_file(d + "/x.env", creds(661));
+  auto py = run("cd " + d + " && python3 -c 'import tarfile\nfor m, e in ((\"w:bz2\", \"bz2\"), (\"w:xz\", \"xz\")):\n"
+                "  t = tarfile.open(\"a.tar.\" + e, m); t.add(\"x.env\"); t.close()' && rm x.env");
+  ASSERT_EQ(py.exit_code, 0) << py.err;
+  bool zstd = run("command -v zstd").exit_code == 0;
+  if (zstd) ASSERT_EQ(run("cd " + d + " && tar cf - a.tar.xz | zstd -q -o b.tar.zst").exit_code, 0);
+  auto r = run(kh() + " scan --no-progress --format json " + d);
+  ASSERT_EQ(r.exit_code, 1) << r.err;
+  std::set<std::string> paths;
+  for (auto& f : json::parse(r.out)["findings"]) paths.insert(f["path"].get<std::string>().substr(d.size() + 1));
+  EXPECT_TRUE(paths.count("a.tar.bz2!x.env"));
+  EXPECT_TRUE(paths.count("a.tar.xz!x.env"));
+  if (zstd) EXPECT_TRUE(paths.count("b.tar.zst!a.tar.xz!x.env"));
+}
