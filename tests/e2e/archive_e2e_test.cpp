@@ -252,8 +252,9 @@ TEST(ArchiveE2e, Bzip2XzAndZstdTars) {
   if (zstd) ASSERT_EQ(run("cd " + d + " && tar cf - a.tar.xz | zstd -q -o b.tar.zst").exit_code, 0);
   auto r = run(kh() + " scan --no-progress --format json " + d);
   ASSERT_EQ(r.exit_code, 1) << r.err;
+  json j = json::parse(r.out);
   std::set<std::string> paths;
-  for (auto& f : json::parse(r.out)["findings"]) paths.insert(f["path"].get<std::string>().substr(d.size() + 1));
+  for (auto& f : j["findings"]) paths.insert(f["path"].get<std::string>().substr(d.size() + 1));
   EXPECT_TRUE(paths.count("a.tar.bz2!x.env"));
   EXPECT_TRUE(paths.count("a.tar.xz!x.env"));
   if (zstd) EXPECT_TRUE(paths.count("b.tar.zst!a.tar.xz!x.env"));
