@@ -52,7 +52,7 @@ std::optional<std::string> aws_account_id(std::string_view id) {
 }
 
 void enrich_aws_key(Finding& f) {
-  if (f.rule_id != "aws-access-key-id") return;
+  if (f.facts.enrich != Enricher::AwsAccessKey) return;
   std::string kind = aws_key_kind(f.secret);
   if (!kind.empty()) f.properties["kind"] = kind;
   if (auto acct = aws_account_id(f.secret)) f.properties["aws_account_id"] = *acct;

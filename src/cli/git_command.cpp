@@ -5,6 +5,7 @@
 
 #include "cli/commands.h"
 #include "cli/output_options.h"
+#include "cli/progress.h"
 #include "pipeline/git_scan.h"
 #include "pipeline/run.h"
 #include "sources/git_pack.h"
@@ -70,6 +71,7 @@ int run_git(GitArgs& a) {
   Source src;
   src.command = "git";
   src.root = repo->bare() ? repo->git_dir() : repo->workdir();
+  src.once_per_fingerprint = true;
   src.scan = [&](const ScanContext& cx, Tally& tally) {
     po.exclude_path = cx.suppression.exclude_path;
     GitScanOptions so;
@@ -77,6 +79,8 @@ int run_git(GitArgs& a) {
     so.threads = a.common.threads;
     so.max_blob_size = a.max_blob_size;
     so.debug = cx.debug;
+    std::unique_ptr<Progress> progress = make_progress(a.common, "blobs");
+    if (progress) so.on_blob = [p = progress.get()](uint64_t bytes, uint64_t findings) { p->add(bytes, findings); };
     // A whole audit scans the packs' blobs while the plan is being made.
     std::shared_ptr<BlobPrescan> prescan;
     if (po.mode == GitPlanOptions::Mode::History && po.branches.empty() && !po.exclude_path && pack_reader_enabled()) {

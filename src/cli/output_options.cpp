@@ -8,6 +8,10 @@ void add_common_options(CLI::App* cmd, CommonOptions& o) {
       ->capture_default_str();
   cmd->add_option("-o,--output", o.output,
                   "Write the report to FILE (mode 0600) instead of stdout; the summary still goes to stderr");
+  cmd->add_flag("--no-progress", o.no_progress, "No progress line on stderr (shown when stderr is a terminal)");
+  cmd->add_option("--progress-interval-ms", o.progress_ms, "Progress line interval")
+      ->check(CLI::Range(1, 60000))
+      ->group("");
   cmd->add_option("--exit-code", o.exit_code, "Exit status when there are findings")
       ->check(CLI::Range(0, 125))->capture_default_str();
   cmd->add_option("--rules", o.rule_paths, "Extra rule file or folder on top of the built-in rules (repeatable)")

@@ -37,6 +37,11 @@ void Progress::draw() {
   drawn_ = true;
 }
 
+std::unique_ptr<Progress> make_progress(const CommonOptions& o, const std::string& unit) {
+  if (o.no_progress || !progress_wanted(o.quiet)) return nullptr;
+  return std::make_unique<Progress>(unit, o.progress_ms);
+}
+
 bool progress_wanted(bool quiet) {
   const char* term = std::getenv("TERM");
   return !quiet && ::isatty(2) && !(term && std::string(term) == "dumb");

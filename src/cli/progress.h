@@ -6,7 +6,10 @@
 #include <cstdint>
 #include <mutex>
 #include <string>
+#include <memory>
 #include <thread>
+
+#include "pipeline/run.h"
 
 namespace keyhound {
 
@@ -39,5 +42,7 @@ class Progress {
 
 // Whether to show progress: stderr is a terminal, not --quiet, not TERM=dumb.
 bool progress_wanted(bool quiet);
+// A progress line for `unit` when wanted (not --no-progress, and progress_wanted), else null.
+std::unique_ptr<Progress> make_progress(const CommonOptions& o, const std::string& unit);
 
 }  // namespace keyhound

@@ -17,8 +17,6 @@ struct ScanArgs {
   uint64_t max_file_size = 256ull << 20;
   size_t chunk_size = 1 << 20;
   uint64_t stream_threshold = 64ull << 20;
-  int progress_ms = 250;  // progress line interval on a terminal
-  bool no_progress = false;
 };
 
 int run_scan(ScanArgs& a) {
@@ -40,11 +38,8 @@ int run_scan(ScanArgs& a) {
     jo.stream_threshold = a.stream_threshold;
     jo.exclude_path = cx.suppression.exclude_path;
     jo.content = content_options(a.common);
-    std::unique_ptr<Progress> progress;
-    if (!a.no_progress && progress_wanted(a.common.quiet)) {
-      progress = std::make_unique<Progress>("files", a.progress_ms);
-      jo.on_file = [p = progress.get()](uint64_t bytes, uint64_t findings) { p->add(bytes, findings); };
-    }
+    std::unique_ptr<Progress> progress = make_progress(a.common, "files");
+    if (progress) jo.on_file = [p = progress.get()](uint64_t bytes, uint64_t findings) { p->add(bytes, findings); };
     run_scan_job(cx.scanner, jo, tally);
   };
   return run_pipeline(a.common, src);
@@ -64,10 +59,6 @@ void add_scan_command(CLI::App& app, int* rc) {
   cmd->add_option("--chunk-size", a->chunk_size, "Stream-mode chunk size in bytes")
       ->transform(CLI::AsSizeValue(false))
       ->check(CLI::Range(static_cast<size_t>(16), static_cast<size_t>(1) << 30))->group("");
-  cmd->add_flag("--no-progress", a->no_progress, "No progress line on stderr (shown when stderr is a terminal)");
-  cmd->add_option("--progress-interval-ms", a->progress_ms, "Progress line interval")
-      ->check(CLI::Range(1, 60000))
-      ->group("");
   cmd->add_option("--stream-threshold", a->stream_threshold, "Stream files larger than this")
       ->transform(CLI::AsSizeValue(false))
       ->group("");

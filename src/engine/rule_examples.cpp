@@ -7,9 +7,11 @@
 
 namespace keyhound {
 namespace {
-bool produces(const std::vector<Finding>& fs, const std::string& id) {
+// `file_only`: the rule's only evidence is its file's name (evidence_files without context
+// fields), so its examples stand for lines of such a file.
+bool produces(const std::vector<Finding>& fs, const std::string& id, bool file_only = false) {
   for (auto& f : fs) {
-    if (!f.evidence_files.empty()) continue;  // no path here to be its evidence
+    if (!f.evidence_files.empty() && !file_only) continue;  // no path here to be its evidence
     if (f.rule_id == id) return true;
     // A generic rule folded into a more specific finding on the same bytes still matched.
     if (auto it = f.properties.find("also_matched"); it != f.properties.end() &&
@@ -35,11 +37,12 @@ std::vector<std::string> check_rule_examples(const RuleSet& in, const std::vecto
     if (r.examples.size() < 3) failures.push_back(r.source_file + ": rule '" + r.id + "': needs at least 3 examples");
     if (r.negative_examples.size() < 3)
       failures.push_back(r.source_file + ": rule '" + r.id + "': needs at least 3 negative_examples");
+    bool file_only = !r.evidence_files.empty() && r.context_line.empty() && r.context_nearby.empty();
     for (auto& ex : r.examples)
-      if (!produces(sc.scan_block(ex, scratch), r.id))
+      if (!produces(sc.scan_block(ex, scratch), r.id, file_only))
         failures.push_back(r.source_file + ": rule '" + r.id + "': example not detected: " + shorten(ex));
     for (auto& ex : r.negative_examples)
-      if (produces(sc.scan_block(ex, scratch), r.id))
+      if (produces(sc.scan_block(ex, scratch), r.id, file_only))
         failures.push_back(r.source_file + ": rule '" + r.id + "': negative example detected: " + shorten(ex));
   }
   return failures;

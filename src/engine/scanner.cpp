@@ -12,6 +12,7 @@
 #include "checks/checksum.h"
 #include "checks/context.h"
 #include "checks/entropy.h"
+#include "checks/password.h"
 #include "checks/placeholder.h"
 #include "checks/shape.h"
 #include "engine/newlines.h"
@@ -162,14 +163,14 @@ class MatchState {
       if (sec.data() && !sec.empty()) {
         size_t soff = sec.data() - buf.data();
         next = std::max(pos + 1, soff + sec.size());
-        consider(ri, rule, buf, base, soff, sec.size(), whole);
+        consider(ri, rule, buf, base, soff, sec.size(), whole, g);
       }
       pos = std::max(next, pos + 1);
     }
   }
 
   void consider(int ri, const Rule& rule, std::string_view buf, uint64_t base, size_t soff,
-                size_t slen, const re2::StringPiece& whole) {
+                size_t slen, const re2::StringPiece& whole, const std::vector<re2::StringPiece>& groups) {
     uint64_t abs = base + soff;
     std::string_view secret = buf.substr(soff, slen);
     double h = shannon_entropy(secret);
@@ -177,6 +178,7 @@ class MatchState {
     if (is_placeholder(secret)) return;
     if (!rule.checksum.empty() && !verify_checksum(rule.checksum, secret)) return;
     if (!rule.reject_shapes.empty() && rejected_shape(rule.reject_shapes, secret)) return;
+    if (!rule.value_check.empty() && !passes_value_check(rule.value_check, secret)) return;
     // Without evidence in the text, a rule naming evidence files keeps the candidate for the
     // source to decide: only it knows the path (see file_evidence_holds).
     bool needs_file = false;
@@ -185,12 +187,16 @@ class MatchState {
       if (rule.evidence_files.empty()) return;
       needs_file = true;
     }
+    // Evidence files and no text evidence to look for: the file's name is the only evidence
+    // (a .pgpass line, a FileZilla <Pass>).
+    if (!rule.context_line_re && !rule.context_nearby_re && !rule.evidence_files.empty()) needs_file = true;
     // Checked last: the checks above give the same answer for the same span, and most
     // candidates fail them, so only survivors pay for the set.
     if (!seen_.insert(SeenKey{ri, abs, slen}).second) return;
     Finding f;
     f.rule_id = rule.id;
     f.rule_index = ri;
+    f.facts = rule.facts;
     f.secret.assign(secret);
     f.match.assign(whole.data(), std::min<size_t>(whole.size(), 4096));
     f.offset = abs;
@@ -199,6 +205,11 @@ class MatchState {
                 std::find(rule.doc_examples.begin(), rule.doc_examples.end(), secret) != rule.doc_examples.end();
     f.line_text = line_around(buf, soff, slen, kContextBytes);
     if (needs_file) f.evidence_files = rule.evidence_files;
+    // What the credential opens, when the format names it: the rule's named groups host, user,
+    // database, registry (not secrets; shown as they are).
+    for (const auto& [name, idx] : rule.re->NamedCapturingGroups())
+      if (idx < static_cast<int>(groups.size()) && groups[idx].data() && !groups[idx].empty())
+        f.properties["opens_" + name] = std::string(groups[idx].data(), std::min<size_t>(groups[idx].size(), 256));
     findings.push_back(std::move(f));
   }
 

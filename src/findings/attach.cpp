@@ -12,20 +12,37 @@ namespace {
 
 bool generic(const RuleSet& rules, const Finding& f) { return rules.rules[f.rule_index].family == "generic"; }
 
-// Which of two findings on one span is kept: a provider's rule over a generic one, then (two
-// generic rules) the match with more evidence around the secret ("secret_token = ..." over
-// "token = ...").
+// How much a rule says about the secret's own bytes, beyond where they sit: a checksum it
+// carries, a pair it belongs to (an AWS secret and its key ID), evidence it demands nearby. A
+// rule that only knows "the value after Password=" scores 0.
+int own_evidence(const RuleSet& rules, const Finding& f) {
+  const Rule& r = rules.rules[f.rule_index];
+  int score = 0;
+  if (!r.checksum.empty()) score += 4;
+  if (!r.attach_to.empty() || !f.parts.empty()) score += 2;
+  if (!r.context_line.empty() || !r.context_nearby.empty()) score += 1;
+  return score;
+}
+
+// Which of two findings on one span is kept: a provider's rule over a generic one; then the
+// rule that knows more about the bytes themselves (an AWS secret inside a JDBC URL's password
+// is an AWS secret first); then the match with more evidence around the secret
+// ("secret_token = ..." over "token = ..."), the more severe rule, the rule ID.
 bool more_specific(const RuleSet& rules, const Finding& a, const Finding& b) {
   bool ga = generic(rules, a), gb = generic(rules, b);
   if (ga != gb) return gb;
+  int ea = own_evidence(rules, a), eb = own_evidence(rules, b);
+  if (ea != eb) return ea > eb;
   if (a.match.size() != b.match.size()) return a.match.size() > b.match.size();
+  Severity sa = rules.rules[a.rule_index].severity, sb = rules.rules[b.rule_index].severity;
+  if (sa != sb) return sa < sb;  // Critical sorts first
   return a.rule_id < b.rule_id;
 }
 
-// One span, one finding: a generic rule's finding on bytes another rule reports (the same span,
-// or overlapping a provider's) is folded into the more specific one, which names the others in
-// "also_matched". Two provider rules on the same bytes both stay: each carries its own advice
-// and verification (a Cloudflare token inside a URL is both URL credentials and a token).
+// One span, one finding: findings of two rules on the same bytes, and a generic rule's finding
+// overlapping a provider's, are folded into the more specific one, which names the others in
+// "also_matched" (its advice and verification are the ones shown). Two provider rules on
+// overlapping but different spans both stay: they report different bytes.
 void merge_same_span(const RuleSet& rules, std::vector<Finding>& findings) {
   std::vector<bool> dropped(findings.size(), false);
   for (size_t i = 0; i < findings.size(); ++i) {
@@ -37,7 +54,7 @@ void merge_same_span(const RuleSet& rules, std::vector<Finding>& findings) {
       Finding& b = findings[j];
       bool same = a.offset == b.offset && a.secret.size() == b.secret.size();
       bool ga = generic(rules, a), gb = generic(rules, b);
-      if (!ga && !gb) continue;
+      if (!ga && !gb && !same) continue;
       if (!same && ga == gb) continue;
       size_t loser = more_specific(rules, a, b) ? j : i, winner = loser == j ? i : j;
       std::string& also = findings[winner].properties["also_matched"];
@@ -99,6 +116,11 @@ void finalize_findings(const RuleSet& rules, std::vector<Finding>& findings) {
     if (auto it = t.properties.find("severity"); it != t.properties.end()) parse_severity(it->second, &target_sev);
     if (part_sev < target_sev) t.properties["severity"] = severity_name(part_sev);
     t.example = t.example || findings[i].example;
+    // Rules folded into the half still matched these bytes: the pair names them.
+    if (auto it = findings[i].properties.find("also_matched"); it != findings[i].properties.end()) {
+      std::string& also = t.properties["also_matched"];
+      also += (also.empty() ? "" : ",") + it->second;
+    }
     absorbed[i] = true;
   }
   std::vector<Finding> out;

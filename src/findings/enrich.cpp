@@ -25,7 +25,7 @@ void attach_provenance(Finding& f, const Provenance& where) {
   f.where = where;
   if (!f.evidence_files.empty() && path_is_evidence(f.evidence_files, where.path)) f.evidence_files.clear();
   f.fingerprint = compute_fingerprint(f);
-  if (f.rule_id == "aws-access-key-id" || f.rule_id == "aws-secret-access-key") {
+  if (f.facts.enrich == Enricher::AwsAccessKey || f.facts.enrich == Enricher::AwsSecretKey) {
     std::string base = where.path.substr(where.path.find_last_of('/') + 1);
     // rootkey.csv holds "AWSAccessKeyId=..." / "AWSSecretKey=..." lines; the same name inside a
     // presigned URL (?AWSAccessKeyId=) is not a root key, so only a line start counts.

@@ -6,7 +6,30 @@
 #include <string>
 #include <vector>
 
+#include "rules/provider_facts.h"
+
 namespace keyhound {
+
+// How a finding was suppressed (the SARIF suppression kinds).
+enum class SuppressionKind { None, InSource, External };
+// Against a --baseline: not in it, or already in it.
+enum class BaselineState { None, New, Unchanged };
+// What --verify learned (src/verify/verifier.h says what each means).
+enum class Verification { None, Valid, Rejected, Unknown, Unverifiable };
+// The words every output format uses: "inSource"/"external", "new"/"unchanged",
+// "valid"/"rejected"/"unknown"/"unverifiable"; "" for None.
+const char* suppression_kind_name(SuppressionKind k);
+const char* baseline_state_name(BaselineState s);
+const char* verification_name(Verification v);
+
+// What to do about a leaked key (src/verify/remediation.h fills it).
+struct Remediation {
+  std::string kind;       // aws-long-term, cloudflare-api-token, staged, ... (remediation.h)
+  std::string summary;    // one line, for text output
+  std::string markdown;   // numbered steps with commands
+  std::string commands;   // the commands alone, one per line
+  std::string reference;  // documentation URL
+};
 
 // A secret merged into another finding by a rule's attach_to (e.g. the AWS secret key that
 // sits next to its access key ID).
@@ -33,6 +56,7 @@ struct Provenance {
 struct Finding {
   std::string rule_id;
   int rule_index = -1;
+  ProviderFacts facts;     // the rule's: enrichment, verifier, advice
   std::string secret;      // the exact secret bytes (never print without redaction)
   std::string match;       // the whole regex match
   uint64_t offset = 0;     // byte offset of the secret in the file/blob
@@ -51,15 +75,16 @@ struct Finding {
   // matches one of these globs (the rule's evidence_files), checked once the path is known.
   std::vector<std::string> evidence_files;
   std::map<std::string, std::string> properties;  // e.g. kind, aws_account_id
+  std::optional<Remediation> remediation;
   Provenance where;
   std::string fingerprint;
   // Suppression / baseline state, set by findings/suppress.*
   bool suppressed = false;
-  std::string suppression_kind;    // "inSource" (inline allow) or "external"
+  SuppressionKind suppression_kind = SuppressionKind::None;  // InSource: an inline allow
   std::string suppression_reason;
-  std::string baseline_state;      // "", "new" or "unchanged"
+  BaselineState baseline_state = BaselineState::None;
   // Opt-in verification (src/verify/).
-  std::string verified;            // "", "valid", "rejected", "unknown", "unverifiable"
+  Verification verified = Verification::None;
   std::string verified_detail;
 };
 

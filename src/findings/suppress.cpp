@@ -15,7 +15,7 @@ bool has_inline_allow(const Finding& f) {
 void apply_inline_allow(Finding& f) {
   if (f.suppressed || !has_inline_allow(f)) return;
   f.suppressed = true;
-  f.suppression_kind = "inSource";
+  f.suppression_kind = SuppressionKind::InSource;
   f.suppression_reason = "inline keyhound:allow";
 }
 

@@ -194,11 +194,12 @@ struct PlanVisitor : PackVisitor {
   const GitScanOptions& o;
   std::vector<ItemOutcome>& outcomes;
   std::vector<std::unique_ptr<Scratch>>& scratch;
+  const std::function<void(size_t)>& finished;  // task i's outcome is final
   std::unordered_map<git_oid, size_t, OidHash, OidEq> index;
   std::vector<std::atomic<uint8_t>> claimed;
   PlanVisitor(const Scanner& s, const GitPlan& p, const GitScanOptions& opts, std::vector<ItemOutcome>& oc,
-              std::vector<std::unique_ptr<Scratch>>& sr)
-      : sc(s), plan(p), o(opts), outcomes(oc), scratch(sr), claimed(p.blobs.size()) {
+              std::vector<std::unique_ptr<Scratch>>& sr, const std::function<void(size_t)>& fin)
+      : sc(s), plan(p), o(opts), outcomes(oc), scratch(sr), finished(fin), claimed(p.blobs.size()) {
     index.reserve(p.blobs.size());
     for (size_t i = 0; i < p.blobs.size(); ++i)
       if (!p.blobs[i].added_lines_only) index.emplace(p.blobs[i].blob, i);
@@ -211,6 +212,7 @@ struct PlanVisitor : PackVisitor {
     if (!claimed[it->second].compare_exchange_strong(expected, 1)) return false;
     if (size > o.max_blob_size) {  // not built at all unless a delta needs it as a base
       outcomes[it->second].skip = SkipReason::TooLarge;
+      finished(it->second);
       return false;
     }
     return true;
@@ -218,6 +220,7 @@ struct PlanVisitor : PackVisitor {
   void visit(unsigned worker, const git_oid& id, git_object_t, std::string_view data) override {
     size_t i = index.find(id)->second;
     outcomes[i] = scan_data(sc, *scratch[worker], nullptr, plan.blobs[i], plan, data, o);
+    finished(i);
   }
   void failed(const git_oid& id) override {
     auto it = index.find(id);
@@ -274,6 +277,7 @@ class BlobPrescan : public PackVisitor {
   }
   void visit(unsigned worker, const git_oid& id, git_object_t, std::string_view data) override {
     per_worker_[worker].emplace_back(id, scan_content(sc_, *scratch_[worker], data, o_));
+    if (o_.on_blob) o_.on_blob(data.size(), per_worker_[worker].back().second.findings.size());
   }
   void failed(const git_oid& id) override {
     Shard& sh = shards_[id.id[0] % kShards];
@@ -328,6 +332,11 @@ void scan_git_plan(const Scanner& sc, const std::string& git_dir, const GitPlan&
   for (auto& e : plan.errors) tally.error(e);
   const size_t n_tasks = plan.blobs.size();
   std::vector<ItemOutcome> outcomes(n_tasks);
+  // Task i is done: progress, and --format jsonl's stream (in task order, once per fingerprint).
+  std::function<void(size_t)> finished = [&](size_t i) {
+    if (o.on_blob) o.on_blob(outcomes[i].bytes, outcomes[i].findings.size());
+    if (tally.stream) tally.stream->done(i, outcomes[i].all_findings());
+  };
   // Blobs are small: a thread per four of them at most.
   const unsigned threads = worker_count(o.threads, n_tasks / 4);
   // Audits read the packs in pack order (each object inflated once) when the plan wants a
@@ -343,13 +352,16 @@ void scan_git_plan(const Scanner& sc, const std::string& git_dir, const GitPlan&
       const GitBlobTask& t = plan.blobs[i];
       auto it = t.added_lines_only ? results.end() : results.find(t.blob);
       if (it == results.end()) rest.push_back(i);
-      else outcomes[i] = outcome_of(it->second, t, plan);  // a copy: a blob may serve two tasks
+      else {
+        outcomes[i] = outcome_of(it->second, t, plan);  // a copy: a blob may serve two tasks
+        if (tally.stream) tally.stream->done(i, outcomes[i].all_findings());  // progress was counted
+      }
     }
   } else if (plan.packs && n_tasks && n_tasks * 16 >= plan.packs->object_count()) {
     debug("git reading path: pack reader, the plan's " + std::to_string(n_tasks) + " blobs in pack order");
     std::vector<std::unique_ptr<Scratch>> scratch;
     for (unsigned i = 0; i < threads; ++i) scratch.push_back(std::make_unique<Scratch>(sc.db()));
-    PlanVisitor pv(sc, plan, o, outcomes, scratch);
+    PlanVisitor pv(sc, plan, o, outcomes, scratch, finished);
     std::vector<std::string> pack_errors;
     plan.packs->walk(threads, PackSet::Roots::Blob, true, pv, pack_errors);
     for (auto& e : pack_errors) tally.error(e);
@@ -372,6 +384,7 @@ void scan_git_plan(const Scanner& sc, const std::string& git_dir, const GitPlan&
         [&](WorkerState& w, size_t k) {
           size_t i = rest[k];
           outcomes[i] = scan_task(sc, *w.scratch, w.repo.get(), plan.blobs[i], plan, o);
+          finished(i);
         });
   }
   std::set<std::string> seen;

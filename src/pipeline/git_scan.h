@@ -21,6 +21,8 @@ struct GitScanOptions {
   uint64_t max_blob_size = 64ull << 20;  // larger blobs are skipped and counted
   std::function<void(const std::string&)> debug;  // --debug: which reading path ran
   ContentOptions content;                // --decode-depth, --archive-*
+  // Called from the workers after each blob (bytes, findings): progress for people.
+  std::function<void(uint64_t, uint64_t)> on_blob;
 };
 
 // Whole-history audits: every blob of the packs is built (in pack order) and scanned on

@@ -7,6 +7,15 @@ void Tally::error(std::string line) {
   result.summary.errors++;
 }
 
+std::vector<Finding> ItemOutcome::all_findings() const {
+  std::vector<Finding> out = findings;
+  for (auto& in : inner) {
+    auto more = in.all_findings();
+    out.insert(out.end(), more.begin(), more.end());
+  }
+  return out;
+}
+
 void Tally::add_clean(uint64_t items, uint64_t bytes, uint64_t streamed_items) {
   result.summary.files_scanned += items;
   result.summary.bytes_scanned += bytes;

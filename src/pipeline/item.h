@@ -19,6 +19,7 @@
 #include "findings/finding.h"
 #include "findings/scan_result.h"
 #include "findings/skip_reason.h"
+#include "pipeline/item_stream.h"
 
 namespace keyhound {
 
@@ -47,6 +48,9 @@ struct ItemOutcome {
   std::vector<ItemOutcome> inner;
   uint64_t inner_clean = 0, inner_clean_bytes = 0;
 
+  // Its findings and those of the items inside it, in order (copies).
+  std::vector<Finding> all_findings() const;
+
   // True for the common case that only adds to the counts: scanned, nothing to report.
   bool clean() const { return scanned && findings.empty() && !skip && !problem && !archive; }
 };
@@ -58,6 +62,9 @@ struct Tally {
   std::vector<Problem> problems;
   uint64_t streamed = 0;
   uint64_t archives = 0;  // items read as archives (their members are counted as items)
+  // Set by the pipeline when findings are written as found (--format jsonl): sources hand it
+  // every item they number, from their worker threads (it is thread-safe; the tally is not).
+  ItemStream* stream = nullptr;
 
   void add(ItemOutcome&& oc);
   // Scanned items with nothing to report, counted without building an outcome each.

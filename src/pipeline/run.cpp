@@ -86,6 +86,30 @@ int run_pipeline(const CommonOptions& o, const Source& source) {
   }
   clock.done("setup");
   Tally tally;
+  // --format jsonl: each finding is finished and written once its item, and every item before
+  // it, is done; the end of the run then writes nothing more.
+  OutputFile live;
+  std::unique_ptr<ItemStream> stream;
+  std::string live_error;
+  if (streams_findings(o)) {
+    if (!live.open(o.output, live_error)) {
+      print_error(live_error);
+      return 2;
+    }
+    const RuleSet& rules = eng->rules;
+    stream = std::make_unique<ItemStream>(
+        [&](Finding& f) {
+          if (!f.evidence_files.empty() || (f.example && !o.include_examples)) return;
+          apply_inline_allow(f);
+          if (sup.post_process) sup.post_process(f);
+          add_remediation(f);
+          if (source.after_remediation) source.after_remediation(f);
+          if ((f.suppressed && !o.show_suppressed) || !live_error.empty()) return;
+          live.write(jsonl_line(f, rules, !o.no_redact), live_error);
+        },
+        source.once_per_fingerprint);
+    tally.stream = stream.get();
+  }
   try {
     source.scan(ScanContext{*eng->scanner, sup, o, debug}, tally);
   } catch (const std::exception& e) {
@@ -93,6 +117,14 @@ int run_pipeline(const CommonOptions& o, const Source& source) {
     return 2;
   }
   clock.done("scan");
+  if (stream) {
+    tally.stream = nullptr;
+    if (live_error.empty()) live.close(live_error);
+    if (!live_error.empty()) {
+      print_error(live_error);
+      return 2;
+    }
+  }
   ScanResult& res = tally.result;
   res.tool_version = KEYHOUND_VERSION;
   // Files larger than the stream threshold went through the chunked path; say how many.
@@ -112,7 +144,7 @@ int run_pipeline(const CommonOptions& o, const Source& source) {
   if (source.after_remediation)
     for (auto& f : res.findings) source.after_remediation(f);
   clock.done("verify");
-  int rc = emit_report(res, eng->rules, o, source.command, res.summary.errors > 0 || unchecked > 0);
+  int rc = emit_report(res, eng->rules, o, source.command, res.summary.errors > 0 || unchecked > 0, stream != nullptr);
   clock.done("report");
   return rc;
 }
@@ -120,8 +152,8 @@ int run_pipeline(const CommonOptions& o, const Source& source) {
 namespace {
 // The --results class of a finding: what verification said about it.
 std::string result_class(const Finding& f) {
-  if (f.verified == "valid") return "verified";
-  if (f.verified == "unknown" || f.verified == "rejected") return f.verified;
+  if (f.verified == Verification::Valid) return "verified";
+  if (f.verified == Verification::Unknown || f.verified == Verification::Rejected) return verification_name(f.verified);
   return "unverified";
 }
 }  // namespace
@@ -142,7 +174,7 @@ uint64_t verify_and_remediate(ScanResult& r, const CommonOptions& o) {
   for (auto& f : r.findings) add_remediation(f);
   if (!verify) return 0;
   std::stable_sort(r.findings.begin(), r.findings.end(),
-                   [](const Finding& a, const Finding& b) { return (a.verified == "valid") > (b.verified == "valid"); });
+                   [](const Finding& a, const Finding& b) { return (a.verified == Verification::Valid) > (b.verified == Verification::Valid); });
   if (!filter) return 0;
   std::vector<std::string> wanted = o.results;
   if (o.only_verified) wanted.push_back("verified");
@@ -230,8 +262,13 @@ bool write_baseline_out(const ScanResult& r, const CommonOptions& o) {
   return true;
 }
 
+bool streams_findings(const CommonOptions& o) {
+  Format fmt;
+  return parse_format(o.format, &fmt) && fmt == Format::Jsonl && !o.verify && !o.only_verified && o.results.empty();
+}
+
 int emit_report(const ScanResult& r, const RuleSet& rules, const CommonOptions& o, const std::string& command,
-                bool had_errors) {
+                bool had_errors, bool findings_written) {
   Format fmt;
   parse_format(o.format, &fmt);
   ReportOptions ro;
@@ -247,9 +284,9 @@ int emit_report(const ScanResult& r, const RuleSet& rules, const CommonOptions& 
   ro.color = o.color == "always" ||
              (o.color == "auto" && to_stdout && ::isatty(1) && fmt == Format::Text && !plain_terminal);
   std::ostringstream os;
-  write_report(fmt, r, rules, ro, os);
+  if (!findings_written) write_report(fmt, r, rules, ro, os);
   std::string err;
-  if (!write_output(o.output, os.str(), err)) {
+  if (!findings_written && !write_output(o.output, os.str(), err)) {
     print_error(err);
     return 2;
   }

@@ -41,6 +41,8 @@ struct CommonOptions {
   bool no_cache = false;
   bool no_builtin_rules = false;
   std::string color = "auto";
+  bool no_progress = false;  // --no-progress: no progress line even on a terminal
+  int progress_ms = 250;     // --progress-interval-ms
   // Suppression (docs/suppression.md).
   std::string config;          // --config FILE
   bool no_config = false;      // --no-config
@@ -77,6 +79,9 @@ struct Source {
   // Optional: runs on every finding after remediation advice is added (git --staged: a key
   // never committed needs removing, not rotating).
   std::function<void(Finding&)> after_remediation;
+  // Items are numbered for --format jsonl's live stream (pipeline/item_stream.h); true where a
+  // fingerprint met in an earlier item is not reported again (git: a key kept in later blobs).
+  bool once_per_fingerprint = false;
 };
 
 // Runs every stage for `source`; returns the exit status (0 clean, 1 findings, 2 error).
@@ -105,9 +110,13 @@ bool write_baseline_out(const ScanResult& r, const CommonOptions& o);
 // checked (`unknown`) were hidden without the user choosing so (--only-verified rather than
 // an explicit --results): the run must not then exit 0.
 uint64_t verify_and_remediate(ScanResult& r, const CommonOptions& o);
-// Writes the report; returns the exit status (0 clean, 1 findings, 2 error).
+// Whether findings are written as found (--format jsonl, nothing that needs every finding
+// first: --verify and --results sort and filter the whole set).
+bool streams_findings(const CommonOptions& o);
+// Writes the report (unless `findings_written`: the live stream wrote it); returns the exit
+// status (0 clean, 1 findings, 2 error).
 int emit_report(const ScanResult& r, const RuleSet& rules, const CommonOptions& o, const std::string& command,
-                bool had_errors);
+                bool had_errors, bool findings_written = false);
 // "keyhound: error: <msg>" / "keyhound: warning: <msg>" on stderr, escaped for the terminal.
 void print_error(const std::string& msg);
 void print_warning(const std::string& msg);

@@ -90,33 +90,21 @@ ItemOutcome scan_one(const Scanner& sc, FileWorker& w, const WalkEntry& e, const
   return out;
 }
 
+// A walk entry and its place in the walk: the order --format jsonl writes findings in.
+struct NumberedEntry {
+  WalkEntry e;
+  size_t seq = 0;
+};
+
 }  // namespace
 
 void run_scan_job(const Scanner& sc, const ScanJobOptions& o, Tally& tally) {
+  size_t seq = 0;
+  auto stream = [&tally](size_t n, const std::vector<Finding>& fs) {
+    if (tally.stream) tally.stream->done(n, fs);
+  };
   std::vector<std::string> roots, streams;  // streams: "-", pipes and devices named
   for (auto& p : o.paths) (p == "-" || is_stream_path(p) ? streams : roots).push_back(p);
-  for (auto& name : streams) {
-    std::string err;
-    int fd = name == "-" ? 0 : open_named_stream(name, 5000, err);
-    // A device named on the command line may never end (/dev/zero): it stops at --max-file-size.
-    uint64_t max = name == "-" ? UINT64_MAX : o.max_file_size;
-    Scratch scratch(sc.db());
-    StreamScan ss(sc, scratch);
-    if (fd < 0 || !read_chunks(fd, o.chunk_size, max, [&](std::string_view c) { ss.feed(c); }, err)) {
-      tally.error(name == "-" ? "-: cannot read standard input: " + err : name + ": cannot read: " + err);
-    } else {
-      if (ss.bytes() >= max) tally.warning(name + ": read only the first " + std::to_string(max) +
-                                           " bytes (--max-file-size)");
-      ItemOutcome oc;
-      oc.path = name;
-      oc.findings = ss.finish();
-      for (auto& f : oc.findings) { Provenance p; p.path = name; attach_provenance(f, p); }
-      oc.bytes = ss.bytes();
-      oc.scanned = true;
-      tally.add(std::move(oc));
-    }
-    if (fd > 0) ::close(fd);
-  }
   WalkOptions wo;
   wo.max_file_size = o.max_file_size;
   wo.exclude = o.exclude_path;
@@ -125,7 +113,7 @@ void run_scan_job(const Scanner& sc, const ScanJobOptions& o, Tally& tally) {
   std::vector<std::unique_ptr<FileWorker>> workers;
   std::mutex workers_mu;
   unsigned threads = worker_count(o.threads, SIZE_MAX);
-  run_fed_tasks<WalkEntry>(
+  run_fed_tasks<NumberedEntry>(
       threads,
       [&] {
         auto w = std::make_unique<FileWorker>();
@@ -135,14 +123,21 @@ void run_scan_job(const Scanner& sc, const ScanJobOptions& o, Tally& tally) {
         workers.push_back(std::move(w));
         return raw;
       },
-      [&](const std::function<void(WalkEntry&&)>& push) { walk_paths_each(roots, wo, walk, push); },
-      [&](FileWorker* w, WalkEntry& e) {
+      [&](const std::function<void(NumberedEntry&&)>& push) {
+        walk_paths_each(roots, wo, walk, [&](WalkEntry&& e) {
+          e.path = tidy_path(std::move(e.path));
+          push(NumberedEntry{std::move(e), seq++});
+        });
+      },
+      [&](FileWorker* w, NumberedEntry& n) {
+        WalkEntry& e = n.e;
         ItemOutcome oc = scan_one(sc, *w, e, o);
         if (o.on_file) {
           uint64_t bytes = oc.bytes + oc.inner_clean_bytes, found = oc.findings.size();
           for (auto& in : oc.inner) bytes += in.bytes, found += in.findings.size();
           o.on_file(bytes, found);
         }
+        stream(n.seq, oc.archive ? oc.all_findings() : oc.findings);
         if (oc.clean()) {
           w->clean_files++;
           w->clean_bytes += oc.bytes;
@@ -152,6 +147,32 @@ void run_scan_job(const Scanner& sc, const ScanJobOptions& o, Tally& tally) {
         oc.path = std::move(e.path);
         w->outcomes.push_back(std::move(oc));
       });
+  // Pipes and stdin after the files: the files' findings are out (--format jsonl) while a
+  // stream may still be open.
+  for (auto& name : streams) {
+    std::string err;
+    int fd = name == "-" ? 0 : open_named_stream(name, 5000, err);
+    // A device named on the command line may never end (/dev/zero): it stops at --max-file-size.
+    uint64_t max = name == "-" ? UINT64_MAX : o.max_file_size;
+    Scratch scratch(sc.db());
+    StreamScan ss(sc, scratch);
+    if (fd < 0 || !read_chunks(fd, o.chunk_size, max, [&](std::string_view c) { ss.feed(c); }, err)) {
+      tally.error(name == "-" ? "-: cannot read standard input: " + err : name + ": cannot read: " + err);
+      stream(seq++, {});
+    } else {
+      if (ss.bytes() >= max) tally.warning(name + ": read only the first " + std::to_string(max) +
+                                           " bytes (--max-file-size)");
+      ItemOutcome oc;
+      oc.path = name;
+      oc.findings = ss.finish();
+      for (auto& f : oc.findings) { Provenance p; p.path = name; attach_provenance(f, p); }
+      oc.bytes = ss.bytes();
+      oc.scanned = true;
+      stream(seq++, oc.findings);
+      tally.add(std::move(oc));
+    }
+    if (fd > 0) ::close(fd);
+  }
   for (auto& w : walk.warnings) tally.warning(w);
   for (auto& e : walk.errors) tally.error(e);
   for (auto& [reason, n] : walk.skipped) tally.skip(reason, n);

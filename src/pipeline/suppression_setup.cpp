@@ -60,7 +60,7 @@ std::string relative_to_root(const std::string& path, const std::string& root) {
 std::vector<Finding> baseline_findings(const std::vector<Finding>& findings) {
   std::vector<Finding> out;
   for (auto& f : findings)
-    if (!f.suppressed || f.baseline_state == "unchanged") out.push_back(f);
+    if (!f.suppressed || f.baseline_state == BaselineState::Unchanged) out.push_back(f);
   return out;
 }
 
@@ -144,7 +144,7 @@ Suppression load_suppression(const SuppressionInputs& in) {
     }
     auto suppress = [&](const std::string& reason) {
       f.suppressed = true;
-      f.suppression_kind = "external";
+      f.suppression_kind = SuppressionKind::External;
       f.suppression_reason = reason;
     };
     if (!f.suppressed && st->ignored.count(f.fingerprint)) suppress("fingerprint in " + st->ignore_name);
@@ -172,10 +172,10 @@ Suppression load_suppression(const SuppressionInputs& in) {
     }
     if (st->have_baseline) {
       if (st->baseline.count(f.fingerprint)) {
-        f.baseline_state = "unchanged";
+        f.baseline_state = BaselineState::Unchanged;
         if (!f.suppressed) suppress("in baseline " + st->baseline_name);
       } else {
-        f.baseline_state = "new";
+        f.baseline_state = BaselineState::New;
       }
     }
   };

@@ -38,7 +38,7 @@ void write_csv(const ScanResult& r, const RuleSet& rules, const ReportOptions& o
               rule ? severity_name(finding_severity(*f, *rule)) : "", f->where.path, std::to_string(f->line),
               std::to_string(f->column), std::to_string(f->end_line), std::to_string(f->offset),
               o.redact ? redact(f->secret) : f->secret, o.redact ? "true" : "false", entropy, f->fingerprint,
-              f->where.commit, f->where.author, f->where.email, f->where.date, f->verified,
+              f->where.commit, f->where.author, f->where.email, f->where.date, verification_name(f->verified),
               f->suppressed ? "true" : "false", f->suppression_reason});
   }
 }

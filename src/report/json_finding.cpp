@@ -17,22 +17,16 @@ void put_path(nlohmann::json& j, const std::string& key, const std::string& path
   }
 }
 
-bool is_remediation_property(const std::string& key) {
-  return key == "remediation" || key.rfind("remediation_", 0) == 0;
-}
-
 nlohmann::json remediation_to_json(const Finding& f, bool redact_secrets) {
   std::vector<std::string> secrets{f.secret};
   for (auto& p : f.parts) secrets.push_back(p.secret);
-  auto get = [&](const char* k) {
-    auto it = f.properties.find(k);
-    if (it == f.properties.end()) return std::string();
-    return to_valid_utf8(redact_secrets ? redact_all(it->second, secrets) : it->second);
-  };
-  std::string summary = get("remediation_summary"), steps = get("remediation");
+  if (!f.remediation) return nullptr;
+  const Remediation& r = *f.remediation;
+  auto show = [&](const std::string& s) { return to_valid_utf8(redact_secrets ? redact_all(s, secrets) : s); };
+  std::string summary = show(r.summary), steps = show(r.markdown);
   if (summary.empty() && steps.empty()) return nullptr;
   nlohmann::json commands = nlohmann::json::array();
-  std::string cmds = get("remediation_commands");
+  std::string cmds = show(r.commands);
   size_t pos = 0;
   while (pos < cmds.size()) {
     size_t nl = cmds.find('\n', pos);
@@ -40,9 +34,8 @@ nlohmann::json remediation_to_json(const Finding& f, bool redact_secrets) {
     if (nl > pos) commands.push_back(cmds.substr(pos, nl - pos));
     pos = nl + 1;
   }
-  nlohmann::json j = {{"kind", get("remediation_kind")}, {"summary", summary}, {"steps", steps},
-                      {"commands", commands}};
-  if (std::string ref = get("remediation_reference"); !ref.empty()) j["reference"] = ref;
+  nlohmann::json j = {{"kind", show(r.kind)}, {"summary", summary}, {"steps", steps}, {"commands", commands}};
+  if (std::string ref = show(r.reference); !ref.empty()) j["reference"] = ref;
   return j;
 }
 
@@ -78,7 +71,7 @@ nlohmann::json finding_to_json(const Finding& f, const RuleSet& rules, bool reda
   j["parts"] = parts;
   if (!f.decoded.empty()) j["decoded"] = f.decoded;  // the decoders that revealed it, outermost first
   for (auto& [k, v] : f.properties)
-    if (!is_remediation_property(k)) j[k] = to_valid_utf8(v);  // "severity": "critical" for root keys
+    j[k] = to_valid_utf8(v);  // "severity": "critical" for root keys
   if (auto rem = remediation_to_json(f, redact_secrets); !rem.is_null()) j["remediation"] = rem;
   if (!f.where.commit.empty()) {
     j["commit"] = f.where.commit;
@@ -89,12 +82,12 @@ nlohmann::json finding_to_json(const Finding& f, const RuleSet& rules, bool reda
   if (!f.where.blob.empty()) j["blob"] = f.where.blob;
   j["suppressed"] = f.suppressed;
   if (f.suppressed) {
-    j["suppression_kind"] = f.suppression_kind;
+    j["suppression_kind"] = suppression_kind_name(f.suppression_kind);
     j["suppression_reason"] = f.suppression_reason;
   }
-  if (!f.baseline_state.empty()) j["baseline_state"] = f.baseline_state;
-  if (!f.verified.empty()) {
-    j["verified"] = f.verified;
+  if (f.baseline_state != BaselineState::None) j["baseline_state"] = baseline_state_name(f.baseline_state);
+  if (f.verified != Verification::None) {
+    j["verified"] = verification_name(f.verified);
     if (!f.verified_detail.empty()) j["verified_detail"] = to_valid_utf8(f.verified_detail);
   }
   return j;

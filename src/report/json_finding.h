@@ -8,13 +8,11 @@
 
 namespace keyhound {
 nlohmann::json finding_to_json(const Finding& f, const RuleSet& rules, bool redact);
-// The `remediation` object built from the remediation_* properties set by add_remediation():
+// The `remediation` object from the finding's advice (add_remediation()):
 // {kind, summary, steps (Markdown), commands [...], reference}; null when there is none.
 // With `redact`, the finding's own secrets (the key ID too) are redacted in it like everywhere
 // else: the commands are then complete only with --no-redact.
 nlohmann::json remediation_to_json(const Finding& f, bool redact);
-// Properties that remediation_to_json() carries (not repeated as flat keys).
-bool is_remediation_property(const std::string& key);
 nlohmann::json summary_to_json(const ScanSummary& s);
 // Path as valid UTF-8 for JSON; when the raw bytes were not valid UTF-8, `path_bytes_hex`
 // carries them exactly.

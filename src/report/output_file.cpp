@@ -9,41 +9,63 @@
 
 namespace keyhound {
 
-bool write_output(const std::string& path, const std::string& data, std::string& error) {
-  int fd = 1;
-  bool own = !(path.empty() || path == "-");
-  if (own) {
-    // O_NOFOLLOW: a symlink at the path makes open fail instead of writing through it.
-    fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
-    if (fd < 0) {
-      error = path + ": cannot write output: " +
-              (errno == ELOOP ? std::string("refusing to follow a symlink") : std::strerror(errno));
-      return false;
-    }
-    struct stat st;
-    if (::fstat(fd, &st) != 0 || !(S_ISREG(st.st_mode) || S_ISCHR(st.st_mode))) {
-      ::close(fd);
-      error = path + ": cannot write output: not a regular file";
-      return false;
-    }
-    if (S_ISREG(st.st_mode)) ::fchmod(fd, 0600);  // an existing file keeps no wider mode
+OutputFile::~OutputFile() {
+  if (own_ && fd_ >= 0) ::close(fd_);
+}
+
+bool OutputFile::open(const std::string& path, std::string& error) {
+  own_ = !(path.empty() || path == "-");
+  path_ = path;
+  if (!own_) {
+    fd_ = 1;
+    return true;
   }
+  // O_NOFOLLOW: a symlink at the path makes open fail instead of writing through it.
+  fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd_ < 0) {
+    error = path + ": cannot write output: " +
+            (errno == ELOOP ? std::string("refusing to follow a symlink") : std::strerror(errno));
+    return false;
+  }
+  struct stat st;
+  if (::fstat(fd_, &st) != 0 || !(S_ISREG(st.st_mode) || S_ISCHR(st.st_mode))) {
+    ::close(fd_);
+    fd_ = -1;
+    error = path + ": cannot write output: not a regular file";
+    return false;
+  }
+  if (S_ISREG(st.st_mode)) ::fchmod(fd_, 0600);  // an existing file keeps no wider mode
+  return true;
+}
+
+bool OutputFile::write(std::string_view data, std::string& error) {
   size_t off = 0;
   while (off < data.size()) {
-    ssize_t n = ::write(fd, data.data() + off, data.size() - off);
+    ssize_t n = ::write(fd_, data.data() + off, data.size() - off);
     if (n < 0) {
       if (errno == EINTR) continue;
-      error = (own ? path : std::string("stdout")) + ": write failed: " + std::strerror(errno);
-      if (own) ::close(fd);
+      error = (own_ ? path_ : std::string("stdout")) + ": write failed: " + std::strerror(errno);
       return false;
     }
     off += static_cast<size_t>(n);
   }
-  if (own && ::close(fd) != 0) {
-    error = path + ": write failed: " + std::strerror(errno);
+  return true;
+}
+
+bool OutputFile::close(std::string& error) {
+  if (!own_ || fd_ < 0) return true;
+  int fd = fd_;
+  fd_ = -1;
+  if (::close(fd) != 0) {
+    error = path_ + ": write failed: " + std::strerror(errno);
     return false;
   }
   return true;
+}
+
+bool write_output(const std::string& path, const std::string& data, std::string& error) {
+  OutputFile out;
+  return out.open(path, error) && out.write(data, error) && out.close(error);
 }
 
 }  // namespace keyhound

@@ -26,6 +26,9 @@ struct ReportOptions {
 void write_text(const ScanResult& r, const RuleSet& rules, const ReportOptions& o, std::ostream& out);
 void write_json(const ScanResult& r, const RuleSet& rules, const ReportOptions& o, std::ostream& out);
 void write_jsonl(const ScanResult& r, const RuleSet& rules, const ReportOptions& o, std::ostream& out);
+// One JSONL line (with its newline): what write_jsonl writes per finding, and what the pipeline
+// writes as findings are found.
+std::string jsonl_line(const Finding& f, const RuleSet& rules, bool redact);
 void write_sarif(const ScanResult& r, const RuleSet& rules, const ReportOptions& o, std::ostream& out);
 // The one-line English summary ("keyhound: 1 finding, 1 blob scanned (...) in 0.02s; 2 errors"),
 // without a newline; `command` is "scan" (files) or "git" (blobs).

@@ -62,7 +62,7 @@ void write_sarif(const ScanResult& r, const RuleSet& rules, const ReportOptions&
     // Rule help: what the rule finds, then what to do (Markdown with placeholders for key IDs;
     // each result carries the advice with its own key ID in properties.remediation).
     std::string about = rule.description.empty() ? rule.name : rule.description;
-    std::string fix = remediation_markdown_for_rule(rule.id);
+    std::string fix = remediation_markdown_for_rule(rule);
     std::string text = about + (rule.reference.empty() ? "" : "\nFormat reference: " + rule.reference) + "\n\n" + fix;
     std::string md = about + (rule.reference.empty() ? "" : "\n\nFormat reference: <" + rule.reference + ">") +
                      "\n\n## Remediation\n\n" + fix;
@@ -91,7 +91,7 @@ void write_sarif(const ScanResult& r, const RuleSet& rules, const ReportOptions&
     bool critical = rule.severity == Severity::Critical || (sev != f.properties.end() && sev->second == "critical");
     json res = {{"ruleId", rule.id},
                 {"ruleIndex", rule_pos[f.rule_index]},
-                {"level", f.verified == "valid" || critical ? "error" : level_of(rule.severity)},
+                {"level", f.verified == Verification::Valid || critical ? "error" : level_of(rule.severity)},
                 {"message", {{"text", to_valid_utf8(msg)}}},
                 {"locations", member ? json::array({{{"physicalLocation", phys},
                                                      {"logicalLocations", json::array({{{"fullyQualifiedName", path},
@@ -114,7 +114,7 @@ void write_sarif(const ScanResult& r, const RuleSet& rules, const ReportOptions&
     json props = {{"secret", to_valid_utf8(shown)}, {"redacted", o.redact}, {"example", f.example},
                   {"entropy", f.entropy}};
     for (auto& [k, v] : f.properties)
-      if (!is_remediation_property(k)) props[k] = to_valid_utf8(v);
+      props[k] = to_valid_utf8(v);
     if (critical) {
       props["severity"] = "critical";
       props["security-severity"] = "9.5";
@@ -139,17 +139,17 @@ void write_sarif(const ScanResult& r, const RuleSet& rules, const ReportOptions&
       props["email"] = to_valid_utf8(f.where.email);
       props["date"] = f.where.date;
     }
-    if (!f.verified.empty()) {
-      props["verified"] = f.verified;
+    if (f.verified != Verification::None) {
+      props["verified"] = verification_name(f.verified);
       props["verified_detail"] = to_valid_utf8(f.verified_detail);
     }
     res["properties"] = props;
     if (f.suppressed) {
-      json sup = {{"kind", f.suppression_kind.empty() ? "external" : f.suppression_kind}, {"status", "accepted"}};
+      json sup = {{"kind", f.suppression_kind == SuppressionKind::InSource ? "inSource" : "external"}, {"status", "accepted"}};
       if (!f.suppression_reason.empty()) sup["justification"] = to_valid_utf8(f.suppression_reason);
       res["suppressions"] = json::array({sup});
     }
-    if (!f.baseline_state.empty()) res["baselineState"] = f.baseline_state;
+    if (f.baseline_state != BaselineState::None) res["baselineState"] = baseline_state_name(f.baseline_state);
     results.push_back(res);
   }
   json run = {{"tool", {{"driver", {{"name", "keyhound"},

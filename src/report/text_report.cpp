@@ -71,10 +71,10 @@ void write_text(const ScanResult& r, const RuleSet& rules, const ReportOptions& 
     std::string severity = sev != f.properties.end() ? sev->second : rule ? severity_name(rule->severity) : "";
     out << bold << loc << reset << "  " << severity_color(severity, o.color) << f.rule_id << reset;
     if (!severity.empty()) out << " [" << escape_for_terminal(severity) << "]";
-    if (f.verified == "valid") out << " " << red << "(VERIFIED LIVE)" << reset;
+    if (f.verified == Verification::Valid) out << " " << red << "(VERIFIED LIVE)" << reset;
     if (f.example) out << " (documentation example)";
     if (f.suppressed) out << " (suppressed: " << escape_for_terminal(f.suppression_reason) << ")";
-    if (!f.baseline_state.empty()) out << " (" << f.baseline_state << ")";
+    if (f.baseline_state != BaselineState::None) out << " (" << baseline_state_name(f.baseline_state) << ")";
     if (auto also = f.properties.find("also_matched"); also != f.properties.end())
       out << " (also: " << escape_for_terminal(also->second) << ")";
     out << "\n";
@@ -94,16 +94,16 @@ void write_text(const ScanResult& r, const RuleSet& rules, const ReportOptions& 
       for (auto& d : f.decoded) out << " " << d;
       out << " (the location is the encoded text)\n";
     }
-    if (!f.verified.empty()) {
-      out << "  verified: " << f.verified;
+    if (f.verified != Verification::None) {
+      out << "  verified: " << verification_name(f.verified);
       if (!f.verified_detail.empty()) out << " (" << escape_for_terminal(f.verified_detail) << ")";
       out << "\n";
     }
-    auto rem = f.properties.find("remediation_summary");
-    if (rem != f.properties.end()) {
+    if (f.remediation && !f.remediation->summary.empty()) {
+      const std::string& fix = f.remediation->summary;
       std::vector<std::string> secrets{f.secret};
       for (auto& p : f.parts) secrets.push_back(p.secret);
-      out << "  fix: " << escape_for_terminal(o.redact ? redact_all(rem->second, secrets) : rem->second) << "\n";
+      out << "  fix: " << escape_for_terminal(o.redact ? redact_all(fix, secrets) : fix) << "\n";
     }
     if (!f.binary && !f.line_text.empty())
       out << dim << "  > " << escape_for_terminal(context_window(f, o.redact, 160)) << reset << "\n";

@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "rules/provider_facts.h"
+
 namespace re2 { class RE2; }
 
 namespace keyhound {
@@ -25,6 +27,9 @@ struct Rule {
   double min_entropy = 0.0;
   int window = 256;
   std::string checksum;
+  // A named check of the value's form instead of its randomness ("password", "password-hash",
+  // "base64-userpass": src/checks/password.h); the rule file's `check` field.
+  std::string value_check;
   Severity severity = Severity::High;
   std::string family;
   bool enabled = true;
@@ -38,6 +43,8 @@ struct Rule {
   std::vector<std::string> evidence_files;
   // Keys the provider prints in its own documentation: reported only as examples.
   std::vector<std::string> doc_examples;
+  // Enrichment, verification and advice beyond matching (rules/provider_facts.h).
+  ProviderFacts facts;
   std::string attach_to;
   std::string attach_role;
   int attach_lines = 5;

@@ -1,5 +1,7 @@
 #include "rules/rule_loader.h"
 
+#include "checks/password.h"
+
 #include <re2/re2.h>
 
 #include <algorithm>
@@ -74,7 +76,8 @@ const std::set<std::string>& known_keys() {
       "id", "name", "description", "reference", "keywords", "regex", "secret_group",
       "min_entropy", "window", "checksum", "severity", "family", "enabled", "context_line",
       "context_nearby", "context_lines", "attach_to", "attach_role", "attach_lines", "examples",
-      "negative_examples", "provider", "tags", "reject_shapes", "evidence_files", "doc_examples"};
+      "negative_examples", "provider", "tags", "reject_shapes", "evidence_files", "doc_examples",
+      "enrich", "verify", "remediation", "check"};
   return k;
 }
 
@@ -109,6 +112,15 @@ std::vector<Rule> parse_rule_file(const std::string& text, const std::string& or
     r.min_entropy = get_number<double>(*t, "min_entropy", 0.0, origin, r.id);
     r.window = static_cast<int>(get_number<int64_t>(*t, "window", 256, origin, r.id));
     r.checksum = get_string(*t, "checksum", origin, r.id, false);
+    r.value_check = get_string(*t, "check", origin, r.id, false);
+    if (!r.value_check.empty()) {
+      const auto& known = value_check_names();
+      if (std::find(known.begin(), known.end(), r.value_check) == known.end()) {
+        std::string list;
+        for (auto& k : known) list += (list.empty() ? "" : ", ") + k;
+        fail(origin, t->get("check"), r.id, "unknown check '" + r.value_check + "' (known: " + list + ")");
+      }
+    }
     std::string sev = get_string(*t, "severity", origin, r.id, false);
     if (!sev.empty() && !parse_severity(sev, &r.severity))
       fail(origin, t->get("severity"), r.id, "unknown severity '" + sev + "'");
@@ -124,6 +136,16 @@ std::vector<Rule> parse_rule_file(const std::string& text, const std::string& or
     r.reject_shapes = string_list(*t, "reject_shapes", origin, r.id);
     r.evidence_files = string_list(*t, "evidence_files", origin, r.id);
     r.doc_examples = string_list(*t, "doc_examples", origin, r.id);
+    auto fact = [&](const char* key, auto parse, auto* out, const std::vector<std::string>& known) {
+      std::string v = get_string(*t, key, origin, r.id, false);
+      if (v.empty() || parse(v, out)) return;
+      std::string list;
+      for (auto& k : known) list += (list.empty() ? "" : ", ") + k;
+      fail(origin, t->get(key), r.id, std::string("unknown ") + key + " '" + v + "' (known: " + list + ")");
+    };
+    fact("enrich", parse_enricher, &r.facts.enrich, enricher_names());
+    fact("verify", parse_verify_with, &r.facts.verify, verify_with_names());
+    fact("remediation", parse_remediation_kind, &r.facts.remediation, remediation_kind_names());
     r.attach_to = get_string(*t, "attach_to", origin, r.id, false);
     r.attach_role = get_string(*t, "attach_role", origin, r.id, false);
     r.attach_lines = static_cast<int>(get_number<int64_t>(*t, "attach_lines", 5, origin, r.id));

@@ -48,6 +48,17 @@ bool is_child_of(const std::string& child, const std::string& parent) {
 }
 }  // namespace
 
+std::string tidy_path(std::string path) {
+  std::string out;
+  out.reserve(path.size());
+  for (char c : path)
+    if (!(c == '/' && !out.empty() && out.back() == '/')) out.push_back(c);
+  size_t start = 0;
+  while (out.size() - start > 2 && out.compare(start, 2, "./") == 0) start += 2;
+  if (start && out[start] == '-') start -= 2;
+  return out.substr(start);
+}
+
 void walk_paths_each(const std::vector<std::string>& roots, const WalkOptions& opts, WalkResult& out,
                      const std::function<void(WalkEntry&&)>& on_file) {
   auto add_file = [&](std::string path, const struct stat* st, bool named) {

@@ -39,6 +39,12 @@ struct WalkResult {
 void walk_paths_each(const std::vector<std::string>& roots, const WalkOptions& opts, WalkResult& out,
                      const std::function<void(WalkEntry&&)>& on_file);
 
+// The path as reports show it, one way however the file was reached: "./" prefixes and
+// doubled slashes dropped (`scan .`, `scan ./src/`, `scan src/a.env` all give "src/a.env"). A
+// name that would then read as an option or stdin ("-x", "-") keeps its "./". Lexical only:
+// the result names the same file from the same working directory.
+std::string tidy_path(std::string path);
+
 // Display form of a path for text output: control characters and invalid UTF-8 escaped.
 std::string escape_path_for_terminal(const std::string& path);
 

@@ -101,7 +101,7 @@ std::string cloudtrail_cmd(const std::string& id) {
 }
 
 std::string live_line(const Finding& f) {
-  if (f.verified == "valid") {
+  if (f.verified == Verification::Valid) {
     std::string who = prop(f, "verified_arn");
     return " **Verified live" + (who.empty() ? std::string() : " as `" + who + "`") +
            ": act now.**";
@@ -274,11 +274,11 @@ Advice aws_identifier(const Finding& f) {
 
 Advice cloudflare(const Finding& f) {
   Advice a;
-  const std::string& id = f.rule_id;
+  RemediationKind k = f.facts.remediation;
   std::string token_id = safe_or(prop(f, "verified_token_id"), "<TOKEN_ID>");
   std::string live = live_line(f);
-  bool scannable = id == "cloudflare-scannable-token";
-  if (id.find("global") != std::string::npos || (scannable && f.secret.rfind("cfk_", 0) == 0)) {
+  bool scannable = k == RemediationKind::CloudflareScannable;
+  if (k == RemediationKind::CloudflareGlobalKey || (scannable && f.secret.rfind("cfk_", 0) == 0)) {
     a.kind = "cloudflare-global-api-key";
     a.reference = kCloudflareKeysDoc;
     a.summary = "Cloudflare Global API Key leaked: change it in the dashboard (My Profile > API "
@@ -291,7 +291,7 @@ Advice cloudflare(const Finding& f) {
     a.steps.push_back({"Replace its uses with API tokens scoped to the permissions and zones "
                        "each tool needs.",
                        ""});
-  } else if (id.find("origin-ca") != std::string::npos) {
+  } else if (k == RemediationKind::CloudflareOriginCaKey) {
     a.kind = "cloudflare-origin-ca-key";
     a.reference = kCloudflareKeysDoc;
     a.summary = "Cloudflare Origin CA key leaked: change it in the dashboard (My Profile > API "
@@ -304,7 +304,7 @@ Advice cloudflare(const Finding& f) {
     a.steps.push_back({"Review the Origin CA certificates of your zones (SSL/TLS > Origin Server) "
                        "and revoke any you did not create.",
                        ""});
-  } else if (id.find("r2") != std::string::npos) {
+  } else if (k == RemediationKind::CloudflareR2) {
     a.kind = "cloudflare-r2";
     a.reference = kCloudflareR2Doc;
     a.summary = "Cloudflare R2 access key leaked: roll or delete its API token (R2 > Manage R2 "
@@ -316,7 +316,7 @@ Advice cloudflare(const Finding& f) {
                        ""});
     a.steps.push_back({"Switch the application to the new key pair.", ""});
   } else {
-    a.kind = id == "cloudflare-api-token" || scannable ? "cloudflare-api-token" : "cloudflare";
+    a.kind = "cloudflare-api-token";
     a.reference = kCloudflareTokensDoc;
     a.summary = "Cloudflare API token leaked: roll it (new secret, same permissions) or delete "
                 "it, in the dashboard or via the API.";
@@ -343,75 +343,60 @@ Advice cloudflare(const Finding& f) {
   return a;
 }
 
-bool is_aws_rule(const std::string& rule_id) { return rule_id.rfind("aws-", 0) == 0; }
-bool is_cloudflare_rule(const std::string& rule_id) {
-  return rule_id.rfind("cloudflare-", 0) == 0;
-}
-
-bool looks_like_principal_id(const std::string& s) {
-  static const char* prefixes[] = {"AIDA", "AROA", "ANPA", "ANVA", "AGPA", "AIPA", "APKA", "ASCA"};
-  for (const char* p : prefixes)
-    if (s.rfind(p, 0) == 0) return true;
-  return false;
+bool is_cloudflare(RemediationKind k) {
+  return k == RemediationKind::CloudflareApiToken || k == RemediationKind::CloudflareScannable ||
+         k == RemediationKind::CloudflareGlobalKey || k == RemediationKind::CloudflareOriginCaKey ||
+         k == RemediationKind::CloudflareR2;
 }
 
 void apply(Finding& f, const Advice& a) {
-  f.properties["remediation"] = render_markdown(a);
-  f.properties["remediation_summary"] = a.summary;
-  f.properties["remediation_commands"] = render_commands(a);
-  f.properties["remediation_kind"] = a.kind;
-  f.properties["remediation_reference"] = a.reference;
+  f.remediation = Remediation{a.kind, a.summary, render_markdown(a), render_commands(a), a.reference};
 }
 
 }  // namespace
 
 void add_staged_remediation(Finding& f) {
-  f.properties["remediation_summary"] =
+  if (!f.remediation) f.remediation = Remediation{"staged", "", "", "", ""};
+  f.remediation->summary =
       "Staged, never committed: remove the key from the file and stage it again; load it from a secret "
       "store or the environment instead. Rotate it only if it was committed, pushed or shared elsewhere.";
-  if (!f.properties.count("remediation_kind")) f.properties["remediation_kind"] = "staged";
 }
 
 void add_remediation(Finding& f) {
-  if (is_aws_rule(f.rule_id)) {
-    bool root = prop(f, "root_credentials") == "true";
-    if (f.rule_id == "aws-access-key-id" || root) {
-      // The key ID: the finding's secret for the key-ID rule. Key IDs are [A-Z0-9]; anything
-      // else would be unsafe to paste into a shell, so use a placeholder.
-      std::string id = f.rule_id == "aws-access-key-id" ? f.secret : prop(f, "access_key_id");
-      id = safe_or(id, "<ACCESS_KEY_ID>");
-      if (root) {
-        f.properties["severity"] = "critical";
-        apply(f, aws_long_term(f, id, true));
-      } else if (aws_kind(f) == "temporary" || aws_kind(f) == "bearer-token") {
-        apply(f, aws_temporary(f, id));
-      } else {
-        Advice a = aws_long_term(f, id, false);
-        std::string kind = aws_kind(f);
-        if (kind != "long-term") a.kind = "aws-key";
-        apply(f, a);
-      }
-    } else if (f.rule_id.find("secret") != std::string::npos) {
-      apply(f, aws_secret_only());
-    } else if (f.rule_id.find("session") != std::string::npos) {
-      apply(f, aws_temporary(f, "<ACCESS_KEY_ID>"));
-    } else if (f.rule_id == "aws-principal-id" || looks_like_principal_id(f.secret)) {
-      apply(f, aws_identifier(f));
+  RemediationKind k = f.facts.remediation;
+  bool root = prop(f, "root_credentials") == "true";
+  if (k == RemediationKind::AwsAccessKey || ((k == RemediationKind::AwsSecretKey) && root)) {
+    // The key ID: the finding's secret for the key-ID rule. Key IDs are [A-Z0-9]; anything
+    // else would be unsafe to paste into a shell, so use a placeholder.
+    std::string id = k == RemediationKind::AwsAccessKey ? f.secret : prop(f, "access_key_id");
+    id = safe_or(id, "<ACCESS_KEY_ID>");
+    if (root) {
+      f.properties["severity"] = "critical";
+      apply(f, aws_long_term(f, id, true));
+    } else if (aws_kind(f) == "temporary" || aws_kind(f) == "bearer-token") {
+      apply(f, aws_temporary(f, id));
     } else {
-      Advice a = aws_long_term(f, "<ACCESS_KEY_ID>", false);
-      a.kind = "aws-key";
+      Advice a = aws_long_term(f, id, false);
+      if (aws_kind(f) != "long-term") a.kind = "aws-key";
       apply(f, a);
     }
-    return;
+  } else if (k == RemediationKind::AwsSecretKey) {
+    apply(f, aws_secret_only());
+  } else if (k == RemediationKind::AwsSessionToken) {
+    apply(f, aws_temporary(f, "<ACCESS_KEY_ID>"));
+  } else if (k == RemediationKind::AwsPrincipalId) {
+    apply(f, aws_identifier(f));
+  } else if (is_cloudflare(k)) {
+    apply(f, cloudflare(f));
   }
-  if (is_cloudflare_rule(f.rule_id)) apply(f, cloudflare(f));
 }
 
-std::string remediation_markdown_for_rule(const std::string& rule_id) {
-  if (rule_id.empty()) return "";
+std::string remediation_markdown_for_rule(const Rule& rule) {
+  if (rule.id.empty()) return "";
   Finding f;
-  f.rule_id = rule_id;
-  if (rule_id == "aws-access-key-id") {
+  f.rule_id = rule.id;
+  f.facts = rule.facts;
+  if (rule.facts.remediation == RemediationKind::AwsAccessKey) {
     f.secret = "<ACCESS_KEY_ID>";
     Finding root = f;
     root.properties["root_credentials"] = "true";
@@ -423,9 +408,9 @@ std::string remediation_markdown_for_rule(const std::string& rule_id) {
                       render_markdown(aws_long_term(root, "<ACCESS_KEY_ID>", true));
     return out;
   }
-  if (is_aws_rule(rule_id) || is_cloudflare_rule(rule_id)) {
+  if (rule.facts.remediation != RemediationKind::None) {
     add_remediation(f);
-    return f.properties["remediation"];
+    if (f.remediation) return f.remediation->markdown;
   }
   return "Revoke or rotate this credential at its provider first (removing it from the code is "
          "not enough: it stays in version-control history and in every clone), switch whatever "

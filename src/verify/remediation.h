@@ -10,19 +10,16 @@
 #include <string>
 
 #include "findings/finding.h"
+#include "rules/rule.h"
 
 namespace keyhound {
 
-// Fills, for AWS and Cloudflare findings (others are left alone):
-//   properties["remediation"]           multi-line Markdown, numbered steps with commands
-//   properties["remediation_summary"]   one line, for text output
-//   properties["remediation_commands"]  the commands alone, one per line
-//   properties["remediation_kind"]      aws-long-term | aws-temporary | aws-root |
-//                                       aws-secret-only | aws-identifier | aws-key |
-//                                       cloudflare-api-token | cloudflare-global-api-key |
-//                                       cloudflare-origin-ca-key | cloudflare-r2 | cloudflare
-//   properties["remediation_reference"] documentation URL
-//   properties["severity"] = "critical" for root credentials
+// Fills finding.remediation for findings whose rule names a `remediation` (rules/
+// provider_facts.h; others are left alone): Markdown steps with commands, a one-line summary,
+// the commands alone, a documentation URL, and the kind: aws-long-term | aws-temporary |
+// aws-root | aws-secret-only | aws-identifier | aws-key | cloudflare-api-token |
+// cloudflare-global-api-key | cloudflare-origin-ca-key | cloudflare-r2. Root credentials also
+// get properties["severity"] = "critical".
 // Idempotent. Call it after verify_findings() to have the advice use what verification
 // learned (IAM user or role name from the ARN, and "this key is live").
 void add_remediation(keyhound::Finding& f);
@@ -34,6 +31,6 @@ void add_staged_remediation(keyhound::Finding& f);
 
 // Rule-level help (Markdown, placeholders instead of key IDs) for SARIF rule `help`.
 // Other rules get generic advice (revoke/rotate at the provider, then clean up).
-std::string remediation_markdown_for_rule(const std::string& rule_id);
+std::string remediation_markdown_for_rule(const Rule& rule);
 
 }  // namespace keyhound

@@ -97,7 +97,7 @@ std::string clip(std::string s, size_t max = 200) {
 }
 
 struct Outcome {
-  std::string verified;  // valid | rejected | unknown | unverifiable
+  Verification verified = Verification::Unknown;
   std::string detail;
   std::map<std::string, std::string> props;
 };
@@ -132,7 +132,7 @@ std::string aws_error_meaning(const std::string& code) {
 Outcome interpret_sts(const http::Response& r) {
   Outcome o;
   if (!r.transport_ok) {
-    o.verified = "unknown";
+    o.verified = Verification::Unknown;
     o.detail = std::string(r.timed_out ? "timeout: " : "network error: ") + clip(r.error);
     return o;
   }
@@ -141,11 +141,11 @@ Outcome interpret_sts(const http::Response& r) {
     std::string account = xml_text(r.body, "Account");
     std::string user_id = xml_text(r.body, "UserId");
     if (r.body.find("GetCallerIdentityResult") == std::string::npos || arn.empty()) {
-      o.verified = "unknown";
+      o.verified = Verification::Unknown;
       o.detail = "HTTP 200 but not a GetCallerIdentity response";
       return o;
     }
-    o.verified = "valid";
+    o.verified = Verification::Valid;
     o.detail = "STS GetCallerIdentity accepted the key: " + clip(arn);
     o.props["verified_arn"] = clip(arn);
     if (!account.empty()) o.props["verified_account"] = clip(account);
@@ -158,12 +158,12 @@ Outcome interpret_sts(const http::Response& r) {
   std::string what = "HTTP " + std::to_string(r.status) + (code.empty() ? "" : " " + clip(code, 80)) +
                      (message.empty() ? "" : " (" + clip(message) + ")");
   if (r.status >= 400 && r.status < 500 && !meaning.empty()) {
-    o.verified = "rejected";
+    o.verified = Verification::Rejected;
     o.detail = what + ": " + meaning;
     o.props["verified_error_code"] = clip(code, 80);
     return o;
   }
-  o.verified = "unknown";
+  o.verified = Verification::Unknown;
   o.detail = what + (r.status >= 500 ? ": AWS-side error, try again later"
                                      : ": answer does not tell whether the key works");
   if (!code.empty()) o.props["verified_error_code"] = clip(code, 80);
@@ -201,7 +201,7 @@ http::Request sts_request(const Job& job, const Url& u, int timeout_ms) {
 Outcome interpret_cloudflare(const http::Response& r) {
   Outcome o;
   if (!r.transport_ok) {
-    o.verified = "unknown";
+    o.verified = Verification::Unknown;
     o.detail = std::string(r.timed_out ? "timeout: " : "network error: ") + clip(r.error);
     return o;
   }
@@ -231,13 +231,13 @@ Outcome interpret_cloudflare(const http::Response& r) {
     if (res.contains("expires_on") && res["expires_on"].is_string())
       o.props["verified_expires_on"] = clip(res["expires_on"].get<std::string>(), 40);
     if (status == "active") {
-      o.verified = "valid";
+      o.verified = Verification::Valid;
       o.detail = "Cloudflare token verify: token is active";
     } else if (status == "disabled" || status == "expired") {
-      o.verified = "rejected";
+      o.verified = Verification::Rejected;
       o.detail = "Cloudflare token verify: token exists but is " + status;
     } else {
-      o.verified = "unknown";
+      o.verified = Verification::Unknown;
       o.detail = "Cloudflare token verify: unexpected status '" + clip(status, 40) + "'";
     }
     return o;
@@ -246,14 +246,14 @@ Outcome interpret_cloudflare(const http::Response& r) {
   // headers, 6111 invalid Authorization header format) means it cannot be a working token.
   if (r.status == 401 || r.status == 403 ||
       (r.status == 400 && (first_code == 6003 || first_code == 6111 || first_code == 1000))) {
-    o.verified = "rejected";
+    o.verified = Verification::Rejected;
     o.detail = what + ": Cloudflare does not accept this user API token (rolled, deleted, expired "
                "or never valid; an account-owned token is checked at its account's endpoint "
                "instead)";
     if (first_code) o.props["verified_error_code"] = std::to_string(first_code);
     return o;
   }
-  o.verified = "unknown";
+  o.verified = Verification::Unknown;
   o.detail = what + (r.status >= 500 ? ": Cloudflare-side error, try again later"
                                      : ": answer does not tell whether the token works");
   return o;
@@ -287,13 +287,13 @@ struct Runner {
   void run(Job& job) {
     const std::string& problem = job.provider == Provider::Aws ? sts_problem : cloudflare_problem;
     if (!problem.empty()) {
-      job.outcome = {"unknown", problem, {}};
+      job.outcome = {Verification::Unknown, problem, {}};
       return;
     }
     int timeout = std::max(1, opts.timeout_ms);
     for (int attempt = 0; attempt < 2; ++attempt) {
       if (!take_slot()) {
-        if (attempt == 0) job.outcome = {"unknown", "request cap reached", {}};
+        if (attempt == 0) job.outcome = {Verification::Unknown, "request cap reached", {}};
         return;  // on a retry: keep the first attempt's network error
       }
       http::Request req = job.provider == Provider::Aws
@@ -340,16 +340,16 @@ void verify_findings(std::vector<Finding>& findings, const VerifyOptions& opts) 
   for (size_t i = 0; i < findings.size(); ++i) {
     Finding& f = findings[i];
     if (f.suppressed) continue;
-    bool aws = f.rule_id == kAwsAccessKeyRule;
-    bool cf = f.rule_id == kCloudflareApiTokenRule;
-    if (f.rule_id == kCloudflareScannableRule) {
+    bool aws = f.facts.verify == VerifyWith::AwsSts;
+    bool cf = f.facts.verify == VerifyWith::CloudflareToken;
+    if (f.facts.verify == VerifyWith::CloudflareScannable) {
       // cfut_ = user API token: same verify endpoint. cfat_ (account-owned token) is verified
       // at /accounts/{account_id}/tokens/verify and cfk_ (Global API Key) needs the account
       // e-mail: asking the user endpoint would wrongly look like a rejection.
       if (f.secret.rfind("cfut_", 0) == 0) {
         cf = true;
       } else if (!f.suppressed) {
-        apply(f, {"unverifiable",
+        apply(f, {Verification::Unverifiable,
                   f.secret.rfind("cfk_", 0) == 0
                       ? "Cloudflare Global API Key: checking it needs the account e-mail"
                       : "Cloudflare account-owned token: checking it needs the account ID",
@@ -359,20 +359,20 @@ void verify_findings(std::vector<Finding>& findings, const VerifyOptions& opts) 
     }
     if (!aws && !cf) continue;
     if (f.example) {
-      apply(f, {"unverifiable", "documentation example key, not a real credential", {}});
+      apply(f, {Verification::Unverifiable, "documentation example key, not a real credential", {}});
       continue;
     }
     Job job;
     if (aws) {
       const FindingPart* secret = find_part(f, "secret_access_key");
       if (!secret || secret->secret.empty()) {
-        apply(f, {"unverifiable",
+        apply(f, {Verification::Unverifiable,
                   "access key ID without its secret access key: nothing to verify with", {}});
         continue;
       }
       const FindingPart* session = find_part(f, "session_token");
       if (aws_kind(f) == "temporary" && (!session || session->secret.empty())) {
-        apply(f, {"unverifiable",
+        apply(f, {Verification::Unverifiable,
                   "temporary (ASIA) key without its session token: STS cannot check it", {}});
         continue;
       }
@@ -382,7 +382,7 @@ void verify_findings(std::vector<Finding>& findings, const VerifyOptions& opts) 
       if (session) job.session = session->secret;
     } else {
       if (f.secret.empty()) {
-        apply(f, {"unverifiable", "empty token", {}});
+        apply(f, {Verification::Unverifiable, "empty token", {}});
         continue;
       }
       job.provider = Provider::Cloudflare;

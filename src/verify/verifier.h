@@ -2,7 +2,8 @@
 //
 // AWS key pairs: STS GetCallerIdentity (needs no IAM permission, changes nothing), SigV4-signed.
 // Cloudflare API tokens: GET /client/v4/user/tokens/verify with the token as Bearer.
-// Each finding ends with finding.verified set to one of
+// Which findings: their rule's `verify` field (rules/provider_facts.h). Each ends with
+// finding.verified set to one of
 //   "valid"        the provider accepted the credential (details in properties)
 //   "rejected"     the provider refused it; verified_detail names the provider's error code
 //                  and what it means
@@ -31,10 +32,5 @@ struct VerifyOptions {
 // Verifies every verifiable finding in place (each distinct credential once). No-op when
 // !opts.enabled. Suppressed findings are skipped.
 void verify_findings(std::vector<keyhound::Finding>& findings, const VerifyOptions& opts);
-
-// Rule ids handled here.
-inline constexpr const char* kAwsAccessKeyRule = "aws-access-key-id";
-inline constexpr const char* kCloudflareApiTokenRule = "cloudflare-api-token";
-inline constexpr const char* kCloudflareScannableRule = "cloudflare-scannable-token";  // cfut_ only
 
 }  // namespace keyhound

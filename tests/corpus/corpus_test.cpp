@@ -8,7 +8,7 @@
 #include <set>
 #include <sstream>
 
-#include "../e2e/e2e_util.h"
+#include "e2e_util.h"
 #include "corpus_generator.h"
 
 using nlohmann::json;

@@ -10,8 +10,8 @@
 #include <random>
 #include <set>
 
-#include "../e2e/archive_build.h"
-#include "../e2e/e2e_util.h"
+#include "archive_build.h"
+#include "e2e_util.h"
 #include "base/hex.h"
 
 using namespace e2e;

@@ -11,7 +11,7 @@
 #include <set>
 #include <sstream>
 
-#include "../e2e/e2e_util.h"
+#include "e2e_util.h"
 #include "checks/checksum.h"
 #include "provider_corpus.h"
 

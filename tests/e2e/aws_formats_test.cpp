@@ -5,7 +5,7 @@
 #include <functional>
 #include <nlohmann/json.hpp>
 
-#include "../corpus/corpus_generator.h"
+#include "corpus_generator.h"
 #include "e2e_util.h"
 
 using nlohmann::json;

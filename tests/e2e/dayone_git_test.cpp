@@ -2,6 +2,9 @@
 // the all-zero "before" SHA of a new branch, --since with dates.
 #include <gtest/gtest.h>
 
+#include <set>
+#include <sstream>
+
 #include "git_e2e_util.h"
 
 using namespace e2e;
@@ -134,4 +137,41 @@ TEST(DayOneGitE2E, StagedKeyAdviceIsRemoveNotRotate) {
   j = kh_git_json(d, &rc);
   ASSERT_EQ(j["findings"].size(), 1u);
   EXPECT_EQ(j["findings"][0]["remediation"]["summary"].get<std::string>().rfind("Rotate", 0), 0u) << j.dump();
+}
+
+TEST(DayOneGitE2E, ProgressOnStderrOnlyOnATerminal) {
+  std::string d = new_repo();
+  for (int i = 0; i < 60; ++i) commit_file(d, "f" + std::to_string(i % 7) + ".txt", std::string(5000, 'a' + i % 26) + "\n");
+  commit_file(d, "k.env", key_pair(40));
+  std::string out = e2e::make_temp_dir() + "/out.txt";
+  auto r = e2e::run("script -qec " +
+                    e2e::shell_quote(e2e::kh() + " git --threads 1 --progress-interval-ms 1 -o " + out + " " + d) +
+                    " /dev/null");
+  EXPECT_NE(r.out.find(" blobs, "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("findings so far"), std::string::npos) << r.out;
+  r = e2e::run(e2e::kh() + " git --progress-interval-ms 1 " + d);
+  EXPECT_EQ(r.err.find("so far"), std::string::npos) << r.err;
+  r = e2e::run("script -qec " + e2e::shell_quote(e2e::kh() + " git --no-progress --progress-interval-ms 1 " + d) +
+               " /dev/null");
+  EXPECT_EQ(r.out.find("so far"), std::string::npos) << r.out;
+}
+
+TEST(DayOneGitE2E, JsonlStreamMatchesTheReportForAnyThreadCount) {
+  std::string d = new_repo();
+  for (int i = 0; i < 12; ++i) commit_file(d, "c" + std::to_string(i % 3) + ".env", key_pair(50 + i));
+  // The same key kept while the file changes around it: reported once, at its first blob.
+  commit_file(d, "kept.env", key_pair(70) + "x = 1\n");
+  commit_file(d, "kept.env", key_pair(70) + "x = 2\n");
+  auto one = e2e::run(e2e::kh() + " git --format jsonl --threads 1 " + d);
+  auto two = e2e::run(e2e::kh() + " git --format jsonl --threads 2 " + d);
+  int rc = 0;
+  json whole = kh_git_json(d, &rc);
+  ASSERT_EQ(one.exit_code, 1) << one.err;
+  EXPECT_EQ(one.out, two.out);
+  std::multiset<std::string> streamed, reported;
+  std::istringstream in(one.out);
+  for (std::string line; std::getline(in, line);) streamed.insert(json::parse(line)["fingerprint"]);
+  for (auto& f : whole["findings"]) reported.insert(f["fingerprint"]);
+  EXPECT_EQ(streamed.size(), 13u);
+  EXPECT_EQ(streamed, reported);
 }

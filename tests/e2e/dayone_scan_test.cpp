@@ -6,7 +6,10 @@
 
 #include <filesystem>
 #include <map>
+#include <set>
 #include <sstream>
+
+#include <sys/stat.h>
 
 #include "e2e_util.h"
 
@@ -306,4 +309,75 @@ TEST(DayOneScanE2E, ProgressOnStderrOnlyOnATerminal) {
   EXPECT_EQ(r.err.find("so far"), std::string::npos) << r.err;
   r = run("script -qec " + shell_quote(kh() + " scan --no-progress --progress-interval-ms 1 " + d) + " /dev/null");
   EXPECT_EQ(r.out.find("so far"), std::string::npos) << r.out;
+}
+
+TEST(DayOneScanE2E, JsonlFindingsAreWrittenWhileTheScanGoesOn) {
+  // A file with a key, then stdin held open by the test: the file's finding must be in the
+  // output file while keyhound is still waiting on stdin.
+  std::string d = make_temp_dir();
+  write_file(d + "/k.env", "aws_access_key_id = " + fake_key_id(25) + "\n");
+  std::string out = d + "/out.jsonl", fifo = d + "/in.fifo";
+  std::string script =
+      "mkfifo " + fifo + "; " + kh() + " scan --format jsonl -o " + out + " " + d + "/k.env - < " + fifo +
+      " & pid=$!; exec 3>" + fifo +
+      "; for i in $(seq 1 200); do [ -s " + out + " ] && break; sleep 0.05; done; "
+      "if kill -0 $pid 2>/dev/null; then echo running; fi; wc -l < " + out + "; exec 3>&-; wait $pid; echo rc=$?";
+  auto r = run("bash -c " + shell_quote(script));
+  EXPECT_NE(r.out.find("running\n1\n"), std::string::npos) << r.out << r.err;
+  EXPECT_NE(r.out.find("rc=1"), std::string::npos) << r.out << r.err;
+  json j = json::parse(read_line(out, 1));
+  EXPECT_EQ(j["rule_id"], "aws-access-key-id");
+  struct stat st;
+  ASSERT_EQ(::stat(out.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+}
+
+TEST(DayOneScanE2E, JsonlStreamHasTheFindingsOfTheWholeReportInWalkOrder) {
+  std::string d = make_temp_dir();
+  for (int i = 0; i < 4; ++i) std::filesystem::create_directories(d + "/s" + std::to_string(i));
+  for (int i = 0; i < 40; ++i)
+    write_file(d + "/s" + std::to_string(i % 4) + "/f" + std::to_string(i) + ".env",
+               i % 3 == 0 ? "aws_access_key_id = " + fake_key_id(300 + i) + "\n" : "nothing here\n");
+  auto one = run(kh() + " scan --format jsonl --threads 1 " + d);
+  auto two = run(kh() + " scan --format jsonl --threads 2 " + d);
+  auto whole = run(kh() + " scan --format json " + d);
+  ASSERT_EQ(one.exit_code, 1) << one.err;
+  EXPECT_EQ(one.out, two.out);  // the same stream for any thread count
+  std::multiset<std::string> streamed, reported;
+  std::istringstream in(one.out);
+  for (std::string line; std::getline(in, line);) streamed.insert(json::parse(line)["fingerprint"]);
+  json report = json::parse(whole.out);
+  for (auto& f : report["findings"]) reported.insert(f["fingerprint"]);
+  EXPECT_EQ(streamed.size(), 14u);
+  EXPECT_EQ(streamed, reported);
+}
+
+TEST(DayOneScanE2E, PathsReadTheSameWhetherAFolderOrAFileWasNamed) {
+  std::string d = make_temp_dir();
+  std::filesystem::create_directories(d + "/sub");
+  write_file(d + "/sub/k.env", "aws_access_key_id = " + fake_key_id(26) + "\n");
+  for (const char* named : {".", "./", "sub", "sub/", "./sub", ".//sub//", "sub/k.env", "./sub/k.env", "sub//k.env"}) {
+    auto r = run("cd " + d + " && " + kh() + " scan --format json " + named);
+    ASSERT_EQ(r.exit_code, 1) << named << r.err;
+    EXPECT_EQ(json::parse(r.out)["findings"][0]["path"], "sub/k.env") << named;
+    auto t = run("cd " + d + " && " + kh() + " scan --color never " + named);
+    EXPECT_EQ(t.out.rfind("sub/k.env:1:21", 0), 0u) << named << t.out;
+  }
+  // An absolute path stays absolute.
+  auto r = run(kh() + " scan --format json " + d + "/sub");
+  EXPECT_EQ(json::parse(r.out)["findings"][0]["path"], d + "/sub/k.env");
+}
+
+TEST(DayOneScanE2E, TwoProviderRulesOnTheSameBytesAreOneFinding) {
+  // An AWS secret as the password of an Athena JDBC URL: the JDBC rule and the AWS rule report
+  // the same 40 bytes. One finding: the AWS pair (it knows the bytes), naming the other rule.
+  std::string d = make_temp_dir();
+  write_file(d + "/athena.properties", "jdbc.url=jdbc:awsathena://AwsRegion=eu-west-1;User=" + fake_key_id(27) +
+                                           ";Password=" + fake_secret(27) + ";S3OutputLocation=s3://logs/\n");
+  auto r = run(kh() + " scan --format json " + d);
+  ASSERT_EQ(r.exit_code, 1) << r.err;
+  json j = json::parse(r.out);
+  ASSERT_EQ(j["findings"].size(), 1u) << r.out;
+  EXPECT_EQ(j["findings"][0]["rule_id"], "aws-access-key-id");
+  EXPECT_NE(r.out.find("database-jdbc-password"), std::string::npos) << r.out;
 }

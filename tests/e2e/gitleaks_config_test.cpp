@@ -6,6 +6,7 @@
 #include <random>
 
 #include "git_e2e_util.h"
+#include "fake_keys.h"
 
 using namespace e2e;
 using nlohmann::json;
@@ -15,10 +16,7 @@ namespace {
 // A made-up token format "kht_" + 24 letters and digits, built at run time.
 std::string token(unsigned seed) {
   std::mt19937 g(seed);
-  const std::string abc = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-  std::string t = "kht_";
-  for (int i = 0; i < 24; ++i) t += abc[g() % abc.size()];
-  return t;
+  return "kht_" + keyhound_test::random_from(g, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", 24);
 }
 
 const char* kConfig = R"TOML(

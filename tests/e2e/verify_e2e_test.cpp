@@ -16,9 +16,10 @@
 #include <random>
 #include <string>
 
-#include "../unit/mock_providers.h"
+#include "mock_providers.h"
 #include "e2e_util.h"
 #include "git_e2e_util.h"
+#include "fake_keys.h"
 
 using namespace e2e;
 using nlohmann::json;
@@ -64,13 +65,7 @@ class Tripwire {
   std::vector<int> accepted_;
 };
 
-std::string cf_token(unsigned seed) {
-  static const char* a = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-";
-  std::mt19937 rng(seed * 31337u + 11u);
-  std::string s;
-  while (s.size() < 40) s += a[rng() % 64];
-  return s;
-}
+std::string cf_token(unsigned seed) { return keyhound_test::fake_token(seed); }
 
 std::string pair_file(const std::string& id, const std::string& secret) {
   return "[default]\naws_access_key_id = " + id + "\naws_secret_access_key = " + secret + "\n";

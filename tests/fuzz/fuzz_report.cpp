@@ -117,6 +117,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     Finding f;
     f.rule_index = p.ConsumeIntegralInRange<int>(0, static_cast<int>(rs.rules.size()) - 1);
     f.rule_id = rs.rules[f.rule_index].id;
+    f.facts = rs.rules[f.rule_index].facts;
     bool alnum = p.ConsumeBool();
     f.secret = alnum ? alnum_secret(p) : p.ConsumeRandomLengthString(80);
     std::string before = p.ConsumeRandomLengthString(40), after = p.ConsumeRandomLengthString(40);
@@ -159,13 +160,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     f.fingerprint = "fp" + std::to_string(i);
     f.suppressed = p.ConsumeBool();
     if (f.suppressed) {
-      f.suppression_kind = p.ConsumeBool() ? "inSource" : "external";
+      f.suppression_kind = p.ConsumeBool() ? SuppressionKind::InSource : SuppressionKind::External;
       f.suppression_reason = p.ConsumeRandomLengthString(20);
     }
     int bs = p.ConsumeIntegralInRange<int>(0, 2);
-    f.baseline_state = bs == 0 ? "" : bs == 1 ? "new" : "unchanged";
+    f.baseline_state = bs == 0 ? BaselineState::None : bs == 1 ? BaselineState::New : BaselineState::Unchanged;
     if (p.ConsumeBool()) {
-      f.verified = "unknown";
+      f.verified = Verification::Unknown;
       f.verified_detail = p.ConsumeRandomLengthString(20);
     }
     free_text += f.where.commit + "\x01" + f.where.blob + "\x01" + f.where.date + "\x01";

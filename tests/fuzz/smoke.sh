@@ -25,5 +25,5 @@ if grep -q "does not support -fsanitize=fuzzer" "$log"; then
   echo "fuzz smoke: SKIPPED: $cxx has no libFuzzer runtime (install libclang-rt-dev)"
   exit 0
 fi
-cmake --build "$build" -j"${FUZZ_JOBS:-1}" --target fuzzers
+cmake --build "$build" -j"${FUZZ_JOBS:-$(nproc)}" --target fuzzers
 exec "$src/bench/fuzz.sh" "$secs" "$build"

@@ -8,18 +8,12 @@
 #include "findings/fingerprint.h"
 #include "findings/glob.h"
 #include "pipeline/suppression_setup.h"
+#include "fake_keys.h"
 
 using namespace keyhound;
 
 namespace {
-// A fake key built at run time (the repository holds no key literals).
-std::string fake_key(unsigned seed) {
-  static const char* b32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-  std::mt19937 rng(seed);
-  std::string s = "AKIA";
-  while (s.size() < 20) s += b32[rng() % 32];
-  return s;
-}
+std::string fake_key(unsigned seed) { return keyhound_test::fake_key_id(seed); }
 
 Finding finding(const std::string& rule, const std::string& path, const std::string& secret,
                 const std::string& line_text, const std::string& commit = "") {

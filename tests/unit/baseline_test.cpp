@@ -9,17 +9,12 @@
 #include "findings/baseline.h"
 #include "findings/fingerprint.h"
 #include "pipeline/suppression_setup.h"
+#include "fake_keys.h"
 
 using namespace keyhound;
 
 namespace {
-std::string fake_secret(unsigned seed) {
-  static const char* a = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-  std::mt19937 rng(seed);
-  std::string s;
-  while (s.size() < 40) s += a[rng() % 62];
-  return s;
-}
+using keyhound_test::fake_secret;
 
 Finding finding(const std::string& path, unsigned seed, uint64_t line = 1) {
   Finding f;
@@ -121,19 +116,19 @@ TEST(Suppression, BaselineMarksUnchangedAndNew) {
   EXPECT_EQ(s.baseline_fingerprints, 1u);
   s.post_process(old);
   s.post_process(fresh);
-  EXPECT_EQ(old.baseline_state, "unchanged");
+  EXPECT_EQ(old.baseline_state, BaselineState::Unchanged);
   EXPECT_TRUE(old.suppressed);
-  EXPECT_EQ(old.suppression_kind, "external");
+  EXPECT_EQ(old.suppression_kind, SuppressionKind::External);
   EXPECT_NE(old.suppression_reason.find("bl.json"), std::string::npos);
-  EXPECT_EQ(fresh.baseline_state, "new");
+  EXPECT_EQ(fresh.baseline_state, BaselineState::New);
   EXPECT_FALSE(fresh.suppressed);
   // An inline allow stays inSource; the baseline state is still recorded.
   Finding inl = finding(d + "/a.env", 1);
   inl.suppressed = true;
-  inl.suppression_kind = "inSource";
+  inl.suppression_kind = SuppressionKind::InSource;
   s.post_process(inl);
-  EXPECT_EQ(inl.suppression_kind, "inSource");
-  EXPECT_EQ(inl.baseline_state, "unchanged");
+  EXPECT_EQ(inl.suppression_kind, SuppressionKind::InSource);
+  EXPECT_EQ(inl.baseline_state, BaselineState::Unchanged);
   // --baseline-out keeps reported and baselined findings, not inline-allowed ones that are new.
   Finding inl_new = finding(d + "/c.env", 3);
   inl_new.suppressed = true;

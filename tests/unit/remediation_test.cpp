@@ -5,6 +5,9 @@
 
 #include <string>
 
+#include "rule_facts.h"
+#include "fake_keys.h"
+
 using keyhound::Finding;
 
 namespace {
@@ -13,11 +16,11 @@ bool has(const std::string& hay, const std::string& needle) {
   return hay.find(needle) != std::string::npos;
 }
 
-std::string fake_id(const std::string& prefix) { return prefix + "Q3ZEXR7TMPL2WNBV"; }
+std::string fake_id(const std::string& prefix) { return keyhound_test::fake_key_id(1, prefix); }
 
 Finding aws(const std::string& id, const std::string& kind) {
   Finding f;
-  f.rule_id = "aws-access-key-id";
+  f = keyhound_test::finding_of("aws-access-key-id");
   f.secret = id;
   f.properties["kind"] = kind;
   return f;
@@ -29,8 +32,8 @@ TEST(Remediation, LongTermKeyFollowsTheAccessKeyLifecycle) {
   std::string id = fake_id("AK" "IA");
   Finding f = aws(id, "long-term");
   keyhound::add_remediation(f);
-  const std::string& md = f.properties["remediation"];
-  EXPECT_EQ(f.properties["remediation_kind"], "aws-long-term");
+  const std::string& md = f.remediation->markdown;
+  EXPECT_EQ(f.remediation->kind, "aws-long-term");
   // The documented order: create, switch, inactive, confirm, delete, then CloudTrail.
   size_t create = md.find("aws iam create-access-key");
   size_t inactive = md.find("aws iam update-access-key --access-key-id " + id + " --status Inactive");
@@ -48,20 +51,20 @@ TEST(Remediation, LongTermKeyFollowsTheAccessKeyLifecycle) {
   EXPECT_LT(confirm, del);
   EXPECT_LT(del, trail);
   EXPECT_TRUE(has(md, "IAM role"));  // better: roles / temporary credentials
-  EXPECT_TRUE(has(f.properties["remediation_summary"], id));
-  EXPECT_EQ(f.properties["remediation_summary"].find('\n'), std::string::npos);
-  EXPECT_TRUE(has(f.properties["remediation_commands"], "aws iam delete-access-key --access-key-id " + id));
+  EXPECT_TRUE(has(f.remediation->summary, id));
+  EXPECT_EQ(f.remediation->summary.find('\n'), std::string::npos);
+  EXPECT_TRUE(has(f.remediation->commands, "aws iam delete-access-key --access-key-id " + id));
   EXPECT_EQ(f.properties.count("severity"), 0u);
 }
 
 TEST(Remediation, UserNameFromVerifiedArnIsFilledIn) {
   std::string id = fake_id("AK" "IA");
   Finding f = aws(id, "long-term");
-  f.verified = "valid";
+  f.verified = keyhound::Verification::Valid;
   f.properties["verified_arn"] = "arn:aws:iam::123456789012:user/ops/ci-deploy";
   f.properties["verified_account"] = "123456789012";
   keyhound::add_remediation(f);
-  const std::string& md = f.properties["remediation"];
+  const std::string& md = f.remediation->markdown;
   EXPECT_TRUE(has(md, "aws iam create-access-key --user-name ci-deploy")) << md;
   EXPECT_TRUE(has(md, "--status Inactive --user-name ci-deploy"));
   EXPECT_TRUE(has(md, "Verified live"));
@@ -71,8 +74,8 @@ TEST(Remediation, UserNameFromVerifiedArnIsFilledIn) {
 TEST(Remediation, WithoutArnTheUserIsAPlaceholder) {
   Finding f = aws(fake_id("AK" "IA"), "long-term");
   keyhound::add_remediation(f);
-  EXPECT_TRUE(has(f.properties["remediation"], "--user-name <USER_NAME>"));
-  EXPECT_FALSE(has(f.properties["remediation"], "Verified live"));
+  EXPECT_TRUE(has(f.remediation->markdown, "--user-name <USER_NAME>"));
+  EXPECT_FALSE(has(f.remediation->markdown, "Verified live"));
 }
 
 TEST(Remediation, TemporaryKeyExpiresAndSessionsAreRevoked) {
@@ -80,8 +83,8 @@ TEST(Remediation, TemporaryKeyExpiresAndSessionsAreRevoked) {
   Finding f = aws(id, "temporary");
   f.properties["verified_arn"] = "arn:aws:sts::123456789012:assumed-role/deploy-role/gh-actions";
   keyhound::add_remediation(f);
-  const std::string& md = f.properties["remediation"];
-  EXPECT_EQ(f.properties["remediation_kind"], "aws-temporary");
+  const std::string& md = f.remediation->markdown;
+  EXPECT_EQ(f.remediation->kind, "aws-temporary");
   EXPECT_TRUE(has(md, "expire")) << md;
   EXPECT_TRUE(has(md, "Revoke active sessions"));
   EXPECT_TRUE(has(md, "aws:TokenIssueTime"));
@@ -92,10 +95,10 @@ TEST(Remediation, TemporaryKeyExpiresAndSessionsAreRevoked) {
 
 TEST(Remediation, KindFallsBackToThePrefix) {
   Finding f;
-  f.rule_id = "aws-access-key-id";
+  f = keyhound_test::finding_of("aws-access-key-id");
   f.secret = fake_id("AS" "IA");
   keyhound::add_remediation(f);
-  EXPECT_EQ(f.properties["remediation_kind"], "aws-temporary");
+  EXPECT_EQ(f.remediation->kind, "aws-temporary");
 }
 
 TEST(Remediation, RootCredentialsAreCriticalAndDeletedAltogether) {
@@ -103,10 +106,10 @@ TEST(Remediation, RootCredentialsAreCriticalAndDeletedAltogether) {
   Finding f = aws(id, "long-term");
   f.properties["root_credentials"] = "true";
   keyhound::add_remediation(f);
-  const std::string& md = f.properties["remediation"];
+  const std::string& md = f.remediation->markdown;
   EXPECT_EQ(f.properties["severity"], "critical");
-  EXPECT_EQ(f.properties["remediation_kind"], "aws-root");
-  EXPECT_TRUE(has(f.properties["remediation_summary"], "CRITICAL"));
+  EXPECT_EQ(f.remediation->kind, "aws-root");
+  EXPECT_TRUE(has(f.remediation->summary, "CRITICAL"));
   EXPECT_TRUE(has(md, "root user"));
   EXPECT_TRUE(has(md, "no access keys"));
   EXPECT_TRUE(has(md, "aws iam update-access-key --access-key-id " + id + " --status Inactive"));
@@ -118,19 +121,19 @@ TEST(Remediation, RootCredentialsAreCriticalAndDeletedAltogether) {
 
 TEST(Remediation, SecretWithoutIdUsesPlaceholders) {
   Finding f;
-  f.rule_id = "aws-secret-access-key";
+  f = keyhound_test::finding_of("aws-secret-access-key");
   f.secret = std::string(20, 'x') + std::string(20, 'Y');
   keyhound::add_remediation(f);
-  EXPECT_EQ(f.properties["remediation_kind"], "aws-secret-only");
-  EXPECT_TRUE(has(f.properties["remediation"], "<ACCESS_KEY_ID>"));
-  EXPECT_FALSE(has(f.properties["remediation"], f.secret));  // the secret is never echoed
+  EXPECT_EQ(f.remediation->kind, "aws-secret-only");
+  EXPECT_TRUE(has(f.remediation->markdown, "<ACCESS_KEY_ID>"));
+  EXPECT_FALSE(has(f.remediation->markdown, f.secret));  // the secret is never echoed
 }
 
 TEST(Remediation, UnsafeIdIsNotPastedIntoCommands) {
   Finding f = aws("AKIA$(rm -rf ~)", "long-term");
   keyhound::add_remediation(f);
-  EXPECT_FALSE(has(f.properties["remediation"], "$(rm"));
-  EXPECT_TRUE(has(f.properties["remediation"], "<ACCESS_KEY_ID>"));
+  EXPECT_FALSE(has(f.remediation->markdown, "$(rm"));
+  EXPECT_TRUE(has(f.remediation->markdown, "<ACCESS_KEY_ID>"));
 }
 
 TEST(Remediation, Idempotent) {
@@ -143,71 +146,72 @@ TEST(Remediation, Idempotent) {
 
 TEST(Remediation, CloudflareTokenRollOrDelete) {
   Finding f;
-  f.rule_id = "cloudflare-api-token";
+  f = keyhound_test::finding_of("cloudflare-api-token");
   f.secret = std::string("cf") + std::string(38, 'k');
-  f.verified = "valid";
+  f.verified = keyhound::Verification::Valid;
   f.properties["verified_token_id"] = "f267e341f3dd4697bd3b9f71dd96247f";
   keyhound::add_remediation(f);
-  const std::string& md = f.properties["remediation"];
-  EXPECT_EQ(f.properties["remediation_kind"], "cloudflare-api-token");
+  const std::string& md = f.remediation->markdown;
+  EXPECT_EQ(f.remediation->kind, "cloudflare-api-token");
   EXPECT_TRUE(has(md, "Roll"));
   EXPECT_TRUE(has(md, "Delete"));
   EXPECT_TRUE(has(md, "/user/tokens/f267e341f3dd4697bd3b9f71dd96247f/value"));
   EXPECT_TRUE(has(md, "curl -X DELETE"));
   EXPECT_FALSE(has(md, f.secret));
-  EXPECT_TRUE(has(f.properties["remediation_summary"], "roll"));
+  EXPECT_TRUE(has(f.remediation->summary, "roll"));
 }
 
 TEST(Remediation, OtherCloudflareKinds) {
   Finding g;
-  g.rule_id = "cloudflare-global-api-key";
+  g = keyhound_test::finding_of("cloudflare-global-api-key");
   keyhound::add_remediation(g);
-  EXPECT_EQ(g.properties["remediation_kind"], "cloudflare-global-api-key");
-  EXPECT_TRUE(has(g.properties["remediation"], "Global API Key > Change"));
+  EXPECT_EQ(g.remediation->kind, "cloudflare-global-api-key");
+  EXPECT_TRUE(has(g.remediation->markdown, "Global API Key > Change"));
   Finding o;
-  o.rule_id = "cloudflare-origin-ca-key";
+  o = keyhound_test::finding_of("cloudflare-origin-ca-key");
   keyhound::add_remediation(o);
-  EXPECT_EQ(o.properties["remediation_kind"], "cloudflare-origin-ca-key");
+  EXPECT_EQ(o.remediation->kind, "cloudflare-origin-ca-key");
   Finding r;
-  r.rule_id = "cloudflare-r2-access-key";
+  r = keyhound_test::finding_of("cloudflare-r2-access-key-id");
   keyhound::add_remediation(r);
-  EXPECT_EQ(r.properties["remediation_kind"], "cloudflare-r2");
+  EXPECT_EQ(r.remediation->kind, "cloudflare-r2");
 }
 
 TEST(Remediation, OtherProvidersAreLeftAlone) {
   Finding f;
-  f.rule_id = "github-pat-classic";
+  f = keyhound_test::finding_of("github-pat-classic");
   keyhound::add_remediation(f);
   EXPECT_TRUE(f.properties.empty());
+  EXPECT_FALSE(f.remediation.has_value());
 }
 
 TEST(Remediation, RuleHelpMarkdown) {
-  std::string aws = keyhound::remediation_markdown_for_rule("aws-access-key-id");
+  std::string aws = keyhound::remediation_markdown_for_rule(keyhound_test::builtin_rule("aws-access-key-id"));
   EXPECT_TRUE(has(aws, "aws iam update-access-key --access-key-id <ACCESS_KEY_ID> --status Inactive"));
   EXPECT_TRUE(has(aws, "aws iam delete-access-key --access-key-id <ACCESS_KEY_ID>"));
   EXPECT_TRUE(has(aws, "AttributeKey=AccessKeyId,AttributeValue=<ACCESS_KEY_ID>"));
   EXPECT_TRUE(has(aws, "Temporary keys"));
   EXPECT_TRUE(has(aws, "Root user keys"));
-  EXPECT_TRUE(has(keyhound::remediation_markdown_for_rule("cloudflare-api-token"), "Roll"));
-  EXPECT_FALSE(keyhound::remediation_markdown_for_rule("github-pat-classic").empty());
-  EXPECT_TRUE(keyhound::remediation_markdown_for_rule("").empty());
+  EXPECT_TRUE(has(keyhound::remediation_markdown_for_rule(keyhound_test::builtin_rule("cloudflare-api-token")), "Roll"));
+  EXPECT_FALSE(keyhound::remediation_markdown_for_rule(keyhound_test::builtin_rule("github-pat-classic")).empty());
+  EXPECT_TRUE(keyhound::remediation_markdown_for_rule(keyhound::Rule{}).empty());
 }
 
 TEST(Remediation, ScannableCloudflareFormatsAndPrincipalIds) {
   Finding k;
-  k.rule_id = "cloudflare-scannable-token";
+  k = keyhound_test::finding_of("cloudflare-scannable-token");
   k.secret = "cfk_" + std::string(40, 'a');
   keyhound::add_remediation(k);
-  EXPECT_EQ(k.properties["remediation_kind"], "cloudflare-global-api-key");
+  EXPECT_EQ(k.remediation->kind, "cloudflare-global-api-key");
   Finding t;
-  t.rule_id = "cloudflare-scannable-token";
+  t = keyhound_test::finding_of("cloudflare-scannable-token");
   t.secret = "cfut_" + std::string(40, 'a');
   keyhound::add_remediation(t);
-  EXPECT_EQ(t.properties["remediation_kind"], "cloudflare-api-token");
+  EXPECT_EQ(t.remediation->kind, "cloudflare-api-token");
   Finding p;
-  p.rule_id = "aws-principal-id";
+  p = keyhound_test::finding_of("aws-principal-id");
   p.secret = "AI" "DA" + std::string(16, 'Q');
   keyhound::add_remediation(p);
-  EXPECT_EQ(p.properties["remediation_kind"], "aws-identifier");
-  EXPECT_TRUE(has(p.properties["remediation"], "not a credential"));
+  EXPECT_EQ(p.remediation->kind, "aws-identifier");
+  EXPECT_TRUE(has(p.remediation->markdown, "not a credential"));
 }

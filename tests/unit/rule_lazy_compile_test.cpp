@@ -9,18 +9,12 @@
 #include "engine/database.h"
 #include "engine/scanner.h"
 #include "rules/rule_loader.h"
+#include "fake_keys.h"
 
 using namespace keyhound;
 
 namespace {
-std::string fake_id(unsigned seed) {
-  static const char* b32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-  std::mt19937 rng(seed);
-  std::string s = "AKIA";
-  s += b32[16 + rng() % 16];
-  while (s.size() < 20) s += b32[rng() % 32];
-  return s;
-}
+std::string fake_id(unsigned seed) { return keyhound_test::fake_key_id(seed); }
 }  // namespace
 
 TEST(RuleLazyCompile, BuiltinRulesLoadUncompiledAndAllCompile) {

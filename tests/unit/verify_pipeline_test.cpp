@@ -12,15 +12,11 @@
 #include "mock_providers.h"
 #include "verify/remediation.h"
 #include "verify/verifier.h"
+#include "fake_keys.h"
 
 namespace {
 
-std::string random_from(std::mt19937& r, const std::string& alphabet, size_t n) {
-  std::uniform_int_distribution<size_t> d(0, alphabet.size() - 1);
-  std::string s;
-  for (size_t i = 0; i < n; ++i) s.push_back(alphabet[d(r)]);
-  return s;
-}
+using keyhound_test::random_from;
 
 struct Pipeline {
   std::unique_ptr<keyhound::Engine> engine;
@@ -71,10 +67,10 @@ TEST(VerifyPipeline, CredentialsFilePairIsVerifiedAndGetsRemediation) {
   for (auto& f : fs) keyhound::add_remediation(f);
 
   key = find_rule(fs, "aws-access-key-id");
-  EXPECT_EQ(key->verified, "valid") << key->verified_detail;
+  EXPECT_EQ(key->verified, keyhound::Verification::Valid) << key->verified_detail;
   EXPECT_EQ(key->properties.at("verified_arn"), "arn:aws:iam::123456789012:user/pipeline");
-  EXPECT_EQ(key->properties.at("remediation_kind"), "aws-long-term");
-  EXPECT_NE(key->properties.at("remediation").find(
+  EXPECT_EQ(key->remediation->kind, "aws-long-term");
+  EXPECT_NE(key->remediation->markdown.find(
                 "aws iam update-access-key --access-key-id " + id + " --status Inactive --user-name pipeline"),
             std::string::npos);
   EXPECT_TRUE(sts.failures().empty());
@@ -100,8 +96,8 @@ TEST(VerifyPipeline, RootkeyCsvIsCriticalAndAWrongSecretIsRejected) {
   keyhound::verify_findings(fs, o);
   for (auto& f : fs) keyhound::add_remediation(f);
   key = find_rule(fs, "aws-access-key-id");
-  EXPECT_EQ(key->verified, "rejected");
+  EXPECT_EQ(key->verified, keyhound::Verification::Rejected);
   EXPECT_NE(key->verified_detail.find("SignatureDoesNotMatch"), std::string::npos);
   EXPECT_EQ(key->properties.at("severity"), "critical");
-  EXPECT_EQ(key->properties.at("remediation_kind"), "aws-root");
+  EXPECT_EQ(key->remediation->kind, "aws-root");
 }

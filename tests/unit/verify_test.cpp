@@ -21,7 +21,9 @@
 #include <string>
 
 #include "mock_providers.h"
+#include "rule_facts.h"
 #include "verify/sigv4.h"
+#include "fake_keys.h"
 
 using keyhound::Finding;
 using keyhound::FindingPart;
@@ -39,28 +41,16 @@ std::mt19937& rng() {
   return r;
 }
 
-std::string random_from(const std::string& alphabet, size_t n) {
-  std::uniform_int_distribution<size_t> d(0, alphabet.size() - 1);
-  std::string s;
-  for (size_t i = 0; i < n; ++i) s.push_back(alphabet[d(rng())]);
-  return s;
-}
+std::string random_from(const std::string& alphabet, size_t n) { return keyhound_test::random_from(rng(), alphabet, n); }
 
-// "AKIA"/"ASIA" + 16 base32 characters, made up at run time.
-std::string fake_key_id(const std::string& prefix = "AK" "IA") {
-  return prefix + random_from("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 16);
-}
-std::string fake_secret() {
-  return random_from("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/+", 40);
-}
-std::string fake_cf_token() {
-  return random_from("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-", 40);
-}
+// Fresh fakes on every call (the mocks tell keys apart).
+std::string fake_key_id(const std::string& prefix = "AK" "IA") { return keyhound_test::fake_key_id(rng()(), prefix); }
+std::string fake_secret() { return keyhound_test::fake_secret(rng()()); }
+std::string fake_cf_token() { return keyhound_test::fake_token(rng()()); }
 
 Finding aws_finding(const std::string& id, const std::string& secret,
                     const std::string& session = "") {
-  Finding f;
-  f.rule_id = "aws-access-key-id";
+  Finding f = keyhound_test::finding_of("aws-access-key-id");
   f.secret = id;
   f.properties["kind"] = id.rfind("ASIA", 0) == 0 ? "temporary" : "long-term";
   if (!secret.empty()) {
@@ -81,8 +71,7 @@ Finding aws_finding(const std::string& id, const std::string& secret,
 }
 
 Finding cf_finding(const std::string& token) {
-  Finding f;
-  f.rule_id = "cloudflare-api-token";
+  Finding f = keyhound_test::finding_of("cloudflare-api-token");
   f.secret = token;
   return f;
 }
@@ -104,7 +93,7 @@ TEST(Verify, AwsValidPairReportsArnAndAccount) {
   sts.add(id, {secret, "", "123456789012", "arn:aws:iam::123456789012:user/ci-deploy"});
   std::vector<Finding> f{aws_finding(id, secret)};
   keyhound::verify_findings(f, opts_for(&sts));
-  EXPECT_EQ(f[0].verified, "valid") << f[0].verified_detail;
+  EXPECT_EQ(f[0].verified, keyhound::Verification::Valid) << f[0].verified_detail;
   EXPECT_EQ(f[0].properties["verified_arn"], "arn:aws:iam::123456789012:user/ci-deploy");
   EXPECT_EQ(f[0].properties["verified_account"], "123456789012");
   EXPECT_EQ(sts.server().requests(), 1);
@@ -119,7 +108,7 @@ TEST(Verify, AwsWrongSecretIsRejectedWithSignatureDoesNotMatch) {
   sts.add(id, {secret, "", "123456789012", "arn:aws:iam::123456789012:user/ci-deploy"});
   std::vector<Finding> f{aws_finding(id, fake_secret())};
   keyhound::verify_findings(f, opts_for(&sts));
-  EXPECT_EQ(f[0].verified, "rejected");
+  EXPECT_EQ(f[0].verified, keyhound::Verification::Rejected);
   EXPECT_NE(f[0].verified_detail.find("SignatureDoesNotMatch"), std::string::npos) << f[0].verified_detail;
   EXPECT_NE(f[0].verified_detail.find("secret found with it is wrong"), std::string::npos);
   EXPECT_EQ(f[0].properties["verified_error_code"], "SignatureDoesNotMatch");
@@ -131,7 +120,7 @@ TEST(Verify, AwsUnknownKeyIdIsRejectedWithInvalidClientTokenId) {
   MockSts sts;
   std::vector<Finding> f{aws_finding(fake_key_id(), fake_secret())};
   keyhound::verify_findings(f, opts_for(&sts));
-  EXPECT_EQ(f[0].verified, "rejected");
+  EXPECT_EQ(f[0].verified, keyhound::Verification::Rejected);
   EXPECT_NE(f[0].verified_detail.find("InvalidClientTokenId"), std::string::npos);
   EXPECT_NE(f[0].verified_detail.find("deleted or made inactive"), std::string::npos);
   EXPECT_EQ(f[0].properties["verified_error_code"], "InvalidClientTokenId");
@@ -149,7 +138,7 @@ TEST(Verify, AwsStalledEndpointIsUnknownAfterOneRetry) {
   auto t0 = std::chrono::steady_clock::now();
   keyhound::verify_findings(f, o);
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
-  EXPECT_EQ(f[0].verified, "unknown");
+  EXPECT_EQ(f[0].verified, keyhound::Verification::Unknown);
   EXPECT_NE(f[0].verified_detail.find("timeout"), std::string::npos) << f[0].verified_detail;
   EXPECT_NE(f[0].verified_detail.find("after one retry"), std::string::npos);
   EXPECT_EQ(sts.server().connections(), 2);  // the attempt and exactly one retry
@@ -164,7 +153,7 @@ TEST(Verify, AwsServerErrorIsUnknownNotRejected) {
   sts.add(id, who);
   std::vector<Finding> f{aws_finding(id, secret)};
   keyhound::verify_findings(f, opts_for(&sts));
-  EXPECT_EQ(f[0].verified, "unknown");
+  EXPECT_EQ(f[0].verified, keyhound::Verification::Unknown);
   EXPECT_NE(f[0].verified_detail.find("HTTP 500"), std::string::npos);
   EXPECT_EQ(sts.server().requests(), 1);  // 5xx is an answer, not a network error
 }
@@ -186,7 +175,7 @@ TEST(Verify, ConnectionRefusedIsUnknownNetworkError) {
   o.sts_endpoint = "http://127.0.0.1:" + std::to_string(port) + "/";
   std::vector<Finding> f{aws_finding(fake_key_id(), fake_secret())};
   keyhound::verify_findings(f, o);
-  EXPECT_EQ(f[0].verified, "unknown");
+  EXPECT_EQ(f[0].verified, keyhound::Verification::Unknown);
   EXPECT_NE(f[0].verified_detail.find("network error"), std::string::npos) << f[0].verified_detail;
 }
 
@@ -194,7 +183,7 @@ TEST(Verify, IdWithoutSecretIsUnverifiableAndSendsNothing) {
   MockSts sts;
   std::vector<Finding> f{aws_finding(fake_key_id(), "")};
   keyhound::verify_findings(f, opts_for(&sts));
-  EXPECT_EQ(f[0].verified, "unverifiable");
+  EXPECT_EQ(f[0].verified, keyhound::Verification::Unverifiable);
   EXPECT_NE(f[0].verified_detail.find("without its secret"), std::string::npos);
   EXPECT_EQ(sts.server().connections(), 0);
 }
@@ -207,9 +196,9 @@ TEST(Verify, TemporaryKeyNeedsItsSessionToken) {
                "arn:aws:sts::210987654321:assumed-role/deploy/session-1"});
   std::vector<Finding> f{aws_finding(id, secret), aws_finding(id, secret, session)};
   keyhound::verify_findings(f, opts_for(&sts));
-  EXPECT_EQ(f[0].verified, "unverifiable");
+  EXPECT_EQ(f[0].verified, keyhound::Verification::Unverifiable);
   EXPECT_NE(f[0].verified_detail.find("session token"), std::string::npos);
-  EXPECT_EQ(f[1].verified, "valid") << f[1].verified_detail;
+  EXPECT_EQ(f[1].verified, keyhound::Verification::Valid) << f[1].verified_detail;
   EXPECT_EQ(f[1].properties["verified_arn"],
             "arn:aws:sts::210987654321:assumed-role/deploy/session-1");
   EXPECT_EQ(sts.server().requests(), 1);
@@ -236,7 +225,7 @@ TEST(Verify, DisabledMakesNoConnection) {
                          cf_finding(fake_cf_token())};
   keyhound::verify_findings(f, o);
   for (const auto& x : f) {
-    EXPECT_EQ(x.verified, "");
+    EXPECT_EQ(x.verified, keyhound::Verification::None);
     EXPECT_EQ(x.verified_detail, "");
   }
   // Any connect() would sit in the backlog by now: accept must find nothing.
@@ -255,8 +244,8 @@ TEST(Verify, EachDistinctCredentialIsCheckedOnce) {
   for (int i = 0; i < 5; ++i) f.push_back(aws_finding(id, secret));
   f.push_back(aws_finding(id, fake_secret()));  // same ID, other secret: a second request
   keyhound::verify_findings(f, opts_for(&sts));
-  for (int i = 0; i < 5; ++i) EXPECT_EQ(f[i].verified, "valid");
-  EXPECT_EQ(f[5].verified, "rejected");
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(f[i].verified, keyhound::Verification::Valid);
+  EXPECT_EQ(f[5].verified, keyhound::Verification::Rejected);
   EXPECT_EQ(sts.server().requests(), 2);
 }
 
@@ -272,9 +261,9 @@ TEST(Verify, RequestCapMarksTheRestUnknown) {
   o.max_requests = 2;
   o.max_in_flight = 1;
   keyhound::verify_findings(f, o);
-  EXPECT_EQ(f[0].verified, "valid");
-  EXPECT_EQ(f[1].verified, "valid");
-  EXPECT_EQ(f[2].verified, "unknown");
+  EXPECT_EQ(f[0].verified, keyhound::Verification::Valid);
+  EXPECT_EQ(f[1].verified, keyhound::Verification::Valid);
+  EXPECT_EQ(f[2].verified, keyhound::Verification::Unknown);
   EXPECT_EQ(f[2].verified_detail, "request cap reached");
   EXPECT_EQ(f[3].verified_detail, "request cap reached");
   EXPECT_EQ(sts.server().requests(), 2);
@@ -293,7 +282,7 @@ TEST(Verify, AtMostMaxInFlightConcurrentRequests) {
   VerifyOptions o = opts_for(&sts);
   o.max_in_flight = 3;
   keyhound::verify_findings(f, o);
-  for (const auto& x : f) EXPECT_EQ(x.verified, "valid") << x.verified_detail;
+  for (const auto& x : f) EXPECT_EQ(x.verified, keyhound::Verification::Valid) << x.verified_detail;
   EXPECT_EQ(sts.server().requests(), 8);
   EXPECT_LE(sts.server().max_concurrent(), 3);
   EXPECT_GE(sts.server().max_concurrent(), 2);  // it does run in parallel
@@ -307,7 +296,7 @@ TEST(Verify, PlainHttpToNonLoopbackHostIsRefused) {
   std::vector<Finding> f{aws_finding(fake_key_id(), fake_secret()), cf_finding(fake_cf_token())};
   keyhound::verify_findings(f, o);
   for (const auto& x : f) {
-    EXPECT_EQ(x.verified, "unknown");
+    EXPECT_EQ(x.verified, keyhound::Verification::Unknown);
     EXPECT_NE(x.verified_detail.find("plain HTTP"), std::string::npos);
   }
 }
@@ -333,9 +322,9 @@ TEST(Verify, OtherRulesAndSuppressedFindingsAreLeftAlone) {
   example.example = true;
   std::vector<Finding> f{other, suppressed, example};
   keyhound::verify_findings(f, opts_for(&sts));
-  EXPECT_EQ(f[0].verified, "");
-  EXPECT_EQ(f[1].verified, "");
-  EXPECT_EQ(f[2].verified, "unverifiable");
+  EXPECT_EQ(f[0].verified, keyhound::Verification::None);
+  EXPECT_EQ(f[1].verified, keyhound::Verification::None);
+  EXPECT_EQ(f[2].verified, keyhound::Verification::Unverifiable);
   EXPECT_EQ(sts.server().connections(), 0);
 }
 
@@ -345,7 +334,7 @@ TEST(VerifyCloudflare, ActiveTokenIsValid) {
   cf.add(token, "active");
   std::vector<Finding> f{cf_finding(token)};
   keyhound::verify_findings(f, opts_for(nullptr, &cf));
-  EXPECT_EQ(f[0].verified, "valid") << f[0].verified_detail;
+  EXPECT_EQ(f[0].verified, keyhound::Verification::Valid) << f[0].verified_detail;
   EXPECT_EQ(f[0].properties["verified_token_id"], "f267e341f3dd4697bd3b9f71dd96247f");
   EXPECT_EQ(f[0].properties["verified_token_status"], "active");
 }
@@ -354,7 +343,7 @@ TEST(VerifyCloudflare, UnknownTokenIsRejected) {
   MockCloudflare cf;
   std::vector<Finding> f{cf_finding(fake_cf_token())};
   keyhound::verify_findings(f, opts_for(nullptr, &cf));
-  EXPECT_EQ(f[0].verified, "rejected");
+  EXPECT_EQ(f[0].verified, keyhound::Verification::Rejected);
   EXPECT_NE(f[0].verified_detail.find("Invalid API Token"), std::string::npos) << f[0].verified_detail;
   EXPECT_EQ(f[0].properties["verified_error_code"], "1000");
 }
@@ -365,7 +354,7 @@ TEST(VerifyCloudflare, DisabledTokenIsRejected) {
   cf.add(token, "disabled");
   std::vector<Finding> f{cf_finding(token)};
   keyhound::verify_findings(f, opts_for(nullptr, &cf));
-  EXPECT_EQ(f[0].verified, "rejected");
+  EXPECT_EQ(f[0].verified, keyhound::Verification::Rejected);
   EXPECT_NE(f[0].verified_detail.find("disabled"), std::string::npos);
 }
 
@@ -377,7 +366,7 @@ TEST(VerifyCloudflare, StalledEndpointIsUnknown) {
   VerifyOptions o = opts_for(nullptr, &cf);
   o.timeout_ms = 300;
   keyhound::verify_findings(f, o);
-  EXPECT_EQ(f[0].verified, "unknown");
+  EXPECT_EQ(f[0].verified, keyhound::Verification::Unknown);
   EXPECT_NE(f[0].verified_detail.find("timeout"), std::string::npos) << f[0].verified_detail;
   EXPECT_EQ(cf.server().connections(), 2);
 }
@@ -391,10 +380,10 @@ TEST(VerifyCloudflare, MixedRunAgainstBothMocks) {
   std::vector<Finding> f{aws_finding(id, secret), cf_finding(token), cf_finding(token),
                          aws_finding(fake_key_id(), "")};
   keyhound::verify_findings(f, opts_for(&sts, &cf));
-  EXPECT_EQ(f[0].verified, "valid");
-  EXPECT_EQ(f[1].verified, "valid");
-  EXPECT_EQ(f[2].verified, "valid");
-  EXPECT_EQ(f[3].verified, "unverifiable");
+  EXPECT_EQ(f[0].verified, keyhound::Verification::Valid);
+  EXPECT_EQ(f[1].verified, keyhound::Verification::Valid);
+  EXPECT_EQ(f[2].verified, keyhound::Verification::Valid);
+  EXPECT_EQ(f[3].verified, keyhound::Verification::Unverifiable);
   EXPECT_EQ(sts.server().requests(), 1);
   EXPECT_EQ(cf.server().requests(), 1);
 }
@@ -405,16 +394,19 @@ TEST(VerifyCloudflare, ScannableUserTokenIsVerifiedOthersAreNot) {
   cf.add(user_token, "active");
   Finding user = cf_finding(user_token);
   user.rule_id = "cloudflare-scannable-token";
+  user.facts = keyhound_test::builtin_facts("cloudflare-scannable-token");
   Finding account = cf_finding("cfat_" + fake_cf_token());
   account.rule_id = "cloudflare-scannable-token";
+  account.facts = keyhound_test::builtin_facts("cloudflare-scannable-token");
   Finding global = cf_finding("cfk_" + fake_cf_token());
   global.rule_id = "cloudflare-scannable-token";
+  global.facts = keyhound_test::builtin_facts("cloudflare-scannable-token");
   std::vector<Finding> f{user, account, global};
   keyhound::verify_findings(f, opts_for(nullptr, &cf));
-  EXPECT_EQ(f[0].verified, "valid") << f[0].verified_detail;
-  EXPECT_EQ(f[1].verified, "unverifiable");
+  EXPECT_EQ(f[0].verified, keyhound::Verification::Valid) << f[0].verified_detail;
+  EXPECT_EQ(f[1].verified, keyhound::Verification::Unverifiable);
   EXPECT_NE(f[1].verified_detail.find("account ID"), std::string::npos);
-  EXPECT_EQ(f[2].verified, "unverifiable");
+  EXPECT_EQ(f[2].verified, keyhound::Verification::Unverifiable);
   EXPECT_NE(f[2].verified_detail.find("Global API Key"), std::string::npos);
   EXPECT_EQ(cf.server().requests(), 1);
 }

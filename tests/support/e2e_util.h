@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <string>
 
+#include "fake_keys.h"
+
 namespace e2e {
 struct RunResult {
   int exit_code = -1;
@@ -20,8 +22,8 @@ std::string read_file(const std::string& path);
 // Line `n` (1-based) of a file, without its newline; "" past the end.
 std::string read_line(const std::string& path, uint64_t n);
 // Random-looking but fake keys, built at run time so the repo holds no key literals.
-std::string fake_key_id(unsigned seed, const std::string& prefix = "AKIA");
-std::string fake_secret(unsigned seed);
+using keyhound_test::fake_key_id;
+using keyhound_test::fake_secret;
 std::string shell_quote(const std::string& s);
 // Base64 of `s`, standard or URL-safe alphabet, with or without '=' padding (test inputs).
 std::string base64(const std::string& s, bool url_safe = false, bool pad = true);

@@ -94,24 +94,6 @@ std::string kh() {
   return "XDG_CACHE_HOME=" + cache + " " + std::string(KEYHOUND_BINARY);
 }
 
-std::string fake_key_id(unsigned seed, const std::string& prefix) {
-  static const char* b32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-  std::mt19937 rng(seed * 7919u + 17u);
-  std::string s = prefix;
-  // 'Q'..'7' as the first character gives a current-format ID with an account inside.
-  s += b32[16 + rng() % 16];
-  while (s.size() < 20) s += b32[rng() % 32];
-  return s;
-}
-
-std::string fake_secret(unsigned seed) {
-  static const char* a = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/+";
-  std::mt19937 rng(seed * 104729u + 3u);
-  std::string s;
-  while (s.size() < 40) s += a[rng() % 64];
-  return s;
-}
-
 std::string base64(const std::string& s, bool url_safe, bool pad) {
   const char* a = url_safe ? "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
                            : "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";

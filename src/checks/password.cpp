@@ -1,0 +1,132 @@
+#include "checks/password.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "checks/placeholder.h"
+
+namespace keyhound {
+
+namespace {
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+bool starts(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+
+int b64(char c) {
+  if (c >= 'A' && c <= 'Z') return c - 'A';
+  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+  if (c >= '0' && c <= '9') return c - '0' + 52;
+  if (c == '+' || c == '-') return 62;
+  if (c == '/' || c == '_') return 63;
+  return -1;
+}
+
+bool decode_base64(std::string_view in, std::string& out) {
+  uint32_t acc = 0;
+  int bits = 0;
+  for (char c : in) {
+    if (c == '=') break;
+    int v = b64(c);
+    if (v < 0) return false;
+    acc = (acc << 6) | static_cast<uint32_t>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<char>((acc >> bits) & 0xff));
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+bool is_reference(std::string_view v) {
+  if (v.empty()) return false;
+  std::string l = lower(v);
+  // Template and environment references, in the syntaxes of shells, CI systems, Helm/Jinja,
+  // Ruby, Spring, Maven, Ansible, Windows and the usual language APIs.
+  static const char* marks[] = {"${", "$(", "{{", "}}", "#{", "%(", "os.environ", "os.getenv", "getenv(",
+                                "process.env", "env[", "env.", "environment.", "secrets.", "vault:",
+                                "lookup(", "<%", "[[", "$env:"};
+  for (const char* m : marks)
+    if (l.find(m) != std::string::npos) return true;
+  if (v[0] == '$' && v.size() > 1 && (std::isalpha(static_cast<unsigned char>(v[1])) || v[1] == '_')) return true;
+  if (v.size() > 2 && v.front() == '%' && v.back() == '%') return true;
+  if (v.size() > 2 && v.front() == '@' && v.back() == '@') return true;
+  if (v.size() > 2 && v.front() == '<' && v.back() == '>') return true;
+  // A file holding the password, not the password: /run/secrets/db, ./secrets/pw.txt.
+  if (v[0] == '/' || starts(v, "./") || starts(v, "~/")) return true;
+  return false;
+}
+
+bool is_dummy_password(std::string_view v) {
+  if (v.empty()) return true;
+  std::string l = lower(v);
+  // Masks: ***, xxxx, ....., ----, <redacted>.
+  if (std::all_of(l.begin(), l.end(), [](char c) { return c == '*' || c == 'x' || c == '.' || c == '-' || c == '#'; }))
+    return true;
+  static const char* dummies[] = {"password", "passwd", "pass", "pwd", "secret", "changeme", "change_me",
+                                  "change-me", "changeit", "example", "examplepassword", "mypassword",
+                                  "yourpassword", "your_password", "your-password", "password123",
+                                  "null", "none", "nil", "undefined", "true", "false", "empty", "blank",
+                                  "test", "testing", "dummy", "foo", "bar", "foobar", "todo", "tbd",
+                                  "redacted", "hidden", "removed", "secret123", "s3cr3t", "p@ssw0rd",
+                                  "required", "optional", "string", "str", "value", "pw", "user"};
+  for (const char* d : dummies)
+    if (l == d) return true;
+  // Template prose: "put your unique phrase here", "enter password", "<insert key>".
+  static const char* phrases[] = {"your ", " here", "enter ", "insert ", "unique phrase"};
+  for (const char* ph : phrases)
+    if (l.find(ph) != std::string::npos) return true;
+  // The generic placeholder filter (xxxx runs, "your-", "<", "${", ...) and documentation keys.
+  return is_placeholder(v) || is_documentation_example(v);
+}
+
+namespace {
+
+bool plaintext_password(std::string_view v) {
+  // Passwords shorter than 4 bytes are masks, flags or single letters in practice.
+  if (v.size() < 4 || v.size() > 256) return false;
+  if (is_reference(v) || is_dummy_password(v)) return false;
+  // A value made only of one character class repeated, or whitespace: not a password.
+  if (std::any_of(v.begin(), v.end(), [](char c) { return c == ' ' || c == '\t'; }) && v.size() < 8) return false;
+  return true;
+}
+
+bool crypt_hash(std::string_view v) {
+  static const char* prefixes[] = {"$1$", "$5$", "$6$", "$y$", "$apr1$", "$2a$", "$2b$", "$2y$", "{SHA}", "{SSHA}", "$argon2"};
+  for (const char* p : prefixes)
+    if (starts(v, p)) return v.size() >= std::string_view(p).size() + 8;
+  return false;
+}
+
+bool base64_userpass(std::string_view v) {
+  std::string d;
+  if (v.size() < 8 || !decode_base64(v, d)) return false;
+  size_t colon = d.find(':');
+  if (colon == std::string::npos || colon == 0) return false;
+  for (unsigned char c : d)
+    if (c < 0x20 || c > 0x7e) return false;
+  return plaintext_password(std::string_view(d).substr(colon + 1));
+}
+
+}  // namespace
+
+bool passes_value_check(const std::string& name, std::string_view value) {
+  if (name == "password") return plaintext_password(value);
+  if (name == "password-hash") return crypt_hash(value);
+  if (name == "base64-userpass") return base64_userpass(value);
+  return false;
+}
+
+const std::vector<std::string>& value_check_names() {
+  static const std::vector<std::string> n = {"password", "password-hash", "base64-userpass"};
+  return n;
+}
+
+}  // namespace keyhound
