@@ -86,7 +86,7 @@ TEST(DecodeE2e, KubernetesSecretAndDockerConfigAndUrlAndJson) {
   }
   // Depth 1: the docker config's inner base64 stays encoded.
   json one = scan_json("--decode-depth 1 " + d);
-  EXPECT_EQ(one["findings"].size(), 3u);
+  for (auto& f : one["findings"]) EXPECT_NE(f["rule_id"], "dockerhub-pat") << f.dump();
 }
 
 TEST(DecodeE2e, CountedOnceWhenAlsoPlainAndSarifCarriesTheChain) {
