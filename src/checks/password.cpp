@@ -105,6 +105,7 @@ bool plaintext_password(std::string_view v) {
 }
 
 bool crypt_hash(std::string_view v) {
+  if (is_placeholder(v)) return false;  // $6$XXXXXXXX$XXXX... in docs
   static const char* prefixes[] = {"$1$", "$5$", "$6$", "$y$", "$apr1$", "$2a$", "$2b$", "$2y$", "{SHA}", "{SSHA}", "$argon2"};
   for (const char* p : prefixes)
     if (starts(v, p)) return v.size() >= std::string_view(p).size() + 8;

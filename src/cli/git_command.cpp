@@ -75,6 +75,7 @@ int run_git(GitArgs& a) {
   src.scan = [&](const ScanContext& cx, Tally& tally) {
     po.exclude_path = cx.suppression.exclude_path;
     GitScanOptions so;
+    so.content = content_options(cx.options);
     so.threads = a.common.threads;
     so.max_blob_size = a.max_blob_size;
     so.debug = cx.debug;

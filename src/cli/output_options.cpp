@@ -27,6 +27,24 @@ void add_common_options(CLI::App* cmd, CommonOptions& o) {
   cmd->add_flag("--debug", o.debug, "Print each pipeline stage's time and the git reading path to stderr");
   cmd->add_flag("--include-examples", o.include_examples,
                 "Report providers' documentation example keys too, marked example");
+  cmd->add_option("--decode-depth", o.decode_depth,
+                  "Look inside base64, percent-encoded and escaped strings, decoders chained up to N deep (0: off)")
+      ->check(CLI::Range(0, 4))
+      ->capture_default_str();
+  const char* ag = "Archives and compressed files (docs/decoding.md)";
+  cmd->add_option("--archive-depth", o.archive.max_depth,
+                  "Read archives and compressed files, and archives inside them up to N levels (0: scan them as bytes)")
+      ->check(CLI::Range(0, 20))->capture_default_str()->group(ag);
+  cmd->add_option("--archive-max-bytes", o.archive.max_bytes,
+                  "Stop reading an archive after this many decompressed member bytes (bytes, or 512M, 2G)")
+      ->transform(CLI::AsSizeValue(false))->default_str("2G")->group(ag);
+  cmd->add_option("--archive-max-ratio", o.archive.max_ratio,
+                  "Stop reading an archive whose decompressed size exceeds its compressed size this many times")
+      ->check(CLI::Range(1.0, 1e9))->capture_default_str()->group(ag);
+  cmd->add_option("--archive-max-members", o.archive.max_members, "Stop reading an archive after this many members")
+      ->check(CLI::Range(static_cast<uint64_t>(1), static_cast<uint64_t>(1) << 40))->capture_default_str()->group(ag);
+  cmd->add_option("--archive-max-seconds", o.archive.max_seconds, "Stop reading an archive after this many seconds")
+      ->check(CLI::Range(0.001, 86400.0))->capture_default_str()->group(ag);
   cmd->add_flag("--show-suppressed", o.show_suppressed, "List suppressed findings too");
   cmd->add_flag("--no-builtin-rules", o.no_builtin_rules, "Use only the rules given with --rules (and the config)");
   cmd->add_flag("--no-cache", o.no_cache, "Do not read or write the compiled rule database cache");

@@ -37,6 +37,7 @@ int run_scan(ScanArgs& a) {
     jo.chunk_size = a.chunk_size;
     jo.stream_threshold = a.stream_threshold;
     jo.exclude_path = cx.suppression.exclude_path;
+    jo.content = content_options(a.common);
     std::unique_ptr<Progress> progress = make_progress(a.common, "files");
     if (progress) jo.on_file = [p = progress.get()](uint64_t bytes, uint64_t findings) { p->add(bytes, findings); };
     run_scan_job(cx.scanner, jo, tally);

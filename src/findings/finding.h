@@ -68,6 +68,9 @@ struct Finding {
   double entropy = 0.0;
   bool example = false;    // a provider's documentation example (hidden unless asked)
   std::vector<FindingPart> parts;
+  // The decoders that revealed the secret, outermost first ("base64", "escape"); empty when
+  // it was found as written. offset/line/column are then the encoded span's start.
+  std::vector<std::string> decoded;
   // Set when the text held no evidence for the rule: the finding stands only if its file's path
   // matches one of these globs (the rule's evidence_files), checked once the path is known.
   std::vector<std::string> evidence_files;

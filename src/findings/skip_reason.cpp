@@ -17,6 +17,10 @@ const char* skip_reason_word(SkipReason r) {
     case SkipReason::LfsPointer: return "lfs pointer";
     case SkipReason::Conflicted: return "conflicted";
     case SkipReason::CorruptObject: return "corrupt object";
+    case SkipReason::ArchiveLimit: return "archive limit";
+    case SkipReason::UnsafeName: return "unsafe name";
+    case SkipReason::Encrypted: return "encrypted";
+    case SkipReason::CorruptArchive: return "corrupt archive";
   }
   return "other";
 }

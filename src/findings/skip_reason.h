@@ -21,6 +21,11 @@ enum class SkipReason {
   LfsPointer,           // a Git LFS pointer: the content lives elsewhere
   Conflicted,           // an unmerged index entry (git --staged)
   CorruptObject,        // a git object that failed its check (an error line names it)
+  ArchiveLimit,         // an archive member (or the rest of an archive) past a bound: depth,
+                        // decompressed bytes, ratio, member count, time (a warning names it)
+  UnsafeName,           // an archive member named with "../" or an absolute path
+  Encrypted,            // an encrypted archive member
+  CorruptArchive,       // a damaged or truncated archive (the members before it are scanned)
 };
 
 // The word printed for a reason ("allowlisted path", "too large", ...).

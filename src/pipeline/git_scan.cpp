@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "base/parallel.h"
+#include "decode/decode_scan.h"
 #include "findings/enrich.h"
 #include "sources/git_pack.h"
 
@@ -37,20 +38,30 @@ std::string where_text(const GitBlobTask& t, const GitPlan& plan) {
 // provenance), or a scan error.
 struct BlobResult {
   std::vector<Finding> findings;
+  // An archive blob: its members (paths "!member", made whole with the blob's path later).
+  std::optional<ItemOutcome> archive;
   uint64_t bytes = 0;
   bool scanned = false;
   std::optional<SkipReason> skip;
   std::string scan_error;
 };
 
-BlobResult scan_content(const Scanner& sc, Scratch& scratch, std::string_view data) {
+BlobResult scan_content(const Scanner& sc, Scratch& scratch, std::string_view data, const GitScanOptions& o) {
   BlobResult r;
   if (is_lfs_pointer(data)) {
     r.skip = SkipReason::LfsPointer;
     return r;
   }
   try {
+    if (wants_archive(data, o.content)) {
+      ItemOutcome members;
+      if (scan_archive(sc, scratch, data, "", o.content, members)) {
+        r.archive = std::move(members);
+        return r;
+      }
+    }
     r.findings = sc.scan_block(data, scratch);
+    add_decoded_findings(sc, scratch, data, o.content.decode, r.findings);
   } catch (const std::exception& e) {
     r.scan_error = e.what();
     return r;
@@ -74,8 +85,31 @@ void attach_task_provenance(std::vector<Finding>& findings, const GitBlobTask& t
   for (auto& f : findings) attach_provenance(f, p);
 }
 
+// An archive blob's members as items of the task: paths (and warning lines, which start with
+// the member path) made whole with the blob's path and commit.
+ItemOutcome archive_outcome(const ItemOutcome& members, const GitBlobTask& t, const GitPlan& plan) {
+  ItemOutcome out = members;  // a copy: a blob may serve two tasks
+  for (auto& in : out.inner) {
+    if (in.problem) in.problem->line = t.path + in.problem->line + where_text(t, plan);
+    in.path = t.path + in.path;
+    Provenance p;
+    p.path = in.path;
+    p.blob = oid_hex(t.blob);
+    if (t.commit >= 0) {
+      const GitCommitInfo& c = plan.commits[t.commit];
+      p.commit = c.id;
+      p.author = c.author;
+      p.email = c.email;
+      p.date = c.date;
+    }
+    for (auto& f : in.findings) attach_provenance(f, p);
+  }
+  return out;
+}
+
 // The outcome of task t from its blob's result (no added-lines filter: not for such tasks).
 ItemOutcome outcome_of(BlobResult r, const GitBlobTask& t, const GitPlan& plan) {
+  if (r.archive) return archive_outcome(*r.archive, t, plan);
   ItemOutcome out;
   out.skip = r.skip;
   if (!r.scan_error.empty()) {
@@ -92,12 +126,12 @@ ItemOutcome outcome_of(BlobResult r, const GitBlobTask& t, const GitPlan& plan) 
 
 // Scans the bytes of task t's blob. `repo` reads the old version for added_lines_only tasks.
 ItemOutcome scan_data(const Scanner& sc, Scratch& scratch, git_repository* repo, const GitBlobTask& t,
-                      const GitPlan& plan, std::string_view data) {
-  if (!t.added_lines_only) return outcome_of(scan_content(sc, scratch, data), t, plan);
+                      const GitPlan& plan, std::string_view data, const GitScanOptions& o) {
+  if (!t.added_lines_only) return outcome_of(scan_content(sc, scratch, data, o), t, plan);
   ItemOutcome out;
   auto where = [&] { return where_text(t, plan); };
-  BlobResult r = scan_content(sc, scratch, data);
-  if (!r.scanned) return outcome_of(std::move(r), t, plan);
+  BlobResult r = scan_content(sc, scratch, data, o);
+  if (!r.scanned) return outcome_of(std::move(r), t, plan);  // archives: every member
   out.findings = std::move(r.findings);
   out.bytes = r.bytes;
   out.scanned = true;
@@ -147,7 +181,7 @@ ItemOutcome scan_task(const Scanner& sc, Scratch& scratch, git_repository* repo,
     out.problem = blob_error(b.error + where_text(t, plan));
     return out;
   }
-  return scan_data(sc, scratch, repo, t, plan, b.data);
+  return scan_data(sc, scratch, repo, t, plan, b.data, o);
 }
 
 
@@ -185,7 +219,7 @@ struct PlanVisitor : PackVisitor {
   }
   void visit(unsigned worker, const git_oid& id, git_object_t, std::string_view data) override {
     size_t i = index.find(id)->second;
-    outcomes[i] = scan_data(sc, *scratch[worker], nullptr, plan.blobs[i], plan, data);
+    outcomes[i] = scan_data(sc, *scratch[worker], nullptr, plan.blobs[i], plan, data, o);
     finished(i);
   }
   void failed(const git_oid& id) override {
@@ -242,7 +276,7 @@ class BlobPrescan : public PackVisitor {
     return true;
   }
   void visit(unsigned worker, const git_oid& id, git_object_t, std::string_view data) override {
-    per_worker_[worker].emplace_back(id, scan_content(sc_, *scratch_[worker], data));
+    per_worker_[worker].emplace_back(id, scan_content(sc_, *scratch_[worker], data, o_));
     if (o_.on_blob) o_.on_blob(data.size(), per_worker_[worker].back().second.findings.size());
   }
   void failed(const git_oid& id) override {
@@ -302,7 +336,7 @@ void scan_git_plan(const Scanner& sc, const std::string& git_dir, const GitPlan&
   // Task i is done: progress, and --format jsonl's stream (in task order, once per fingerprint).
   std::function<void(size_t)> finished = [&](size_t i) {
     if (o.on_blob) o.on_blob(outcomes[i].bytes, outcomes[i].findings.size());
-    if (tally.stream) tally.stream->done(i, outcomes[i].findings);
+    if (tally.stream) tally.stream->done(i, outcomes[i].all_findings());
   };
   // Blobs are small: a thread per four of them at most.
   const unsigned threads = worker_count(o.threads, n_tasks / 4);
@@ -321,7 +355,7 @@ void scan_git_plan(const Scanner& sc, const std::string& git_dir, const GitPlan&
       if (it == results.end()) rest.push_back(i);
       else {
         outcomes[i] = outcome_of(it->second, t, plan);  // a copy: a blob may serve two tasks
-        if (tally.stream) tally.stream->done(i, outcomes[i].findings);  // progress was counted
+        if (tally.stream) tally.stream->done(i, outcomes[i].all_findings());  // progress was counted
       }
     }
   } else if (plan.packs && n_tasks && n_tasks * 16 >= plan.packs->object_count()) {
@@ -362,15 +396,19 @@ void scan_git_plan(const Scanner& sc, const std::string& git_dir, const GitPlan&
     // A key that stays in a file while other lines change is in every later version of the
     // blob: report it once, at the first (introducing) commit. The fingerprint is rule +
     // secret + path, so a copy in another file is still its own finding.
-    std::vector<Finding> firsts;
-    for (auto& f : oc.findings) {
-      if (!f.fingerprint.empty() && !seen.insert(f.fingerprint).second) {
-        repeated++;
-        continue;
+    auto firsts_only = [&](std::vector<Finding>& fs) {
+      std::vector<Finding> firsts;
+      for (auto& f : fs) {
+        if (!f.fingerprint.empty() && !seen.insert(f.fingerprint).second) {
+          repeated++;
+          continue;
+        }
+        firsts.push_back(std::move(f));
       }
-      firsts.push_back(std::move(f));
-    }
-    oc.findings.swap(firsts);
+      fs.swap(firsts);
+    };
+    firsts_only(oc.findings);
+    for (auto& in : oc.inner) firsts_only(in.findings);
     tally.add(std::move(oc));
   }
   if (repeated) summary.notes["repeats in later blobs"] = std::to_string(repeated);

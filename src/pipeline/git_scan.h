@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "engine/scanner.h"
+#include "pipeline/archive_scan.h"
 #include "pipeline/item.h"
 #include "sources/git_source.h"
 
@@ -22,6 +23,7 @@ struct GitScanOptions {
   // Audits: sees each task's outcome (plan index, every finding of its blob, before findings
   // repeated from earlier blobs are dropped), in plan order, before the tally does.
   std::function<void(size_t task, const ItemOutcome&)> on_outcome;
+  ContentOptions content;                // --decode-depth, --archive-*
   // Called from the workers after each blob (bytes, findings): progress for people.
   std::function<void(uint64_t, uint64_t)> on_blob;
 };

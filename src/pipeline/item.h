@@ -42,9 +42,17 @@ struct ItemOutcome {
   bool streamed = false;           // read in chunks (files over the stream threshold)
   std::optional<SkipReason> skip;  // set when the item was not scanned
   std::optional<Problem> problem;  // at most one line per item
+  // An archive: its members are items of their own (this one is not counted), those with
+  // something to report here, the clean ones only counted.
+  bool archive = false;
+  std::vector<ItemOutcome> inner;
+  uint64_t inner_clean = 0, inner_clean_bytes = 0;
+
+  // Its findings and those of the items inside it, in order (copies).
+  std::vector<Finding> all_findings() const;
 
   // True for the common case that only adds to the counts: scanned, nothing to report.
-  bool clean() const { return scanned && findings.empty() && !skip && !problem; }
+  bool clean() const { return scanned && findings.empty() && !skip && !problem && !archive; }
 };
 
 // Adds items up: counts into the summary, findings in the order items are added, diagnostics
@@ -53,6 +61,7 @@ struct Tally {
   ScanResult result;
   std::vector<Problem> problems;
   uint64_t streamed = 0;
+  uint64_t archives = 0;  // items read as archives (their members are counted as items)
   // Set by the pipeline when findings are written as found (--format jsonl): sources hand it
   // every item they number, from their worker threads (it is thread-safe; the tally is not).
   ItemStream* stream = nullptr;

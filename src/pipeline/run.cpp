@@ -129,6 +129,8 @@ int run_pipeline(const CommonOptions& o, const Source& source) {
   res.tool_version = KEYHOUND_VERSION;
   // Files larger than the stream threshold went through the chunked path; say how many.
   if (tally.streamed) res.summary.notes["streamed_files"] = std::to_string(tally.streamed);
+  // Archives are not items themselves (their members are): say how many were opened.
+  if (tally.archives) res.summary.notes["archives"] = std::to_string(tally.archives);
   finish_findings(res.findings, res.summary, o.include_examples, sup.post_process);
   for (auto& p : tally.problems) {
     if (p.level == ProblemLevel::Error) print_error(p.line);
@@ -213,6 +215,13 @@ uint64_t verify_and_remediate(ScanResult& r, const CommonOptions& o) {
     print_warning(why);
   }
   return unchecked;
+}
+
+ContentOptions content_options(const CommonOptions& o) {
+  ContentOptions c;
+  c.decode.depth = o.decode_depth;
+  c.archive = o.archive;
+  return c;
 }
 
 EngineChoices engine_choices(const CommonOptions& o) {

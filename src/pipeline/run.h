@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "engine/scanner.h"
+#include "pipeline/archive_scan.h"
 #include "findings/scan_result.h"
 #include "pipeline/engine_setup.h"
 #include "pipeline/item.h"
@@ -34,6 +35,8 @@ struct CommonOptions {
   int exit_code = 1;            // --exit-code: the status when there are findings
   bool debug = false;           // --debug: stage times and the git reading path on stderr
   bool include_examples = false;
+  int decode_depth = 2;         // --decode-depth: decoders chained at most (0: no decoding)
+  ArchiveLimits archive;        // --archive-depth, --archive-max-*
   bool show_suppressed = false;
   bool no_cache = false;
   bool no_builtin_rules = false;
@@ -84,6 +87,9 @@ struct Source {
 // Runs every stage for `source`; returns the exit status (0 clean, 1 findings, 2 error).
 // Errors are printed always, warnings unless --quiet (the rule: pipeline/item.h).
 int run_pipeline(const CommonOptions& o, const Source& source);
+
+// What every item's bytes go through besides the scanner: decoding and archive reading.
+ContentOptions content_options(const CommonOptions& o);
 
 // The stages, for commands that need only some of them.
 EngineChoices engine_choices(const CommonOptions& o);

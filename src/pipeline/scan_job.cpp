@@ -49,14 +49,22 @@ ItemOutcome scan_one(const Scanner& sc, FileWorker& w, const WalkEntry& e, const
     return out;
   }
   try {
-    if (f.size <= o.stream_threshold) {
+    char head[512];
+    ssize_t hn = f.size > o.stream_threshold ? ::pread(f.fd, head, sizeof head, 0) : 0;
+    if (hn > 0 && wants_archive(std::string_view(head, static_cast<size_t>(hn)), o.content) &&
+        scan_archive_fd(sc, scratch, f.fd, e.path, o.content, out)) {
+      // Too large to hold, read member by member from the file.
+    } else if (f.size <= o.stream_threshold) {
       if (!read_into(f.fd, f.size, o.max_file_size, w.buf, err)) {
         out = unreadable(e.path + ": read error: " + err);
       } else {
         std::string_view data = w.buf.view();
-        out.findings = sc.scan_block(data, scratch);
-        out.bytes = data.size();
-        out.scanned = true;
+        if (!wants_archive(data, o.content) || !scan_archive(sc, scratch, data, e.path, o.content, out)) {
+          out.findings = sc.scan_block(data, scratch);
+          add_decoded_findings(sc, scratch, data, o.content.decode, out.findings);
+          out.bytes = data.size();
+          out.scanned = true;
+        }
         w.buf.shrink_to(8u << 20);
       }
     } else {
@@ -78,6 +86,8 @@ ItemOutcome scan_one(const Scanner& sc, FileWorker& w, const WalkEntry& e, const
   }
   ::close(f.fd);
   for (auto& fd : out.findings) { Provenance p; p.path = e.path; attach_provenance(fd, p); }
+  for (auto& in : out.inner)
+    for (auto& fd : in.findings) { Provenance p; p.path = in.path; attach_provenance(fd, p); }
   return out;
 }
 
@@ -129,8 +139,12 @@ void run_scan_job(const Scanner& sc, const ScanJobOptions& o, Tally& tally) {
       [&](FileWorker* w, NumberedEntry& n) {
         WalkEntry& e = n.e;
         ItemOutcome oc = scan_one(sc, *w, e, o);
-        if (o.on_file) o.on_file(oc.bytes, oc.findings.size());
-        stream(n.seq, oc.findings);
+        if (o.on_file) {
+          uint64_t bytes = oc.bytes + oc.inner_clean_bytes, found = oc.findings.size();
+          for (auto& in : oc.inner) bytes += in.bytes, found += in.findings.size();
+          o.on_file(bytes, found);
+        }
+        stream(n.seq, oc.archive ? oc.all_findings() : oc.findings);
         if (oc.clean()) {
           w->clean_files++;
           w->clean_bytes += oc.bytes;

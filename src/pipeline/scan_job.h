@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "engine/scanner.h"
+#include "pipeline/archive_scan.h"
 #include "pipeline/item.h"
 
 namespace keyhound {
@@ -19,6 +20,9 @@ struct ScanJobOptions {
   size_t chunk_size = 1 << 20;          // stream-mode chunk
   uint64_t stream_threshold = 64ull << 20;  // files larger than this are streamed
   std::function<bool(const std::string&)> exclude_path;  // allowlisted paths
+  // Decoding runs on files scanned whole (up to stream_threshold); streamed files are scanned
+  // as written. Archives and compressed files are read member by member (any size).
+  ContentOptions content;
   // Called from the workers after each file (bytes, findings): progress for people.
   std::function<void(uint64_t, uint64_t)> on_file;
 };

@@ -69,6 +69,7 @@ nlohmann::json finding_to_json(const Finding& f, const RuleSet& rules, bool reda
                      {"line", p.line}, {"column", p.column}, {"end_column", p.column + p.secret.size()},
                      {"offset", p.offset}});
   j["parts"] = parts;
+  if (!f.decoded.empty()) j["decoded"] = f.decoded;  // the decoders that revealed it, outermost first
   for (auto& [k, v] : f.properties)
     j[k] = to_valid_utf8(v);  // "severity": "critical" for root keys
   if (auto rem = remediation_to_json(f, redact_secrets); !rem.is_null()) j["remediation"] = rem;

@@ -75,16 +75,28 @@ void write_sarif(const ScanResult& r, const RuleSet& rules, const ReportOptions&
     std::string shown = o.redact ? redact(f.secret) : f.secret;
     std::string msg = rule.name + " found: " + shown;
     for (auto& p : f.parts) msg += "; " + p.role + ": " + (o.redact ? redact(p.secret) : p.secret);
-    json artifact = {{"uri", to_uri(to_valid_utf8(f.where.path))}};
-    json phys = {{"artifactLocation", artifact},
-                 {"region", region_of(f.binary, f.line, f.column, f.offset, f.secret)}};
+    // A member of an archive ("app.war!WEB-INF/x.properties") is located at the archive, the
+    // file code scanning can open; the member, line and column go in a logical location, the
+    // message and the properties.
+    std::string path = to_valid_utf8(f.where.path);
+    size_t bang = path.find('!');
+    bool member = bang != std::string::npos;
+    json artifact = {{"uri", to_uri(member ? path.substr(0, bang) : path)}};
+    auto region = [&](bool bin, uint64_t line, uint64_t col, uint64_t off, const std::string& sec) {
+      return member ? json{{"startLine", 1}} : region_of(bin, line, col, off, sec);
+    };
+    json phys = {{"artifactLocation", artifact}, {"region", region(f.binary, f.line, f.column, f.offset, f.secret)}};
+    if (member) msg += " (in " + path + (f.line ? ":" + std::to_string(f.line) + ":" + std::to_string(f.column) : "") + ")";
     auto sev = f.properties.find("severity");  // "critical" for root credentials
     bool critical = rule.severity == Severity::Critical || (sev != f.properties.end() && sev->second == "critical");
     json res = {{"ruleId", rule.id},
                 {"ruleIndex", rule_pos[f.rule_index]},
                 {"level", f.verified == Verification::Valid || critical ? "error" : level_of(rule.severity)},
                 {"message", {{"text", to_valid_utf8(msg)}}},
-                {"locations", json::array({{{"physicalLocation", phys}}})},
+                {"locations", member ? json::array({{{"physicalLocation", phys},
+                                                     {"logicalLocations", json::array({{{"fullyQualifiedName", path},
+                                                                                        {"kind", "resource"}}})}}})
+                                     : json::array({{{"physicalLocation", phys}}})},
                 {"partialFingerprints", {{"keyhound/v1", f.fingerprint}}}};
     // Each half of a pair where it is, so a reviewer can jump to the secret as well as the ID.
     if (!f.parts.empty()) {
@@ -94,7 +106,7 @@ void write_sarif(const ScanResult& r, const RuleSet& rules, const ReportOptions&
         std::string shown_part = o.redact ? redact(p.secret) : p.secret;
         related.push_back({{"id", static_cast<int>(i + 1)},
                            {"physicalLocation", {{"artifactLocation", artifact},
-                                                 {"region", region_of(f.binary, p.line, p.column, p.offset, p.secret)}}},
+                                                 {"region", region(f.binary, p.line, p.column, p.offset, p.secret)}}},
                            {"message", {{"text", to_valid_utf8(p.role + ": " + shown_part)}}}});
       }
       res["relatedLocations"] = related;
@@ -108,6 +120,12 @@ void write_sarif(const ScanResult& r, const RuleSet& rules, const ReportOptions&
       props["security-severity"] = "9.5";
     }
     if (auto rem = remediation_to_json(f, o.redact); !rem.is_null()) props["remediation"] = rem;
+    if (!f.decoded.empty()) props["decoded"] = f.decoded;
+    if (member) {
+      props["member_path"] = path;
+      props["member_line"] = f.line;
+      props["member_column"] = f.column;
+    }
     if (!f.parts.empty()) {
       json parts = json::array();
       for (auto& p : f.parts)

@@ -103,6 +103,11 @@ void write_text(const ScanResult& r, const RuleSet& rules, const ReportOptions& 
     if (!f.where.commit.empty())
       out << "  commit: " << f.where.commit.substr(0, 12) << "  " << escape_for_terminal(f.where.author)
           << " <" << escape_for_terminal(f.where.email) << ">  " << f.where.date << "\n";
+    if (!f.decoded.empty()) {
+      out << "  decoded:";
+      for (auto& d : f.decoded) out << " " << d;
+      out << " (the location is the encoded text)\n";
+    }
     if (f.verified != Verification::None) {
       out << "  verified: " << verification_name(f.verified);
       if (!f.verified_detail.empty()) out << " (" << escape_for_terminal(f.verified_detail) << ")";

@@ -387,7 +387,10 @@ Corpus generate_provider_corpus(const std::string& root, uint64_t seed, int keys
   for (const Rule& r : rs.rules) max_context = std::max<size_t>(max_context, r.context_lines);
 
   for (const Rule& rule : rs.rules) {
-    if (rule.family == "generic" || !rule.enabled || !rule.attach_to.empty()) {
+    // Rules whose only evidence is their file's name (.pgpass, WinSCP.ini) need that name, which
+    // these mixed files do not have: tests/e2e/credentials_test.cpp plants them in their files.
+    bool file_only = !rule.evidence_files.empty() && rule.context_line.empty() && rule.context_nearby.empty();
+    if (rule.family == "generic" || !rule.enabled || !rule.attach_to.empty() || file_only) {
       c.rules_skipped++;
       continue;
     }

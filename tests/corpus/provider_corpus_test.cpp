@@ -58,12 +58,14 @@ Score score(const pc::Corpus& c, const keyhound::RuleSet& rs, const std::string&
   struct F {
     std::string rule, rel, secret, context;
     uint64_t line;
+    bool decoded;  // found in decoded bytes: the secret is the decoded form of the planted one
   };
   std::vector<F> fs;
   for (auto& f : report["findings"]) {
     std::string path = f["path"];
     std::string rel = path.rfind(root + "/", 0) == 0 ? path.substr(root.size() + 1) : path;
-    fs.push_back({f["rule_id"], rel, f["secret"], f.value("context", ""), f["line"].get<uint64_t>()});
+    fs.push_back({f["rule_id"], rel, f["secret"], f.value("context", ""), f["line"].get<uint64_t>(),
+                  f.contains("decoded") && !f["decoded"].empty()});
   }
   std::set<const pc::Label*> matched;
   std::vector<bool> used(fs.size(), false);
@@ -72,7 +74,7 @@ Score score(const pc::Corpus& c, const keyhound::RuleSet& rs, const std::string&
     auto it = at.find({fs[i].rel, fs[i].line});
     if (it == at.end()) continue;
     for (auto* l : it->second)
-      if (!matched.count(l) && l->rule == fs[i].rule && l->secret == fs[i].secret) {
+      if (!matched.count(l) && l->rule == fs[i].rule && (l->secret == fs[i].secret || fs[i].decoded)) {
         matched.insert(l);
         used[i] = true;
         s.rows[l->provider].tp++;

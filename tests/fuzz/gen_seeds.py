@@ -73,3 +73,40 @@ for k in range(30):
 for k, name in enumerate(sorted(os.listdir(rules_dir))):
     if name.endswith(".toml"):
         write("fuzz_rules", k, open(os.path.join(rules_dir, name), "rb").read())
+# Decoding: keys written base64-, percent- and escape-encoded (byte 0: depth).
+import base64 as _b64
+import gzip as _gzip
+import io as _io
+import tarfile as _tarfile
+import urllib.parse as _url
+import zipfile as _zipfile
+for k in range(40):
+    kid = ("AKIA" + b32(16)).encode()
+    sec = b64(40).encode()
+    body = b"aws_access_key_id = " + kid + b"\naws_secret_access_key = " + sec + b"\n"
+    forms = [
+        b"data:\n  creds: " + _b64.b64encode(body) + b"\n",
+        b"v=" + _b64.urlsafe_b64encode(body).rstrip(b"=") + b"\n",
+        b"u=https://h/?k=" + _url.quote(body.decode()).encode() + b"\n",
+        b'{"k": "' + body.replace(b"/", b"\\/").replace(b"\n", b"\\n") + b'"}\n',
+        b"x: " + _b64.b64encode(b'{"a": "' + body.replace(b"/", b"\\/").replace(b"\n", b"\\n") + b'"}') + b"\n",
+    ]
+    write("fuzz_decode", k, bytes([k % 4]) + forms[k % len(forms)])
+# Archives: small real ones of every kind (byte 0: 0 = as is).
+def _tar(mode):
+    b = _io.BytesIO()
+    with _tarfile.open(fileobj=b, mode=mode) as t:
+        for n, c in (("a/x.env", b"k=v\n" * 20), ("b/y.txt", b"hello\n")):
+            ti = _tarfile.TarInfo(n)
+            ti.size = len(c)
+            t.addfile(ti, _io.BytesIO(c))
+    return b.getvalue()
+zb = _io.BytesIO()
+with _zipfile.ZipFile(zb, "w", _zipfile.ZIP_DEFLATED) as z:
+    z.writestr("WEB-INF/app.properties", "k=v\n" * 20)
+    z.writestr("inner.tar.gz", _tar("w:gz"))
+for k, blob in enumerate([_tar("w"), _tar("w:gz"), _tar("w:bz2"), _tar("w:xz"), zb.getvalue(),
+                          _gzip.compress(b"line\n" * 50), _gzip.compress(_gzip.compress(b"x" * 100))]):
+    write("fuzz_archive", k, b"\x00" + blob)
+write("fuzz_archive", 100, b"\x01" + _tar("w"))
+write("fuzz_archive", 101, b"\x02" + zb.getvalue())

@@ -25,4 +25,6 @@ std::string read_line(const std::string& path, uint64_t n);
 using keyhound_test::fake_key_id;
 using keyhound_test::fake_secret;
 std::string shell_quote(const std::string& s);
+// Base64 of `s`, standard or URL-safe alphabet, with or without '=' padding (test inputs).
+std::string base64(const std::string& s, bool url_safe = false, bool pad = true);
 }  // namespace e2e

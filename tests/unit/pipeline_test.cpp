@@ -13,7 +13,7 @@ using namespace keyhound;
 TEST(SkipReason, EveryReasonHasItsOwnWord) {
   std::set<std::string> words;
   int n = 0;
-  for (int r = 0; r <= static_cast<int>(SkipReason::CorruptObject); ++r, ++n)
+  for (int r = 0; r <= static_cast<int>(SkipReason::CorruptArchive); ++r, ++n)
     words.insert(skip_reason_word(static_cast<SkipReason>(r)));
   EXPECT_EQ(words.size(), static_cast<size_t>(n));
   EXPECT_STREQ(skip_reason_word(SkipReason::AllowlistedPath), "allowlisted path");

@@ -1,0 +1,225 @@
+#include "decode/decode_scan.h"
+
+#include <algorithm>
+#include <cstring>
+#include <map>
+#include <set>
+#include <tuple>
+
+#include "engine/newlines.h"
+
+namespace keyhound {
+
+namespace {
+
+// One decoded region of the original item.
+struct Decoded {
+  size_t start, end;  // the encoded span in the original
+  std::string bytes;
+  std::vector<std::string> chain;
+};
+
+// A stretch of a spliced segment: original bytes, or one region's decoded bytes.
+struct Piece {
+  size_t seg_off, len;
+  size_t orig;        // where it starts in the original (the encoded span's start if decoded)
+  int decoded = -1;   // index into the decoded regions, -1 for original bytes
+};
+
+struct Mapped {
+  size_t orig = 0;
+  int decoded = -1;
+};
+
+Mapped map_offset(const std::vector<Piece>& pieces, size_t off, size_t len) {
+  Mapped m;
+  bool first = true;
+  for (const Piece& p : pieces) {
+    if (p.seg_off + p.len <= off || (len && p.seg_off >= off + len) || (!len && p.seg_off > off)) continue;
+    if (first) {
+      m.orig = p.decoded >= 0 ? p.orig : p.orig + (std::max(off, p.seg_off) - p.seg_off);
+      first = false;
+    }
+    if (p.decoded >= 0) {
+      m.decoded = p.decoded;
+      m.orig = p.orig;
+      break;
+    }
+  }
+  return m;
+}
+
+// 1-based line and column of each offset (sorted ascending), counting from the buffer start.
+void line_columns(std::string_view data, const std::vector<size_t>& offsets,
+                  std::map<size_t, std::pair<uint64_t, uint64_t>>& out) {
+  uint64_t line = 1;
+  size_t at = 0, line_start = 0;
+  for (size_t off : offsets) {
+    while (at < off) {
+      const void* nl = std::memchr(data.data() + at, '\n', off - at);
+      if (!nl) {
+        at = off;
+        break;
+      }
+      at = static_cast<const char*>(nl) - data.data() + 1;
+      line_start = at;
+      ++line;
+    }
+    out[off] = {line, off - line_start + 1};
+  }
+}
+
+void add_chain(std::vector<std::string>& into, const std::vector<std::string>& more) {
+  for (auto& w : more)
+    if (std::find(into.begin(), into.end(), w) == into.end()) into.push_back(w);
+}
+
+}  // namespace
+
+bool decode_deep(std::string_view enc, Encoding e, int depth, const RegionLimits& lim, std::string& out,
+                 std::vector<std::string>& chain) {
+  if (depth <= 0 || !decode_region(enc, e, out)) return false;
+  chain.push_back(encoding_word(e));
+  if (depth < 2) return true;
+  auto inner = find_encoded_regions(out, lim);
+  if (inner.empty()) return true;
+  std::string spliced;
+  size_t at = 0;
+  bool any = false;
+  std::vector<std::string> sub_chain;
+  for (auto& r : inner) {
+    std::string dec;
+    std::vector<std::string> sub;
+    if (!decode_deep(std::string_view(out).substr(r.start, r.end - r.start), r.encoding, depth - 1, lim, dec, sub))
+      continue;
+    spliced.append(out, at, r.start - at);
+    spliced += dec;
+    at = r.end;
+    any = true;
+    add_chain(sub_chain, sub);
+  }
+  if (!any) return true;
+  spliced.append(out, at, std::string::npos);
+  out.swap(spliced);
+  chain.insert(chain.end(), sub_chain.begin(), sub_chain.end());
+  return true;
+}
+
+void add_decoded_findings(const Scanner& sc, Scratch& scratch, std::string_view data, const DecodeOptions& o,
+                          std::vector<Finding>& findings) {
+  if (o.depth <= 0 || data.empty()) return;
+  std::vector<EncodedRegion> regions = find_encoded_regions(data, o.limits);
+  if (regions.empty()) return;
+  std::vector<Decoded> decs;
+  for (auto& r : regions) {
+    Decoded d{r.start, r.end, {}, {}};
+    if (decode_deep(data.substr(r.start, r.end - r.start), r.encoding, o.depth, o.limits, d.bytes, d.chain))
+      decs.push_back(std::move(d));
+  }
+  if (decs.empty()) return;
+
+  std::vector<Finding> found;     // decoded findings, offsets mapped to the original
+  std::vector<size_t> span_ends;  // the end of each one's encoded span
+  bool binary = looks_binary(data);
+  for (size_t i = 0; i < decs.size();) {
+    // One segment: regions whose context windows touch, with the original bytes between them.
+    size_t seg_start = decs[i].start > o.context ? decs[i].start - o.context : 0;
+    size_t j = i;
+    while (j + 1 < decs.size() && decs[j + 1].start <= decs[j].end + 2 * o.context) ++j;
+    size_t seg_end = std::min(data.size(), decs[j].end + o.context);
+    std::string text;
+    std::vector<Piece> pieces;
+    size_t at = seg_start;
+    for (size_t k = i; k <= j; ++k) {
+      if (decs[k].start > at) {
+        pieces.push_back({text.size(), decs[k].start - at, at, -1});
+        text.append(data.substr(at, decs[k].start - at));
+      }
+      pieces.push_back({text.size(), decs[k].bytes.size(), decs[k].start, static_cast<int>(k)});
+      text += decs[k].bytes;
+      at = decs[k].end;
+    }
+    if (seg_end > at) {
+      pieces.push_back({text.size(), seg_end - at, at, -1});
+      text.append(data.substr(at, seg_end - at));
+    }
+    for (Finding& f : sc.scan_block(text, scratch)) {
+      Mapped m = map_offset(pieces, f.offset, f.secret.size());
+      // The chain of the secret's region, else of the first part found decoded.
+      std::vector<std::string> chain;
+      if (m.decoded >= 0) chain = decs[m.decoded].chain;
+      std::vector<Mapped> pm;
+      for (auto& p : f.parts) {
+        pm.push_back(map_offset(pieces, p.offset, p.secret.size()));
+        if (chain.empty() && pm.back().decoded >= 0) chain = decs[pm.back().decoded].chain;
+      }
+      if (chain.empty()) continue;  // all in original bytes: the plain scan has it
+      f.offset = m.orig;
+      for (size_t k = 0; k < f.parts.size(); ++k) f.parts[k].offset = pm[k].orig;
+      f.decoded = chain;
+      f.binary = binary;
+      span_ends.push_back(m.decoded >= 0 ? decs[m.decoded].end : m.orig);
+      found.push_back(std::move(f));
+    }
+    i = j + 1;
+  }
+  if (found.empty()) return;
+
+  // Lines and columns in the original item.
+  std::vector<size_t> offs;
+  for (auto& f : found) {
+    offs.push_back(f.offset);
+    for (auto& p : f.parts) offs.push_back(p.offset);
+  }
+  std::sort(offs.begin(), offs.end());
+  offs.erase(std::unique(offs.begin(), offs.end()), offs.end());
+  std::map<size_t, std::pair<uint64_t, uint64_t>> lc;
+  line_columns(data, offs, lc);
+
+  std::map<std::pair<std::string, std::string>, size_t> plain;  // (rule, secret) -> index
+  for (size_t k = 0; k < findings.size(); ++k) plain.emplace(std::make_pair(findings[k].rule_id, findings[k].secret), k);
+  std::set<std::tuple<std::string, std::string, uint64_t>> seen;
+  std::vector<bool> replaced(findings.size(), false);
+  std::vector<Finding> added;
+  for (size_t fi = 0; fi < found.size(); ++fi) {
+    Finding& f = found[fi];
+    size_t span_end = span_ends[fi];
+    std::tie(f.line, f.column) = lc[f.offset];
+    f.end_line = f.line;
+    for (auto& p : f.parts) std::tie(p.line, p.column) = lc[p.offset];
+    auto it = plain.find({f.rule_id, f.secret});
+    if (it != plain.end()) {
+      // Seen plainly: one finding. It takes a half of the pair that only decoding showed.
+      Finding& pf = findings[it->second];
+      bool took = false;
+      for (auto& p : f.parts) {
+        bool has = std::any_of(pf.parts.begin(), pf.parts.end(), [&](const FindingPart& q) { return q.role == p.role; });
+        if (!has) {
+          pf.parts.push_back(p);
+          add_chain(pf.decoded, f.decoded);
+          took = true;
+        }
+      }
+      // Its line as decoded, so that the context shown redacts the half that was encoded.
+      if (took) pf.line_text = f.line_text;
+      continue;
+    }
+    if (!seen.insert({f.rule_id, f.secret, f.offset}).second) continue;
+    // A plain match of the same rule inside the encoded span saw the encoded form of this
+    // secret (a percent-escaped password): the decoded finding replaces it.
+    for (size_t k = 0; k < findings.size(); ++k)
+      if (findings[k].rule_id == f.rule_id && findings[k].offset >= f.offset && findings[k].offset < span_end &&
+          findings[k].decoded.empty())
+        replaced[k] = true;
+    added.push_back(std::move(f));
+  }
+  std::vector<Finding> out;
+  out.reserve(findings.size() + added.size());
+  for (size_t k = 0; k < findings.size(); ++k)
+    if (!replaced[k]) out.push_back(std::move(findings[k]));
+  for (auto& f : added) out.push_back(std::move(f));
+  std::stable_sort(out.begin(), out.end(), [](const Finding& a, const Finding& b) { return a.offset < b.offset; });
+  findings.swap(out);
+}
+
+}  // namespace keyhound

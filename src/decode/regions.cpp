@@ -1,0 +1,166 @@
+#include "decode/regions.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+
+#include "decode/base64_runs.h"
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+namespace keyhound {
+
+namespace {
+
+int hexv(char ch) {
+  if (ch >= '0' && ch <= '9') return ch - '0';
+  if (ch >= 'a' && ch <= 'f') return ch - 'a' + 10;
+  if (ch >= 'A' && ch <= 'F') return ch - 'A' + 10;
+  return -1;
+}
+
+// 64 bytes into run_byte bits (and their '_' bits) with SSE2, which every x86-64 has.
+struct Sse2Mask {
+  uint64_t operator()(const uint8_t* p, uint64_t& under) const {
+#ifdef __SSE2__
+    uint64_t m = 0;
+    under = 0;
+    const __m128i x20 = _mm_set1_epi8(0x20), a = _mm_set1_epi8('a'), z = _mm_set1_epi8(25);
+    const __m128i zero = _mm_set1_epi8('0'), nine = _mm_set1_epi8(9), us = _mm_set1_epi8('_');
+    const __m128i plus = _mm_set1_epi8('+'), slash = _mm_set1_epi8('/'), dash = _mm_set1_epi8('-');
+    for (int k = 0; k < 4; ++k) {
+      __m128i c = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k));
+      __m128i l = _mm_sub_epi8(_mm_or_si128(c, x20), a);  // A-Z folded onto a-z
+      __m128i letter = _mm_cmpeq_epi8(_mm_min_epu8(l, z), l);
+      __m128i dg = _mm_sub_epi8(c, zero);
+      __m128i digit = _mm_cmpeq_epi8(_mm_min_epu8(dg, nine), dg);
+      __m128i punct = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(c, plus), _mm_cmpeq_epi8(c, slash)),
+                                   _mm_cmpeq_epi8(c, dash));
+      __m128i any = _mm_or_si128(_mm_or_si128(letter, digit), punct);
+      m |= static_cast<uint64_t>(static_cast<uint16_t>(_mm_movemask_epi8(any))) << (16 * k);
+      under |= static_cast<uint64_t>(static_cast<uint16_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(c, us)))) << (16 * k);
+    }
+    return m;
+#else
+    return tail_mask(p, 64, under);
+#endif
+  }
+};
+
+void base64_runs(std::string_view d, const RegionLimits& lim, std::vector<EncodedRegion>& out) {
+#if defined(__x86_64__) && defined(KEYHOUND_HAVE_AVX2_TU)
+  static const bool avx2 = __builtin_cpu_supports("avx2");
+  if (avx2) return base64_runs_avx2(d, lim, out);
+#endif
+  base64_runs_with(d, lim, out, Sse2Mask{});
+}
+
+// Grows [s, e) over token bytes on both sides, at most max bytes.
+void grow(std::string_view d, size_t& s, size_t& e, size_t floor, size_t max) {
+  const uint8_t* p = reinterpret_cast<const uint8_t*>(d.data());
+  while (s > floor && kC.token[p[s - 1]] && e - s < max) --s;
+  while (e < d.size() && kC.token[p[e]] && e - s < max) ++e;
+}
+
+void percent_regions(std::string_view d, const RegionLimits& lim, std::vector<EncodedRegion>& out) {
+  size_t pos = 0, floor = 0;
+  size_t found = 0;
+  while (pos + 2 < d.size()) {
+    const void* hit = std::memchr(d.data() + pos, '%', d.size() - pos - 2);
+    if (!hit) break;
+    size_t i = static_cast<const char*>(hit) - d.data();
+    pos = i + 1;
+    int hi = hexv(d[i + 1]), lo = hexv(d[i + 2]);
+    if (hi < 0 || lo < 0) continue;
+    int v = hi * 16 + lo;
+    if (v < 0x20 || v >= 0x7F) continue;  // "%02x" in a format string is not an escape
+    size_t s = i, e = i + 3;
+    grow(d, s, e, floor, lim.max_region);
+    floor = pos = e;
+    if (e - s < lim.min_other) continue;
+    out.push_back({s, e, Encoding::Percent});
+    if (++found >= lim.max_regions) return;
+  }
+}
+
+bool escape_letter(char c) {
+  switch (c) {
+    case '/': case 'u': case 'n': case 'r': case 't': case 'x': case '"': case '\\': case '+': case '=':
+      return true;
+    default: return false;
+  }
+}
+
+void escape_regions(std::string_view d, const RegionLimits& lim, std::vector<EncodedRegion>& out) {
+  size_t pos = 0, floor = 0, found = 0;
+  while (pos + 1 < d.size()) {
+    const void* hit = std::memchr(d.data() + pos, '\\', d.size() - pos - 1);
+    if (!hit) break;
+    size_t i = static_cast<const char*>(hit) - d.data();
+    pos = i + 2;
+    if (!escape_letter(d[i + 1])) continue;
+    // The region is the run of token bytes and escapes around it: "\"" and "\\" count as
+    // token bytes here, so an escaped quote does not end it.
+    size_t s = i, e = i + 2;
+    const uint8_t* p = reinterpret_cast<const uint8_t*>(d.data());
+    while (s > floor && e - s < lim.max_region) {
+      if (kC.token[p[s - 1]]) --s;
+      else if (s >= 2 && p[s - 2] == '\\' && s - 2 >= floor) s -= 2;
+      else break;
+    }
+    while (e < d.size() && e - s < lim.max_region) {
+      if (p[e] == '\\' && e + 1 < d.size()) e += 2;
+      else if (kC.token[p[e]]) ++e;
+      else break;
+    }
+    floor = pos = e;
+    if (e - s < lim.min_other) continue;
+    out.push_back({s, e, Encoding::Escape});
+    if (++found >= lim.max_regions) return;
+  }
+}
+
+}  // namespace
+
+std::vector<EncodedRegion> find_encoded_regions(std::string_view data, const RegionLimits& lim) {
+  std::vector<EncodedRegion> all;
+  // The rarer bytes first: most buffers have neither, and then the list is the base64 runs.
+  escape_regions(data, lim, all);
+  size_t n_escape = all.size();
+  percent_regions(data, lim, all);
+  size_t n_other = all.size();
+  base64_runs(data, lim, all);
+  if (n_other == 0) return all;
+  std::inplace_merge(all.begin(), all.begin() + n_escape, all.begin() + n_other,
+                     [](const EncodedRegion& a, const EncodedRegion& b) { return a.start < b.start; });
+  std::inplace_merge(all.begin(), all.begin() + n_other, all.end(),
+                     [](const EncodedRegion& a, const EncodedRegion& b) { return a.start < b.start; });
+  // Overlaps: an escape or percent region holds the base64 run it contains (it is decoded
+  // first, the run found again inside), so the earlier, longer region wins.
+  std::vector<EncodedRegion> out;
+  for (auto& r : all) {
+    if (!out.empty() && r.start < out.back().end) {
+      if (r.end - r.start > out.back().end - out.back().start && r.start == out.back().start) out.back() = r;
+      continue;
+    }
+    out.push_back(r);
+    if (out.size() >= lim.max_regions) break;
+  }
+  return out;
+}
+
+bool decode_region(std::string_view enc, Encoding e, std::string& out) {
+  switch (e) {
+    case Encoding::Base64:
+    case Encoding::Base64Url:
+      if (enc.size() % 4 == 1) enc.remove_suffix(1);  // a run that swallowed one byte too many
+      return base64_decode(enc, e == Encoding::Base64Url, out) && out.size() >= 8 && looks_like_text(out);
+    case Encoding::Percent: return percent_unescape(enc, out);
+    case Encoding::Escape: return string_unescape(enc, out);
+  }
+  return false;
+}
+
+}  // namespace keyhound

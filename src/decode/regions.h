@@ -1,0 +1,34 @@
+// Finding the encoded regions of a buffer cheaply: one pass that skips ahead over text that
+// cannot hold a long base64 run, and memchr for the '%' and '\' that percent-encoding and
+// string escapes need. Only what these passes return is ever decoded.
+#pragma once
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "decode/decoders.h"
+
+namespace keyhound {
+
+struct EncodedRegion {
+  size_t start = 0, end = 0;  // [start, end) in the scanned buffer
+  Encoding encoding = Encoding::Base64;
+};
+
+struct RegionLimits {
+  size_t min_base64 = 20;      // shortest base64 run looked at (15 decoded bytes)
+  size_t min_other = 16;       // shortest percent / escape region looked at
+  size_t max_region = 1 << 20; // longer runs are cut here (a base64 blob of a whole file)
+  size_t max_regions = 4096;   // per buffer: a file of nothing but escapes costs little
+};
+
+// The candidate regions of `data`, in offset order, not overlapping. Base64 runs must mix
+// upper and lower case and use one alphabet ('+/' or '-_', not both), percent regions need an escape of a
+// printable byte, escape regions an escape JSON or JavaScript would write.
+std::vector<EncodedRegion> find_encoded_regions(std::string_view data, const RegionLimits& lim = {});
+
+// Decodes one region; false when it does not decode (or, for base64, not to text).
+bool decode_region(std::string_view encoded, Encoding e, std::string& out);
+
+}  // namespace keyhound

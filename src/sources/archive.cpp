@@ -1,0 +1,403 @@
+#include "sources/archive.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <memory>
+#include <vector>
+
+namespace keyhound {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+bool starts(std::string_view s, std::string_view magic, size_t at = 0) {
+  return s.size() >= at + magic.size() && s.compare(at, magic.size(), magic) == 0;
+}
+
+// What one top-level archive has used of its bounds, shared by every nesting level.
+struct Budget {
+  const ArchiveLimits& lim;
+  Clock::time_point start = Clock::now();
+  uint64_t bytes = 0;    // member bytes handed to the sink
+  uint64_t members = 0;
+  bool stopped = false;  // a bound stopped the archive: every level unwinds
+};
+
+struct ArchiveFree {
+  void operator()(archive* a) const { archive_read_free(a); }
+};
+using ArchivePtr = std::unique_ptr<archive, ArchiveFree>;
+
+ArchivePtr new_reader() {
+  ArchivePtr a(archive_read_new());
+  archive_read_support_filter_all(a.get());
+  archive_read_support_format_zip(a.get());
+  archive_read_support_format_tar(a.get());
+  archive_read_support_format_gnutar(a.get());
+  archive_read_support_format_7zip(a.get());
+  // A lone compressed file (app.log.gz) is one member; raw is only ever tried after the magic
+  // bytes said "compressed", so plain files never get here.
+  archive_read_support_format_raw(a.get());
+  return a;
+}
+
+std::string error_of(archive* a) {
+  const char* e = archive_error_string(a);
+  return e ? e : "unknown libarchive error";
+}
+
+// "./a/b" -> "a/b"; false for names that climb out or start at the root.
+bool clean_name(std::string& name) {
+  while (name.rfind("./", 0) == 0) name.erase(0, 2);
+  if (name.empty()) return true;
+  if (name[0] == '/' || (name.size() > 1 && name[1] == ':' && std::isalpha(static_cast<unsigned char>(name[0]))))
+    return false;
+  size_t pos = 0;
+  while (pos <= name.size()) {
+    size_t slash = name.find_first_of("/\\", pos);
+    if (slash == std::string::npos) slash = name.size();
+    if (name.compare(pos, slash - pos, "..") == 0 && slash - pos == 2) return false;
+    pos = slash + 1;
+  }
+  return true;
+}
+
+// The member name of a lone compressed file: its own name without the compression suffix.
+std::string raw_member_name(const std::string& outer) {
+  std::string base = outer.substr(outer.find_last_of("/!") + 1);
+  for (const char* ext : {".gz", ".tgz", ".bz2", ".xz", ".zst", ".lzma", ".Z"}) {
+    size_t n = std::strlen(ext);
+    if (base.size() > n && base.compare(base.size() - n, n, ext) == 0) {
+      base.erase(base.size() - n);
+      if (std::strcmp(ext, ".tgz") == 0) base += ".tar";
+      return base;
+    }
+  }
+  return base.empty() ? "data" : base;
+}
+
+std::string human(uint64_t n) {
+  const char* units[] = {"B", "KB", "MB", "GB", "TB"};
+  double v = static_cast<double>(n);
+  int u = 0;
+  while (v >= 1024 && u < 4) v /= 1024, ++u;
+  char buf[32];
+  std::snprintf(buf, sizeof buf, u ? "%.1f %s" : "%.0f %s", v, units[u]);
+  return buf;
+}
+
+// A nested archive read straight from its parent's member stream (too large to hold).
+class Walker;
+struct ParentStream {
+  archive* parent;
+  std::string head;  // bytes already taken from the parent to recognise the member
+  bool head_given = false;
+  uint64_t* parent_produced;
+  Walker* walker;
+  const std::string* path;
+};
+bool parent_within(ParentStream* ps, uint64_t n);
+
+la_ssize_t parent_read(archive* self, void* cd, const void** buf) {
+  auto* ps = static_cast<ParentStream*>(cd);
+  if (!ps->head_given) {
+    ps->head_given = true;
+    if (!ps->head.empty()) {
+      *buf = ps->head.data();
+      return static_cast<la_ssize_t>(ps->head.size());
+    }
+  }
+  const void* b;
+  size_t size;
+  la_int64_t off;
+  int r = archive_read_data_block(ps->parent, &b, &size, &off);
+  if (r == ARCHIVE_EOF) return 0;
+  if (r < ARCHIVE_WARN) {
+    archive_set_error(self, EIO, "%s", error_of(ps->parent).c_str());
+    return -1;
+  }
+  // The parent's bounds hold for what it decompresses for its child too.
+  if (!parent_within(ps, size)) {
+    archive_set_error(self, EIO, "stopped by a bound");
+    return -1;
+  }
+  *buf = b;
+  return static_cast<la_ssize_t>(size);
+}
+
+class Walker {
+ public:
+  friend bool parent_within(ParentStream* ps, uint64_t n);
+  Walker(const ArchiveLimits& lim, ArchiveSink& sink) : b_{lim}, sink_(sink) {}
+
+  // After archive_read_open* returned `rc`: true to go on and walk `a`. A reader that could
+  // not open is an archive too deeply compressed (libarchive stops at 25 layers), a damaged
+  // one (said, and `handled` set), or no archive at all.
+  bool opened(archive* a, int rc, const std::string& name, int depth, bool& handled) {
+    handled = false;
+    if (rc == ARCHIVE_OK) return true;
+    int layers = archive_filter_count(a) - 1;
+    if (layers < 1) return false;
+    handled = true;
+    if (depth + layers - 1 > b_.lim.max_depth)
+      sink_.skipped(name, SkipReason::ArchiveLimit,
+                    name + ": archive nested deeper than " + std::to_string(b_.lim.max_depth) +
+                        " levels (--archive-depth; more than " + std::to_string(layers) + " layers of compression): skipped");
+    else
+      sink_.skipped(name, SkipReason::CorruptArchive, name + ": damaged or truncated archive: " + error_of(a));
+    return false;
+  }
+
+  // Opens and walks `a` (rc: what archive_read_open* returned); false if it is no archive.
+  bool open_and_walk(archive* a, int rc, const std::string& name, int depth) {
+    bool handled;
+    if (!opened(a, rc, name, depth, handled)) return handled;
+    return walk(a, name, depth);
+  }
+
+  // Reads every member of the open reader `a` (named `name`, at nesting `depth`, 1 for the
+  // outermost). Returns false if not even a first header could be read.
+  bool walk(archive* a, const std::string& name, int depth) {
+    uint64_t produced = 0;  // bytes this level decompressed
+    bool any = false;
+    std::string last = name;
+    while (!b_.stopped) {
+      archive_entry* e = nullptr;
+      int r = archive_read_next_header(a, &e);
+      if (r == ARCHIVE_EOF) break;
+      if (r == ARCHIVE_FATAL || (r == ARCHIVE_FAILED && !e)) {
+        if (b_.stopped) return true;  // a bound stopped the stream under it: already said
+        if (!any) {
+          // Recognised (a compression or a format matched) but unreadable: damaged. Else it
+          // only started like an archive: the caller scans its bytes.
+          if (archive_filter_count(a) < 2 && archive_format(a) == 0) return false;
+          sink_.skipped(name, SkipReason::CorruptArchive, name + ": damaged or truncated archive: " + error_of(a));
+          return true;
+        }
+        sink_.skipped(last, SkipReason::CorruptArchive,
+                      name + ": damaged or truncated archive after " + last + ": " + error_of(a));
+        return true;
+      }
+      if (!any) {
+        // libarchive unwraps compression inside compression itself (a .gz of a .gz): each
+        // layer is a level of nesting too.
+        int layers = archive_filter_count(a) - 1;
+        if (layers > 1 && depth + layers - 1 > b_.lim.max_depth) {
+          sink_.skipped(name, SkipReason::ArchiveLimit,
+                        name + ": archive nested deeper than " + std::to_string(b_.lim.max_depth) +
+                            " levels (--archive-depth; " + std::to_string(layers) + " layers of compression): skipped");
+          return true;
+        }
+        depth += layers > 1 ? layers - 1 : 0;
+      }
+      any = true;
+      std::string member;
+      if (archive_format(a) == ARCHIVE_FORMAT_RAW) {
+        member = raw_member_name(name);
+      } else {
+        const char* p = archive_entry_pathname_utf8(e);
+        if (!p) p = archive_entry_pathname(e);
+        member = p ? p : "";
+      }
+      std::string raw_name = member;
+      bool safe = clean_name(member);
+      std::string path = name + "!" + (safe ? member : raw_name);
+      last = path;
+      if (++b_.members > b_.lim.max_members) {
+        stop(path, "more than " + std::to_string(b_.lim.max_members) + " members (--archive-max-members)");
+        break;
+      }
+      mode_t type = archive_entry_filetype(e);
+      if (type == AE_IFDIR) continue;
+      if (archive_entry_hardlink(e) || type == AE_IFLNK) {
+        // Links hold no bytes of their own; an image layer has thousands.
+        sink_.skipped(path, SkipReason::Symlink, "");
+        continue;
+      }
+      if (type != AE_IFREG) {
+        sink_.skipped(path, SkipReason::SpecialFile, path + ": not a regular file (device, fifo or socket): skipped");
+        continue;
+      }
+      if (!safe) {
+        sink_.skipped(path, SkipReason::UnsafeName,
+                      path + ": member name leaves the archive (\"../\" or an absolute path): skipped");
+        continue;
+      }
+      if (archive_entry_is_encrypted(e)) {
+        sink_.skipped(path, SkipReason::Encrypted, path + ": encrypted member: skipped");
+        continue;
+      }
+      if (r == ARCHIVE_FAILED) {
+        sink_.skipped(path, SkipReason::CorruptArchive, path + ": unreadable member: " + error_of(a));
+        continue;
+      }
+      // A member whose bytes broke off ends its archive: what follows cannot be read either.
+      if (!member_bytes(a, e, path, depth, produced)) return true;
+    }
+    return true;
+  }
+
+ private:
+  void stop(const std::string& path, const std::string& why) {
+    b_.stopped = true;
+    sink_.skipped(path, SkipReason::ArchiveLimit, path + ": stopped at " + why + "; the rest of the archive is not scanned");
+  }
+
+  // Checks the bounds after `n` more bytes at a level; false (after saying so) when one is hit.
+  bool within(archive* a, const std::string& path, uint64_t& produced, uint64_t n, bool leaf) {
+    produced += n;
+    if (leaf) b_.bytes += n;
+    if (b_.bytes > b_.lim.max_bytes) {
+      stop(path, human(b_.lim.max_bytes) + " of decompressed data (--archive-max-bytes)");
+      return false;
+    }
+    uint64_t consumed = static_cast<uint64_t>(std::max<la_int64_t>(archive_filter_bytes(a, -1), 1));
+    if (produced > b_.lim.ratio_floor && static_cast<double>(produced) > b_.lim.max_ratio * static_cast<double>(consumed)) {
+      char ratio[32];
+      std::snprintf(ratio, sizeof ratio, "%g", b_.lim.max_ratio);
+      stop(path, "compression ratio " + std::string(ratio) + " (" + human(produced) + " from " + human(consumed) +
+                     ", --archive-max-ratio)");
+      return false;
+    }
+    double secs = std::chrono::duration<double>(Clock::now() - b_.start).count();
+    if (secs > b_.lim.max_seconds) {
+      char t[32];
+      std::snprintf(t, sizeof t, "%g", b_.lim.max_seconds);
+      stop(path, std::string(t) + " s (--archive-max-seconds)");
+      return false;
+    }
+    return true;
+  }
+
+  // False when the member's bytes broke off (damaged or truncated).
+  bool member_bytes(archive* a, archive_entry* e, const std::string& path, int depth, uint64_t& produced) {
+    // The first bytes decide whether the member is an archive itself.
+    std::string head;
+    const void* blk;
+    size_t size;
+    la_int64_t off;
+    bool eof = false;
+    auto fail = [&] {
+      if (!b_.stopped) sink_.skipped(path, SkipReason::CorruptArchive, path + ": damaged or truncated member: " + error_of(a));
+      return false;
+    };
+    while (head.size() < 512) {
+      int r = archive_read_data_block(a, &blk, &size, &off);
+      if (r == ARCHIVE_EOF) {
+        eof = true;
+        break;
+      }
+      if (r < ARCHIVE_WARN) return fail();
+      head.append(static_cast<const char*>(blk), size);
+      if (!within(a, path, produced, size, false)) return true;
+    }
+    if (looks_like_archive(head)) {
+      if (depth >= b_.lim.max_depth) {
+        sink_.skipped(path, SkipReason::ArchiveLimit,
+                      path + ": archive nested deeper than " + std::to_string(b_.lim.max_depth) +
+                          " levels (--archive-depth): skipped");
+        return true;
+      }
+      bool known = archive_entry_size_is_set(e);
+      uint64_t declared = known ? static_cast<uint64_t>(archive_entry_size(e)) : 0;
+      if (eof || (known && declared <= b_.lim.buffer_nested)) {
+        // Small enough to hold: read it whole and open it from memory (seekable).
+        while (!eof && head.size() <= b_.lim.buffer_nested) {
+          int r = archive_read_data_block(a, &blk, &size, &off);
+          if (r == ARCHIVE_EOF) {
+            eof = true;
+            break;
+          }
+          if (r < ARCHIVE_WARN) return fail();
+          head.append(static_cast<const char*>(blk), size);
+          if (!within(a, path, produced, size, false)) return true;
+        }
+        if (eof) {
+          ArchivePtr child = new_reader();
+          if (open_and_walk(child.get(), archive_read_open_memory2(child.get(), head.data(), head.size(), 64 << 10),
+                            path, depth + 1))
+            return true;
+          // Not an archive after all (a file that merely starts like one): its bytes as they are.
+          return plain(a, path, head, true, produced);
+        }
+        // Larger than it said: go on streaming it below.
+      }
+      ParentStream ps{a, std::move(head), false, &produced, this, &path};
+      ArchivePtr child = new_reader();
+      archive_read_set_read_callback(child.get(), parent_read);
+      archive_read_set_callback_data(child.get(), &ps);
+      if (!open_and_walk(child.get(), archive_read_open1(child.get()), path, depth + 1) && !b_.stopped)
+        sink_.skipped(path, SkipReason::CorruptArchive, path + ": not a readable archive: " + error_of(child.get()));
+      return true;
+    }
+    return plain(a, path, head, eof, produced);
+  }
+
+  // A member scanned as bytes: `head` holds its first bytes, the rest (unless `eof`) follows.
+  bool plain(archive* a, const std::string& path, const std::string& head, bool eof, uint64_t& produced) {
+    sink_.begin(path);
+    b_.bytes += head.size();
+    if (!head.empty()) sink_.data(head);
+    const void* blk;
+    size_t size;
+    la_int64_t off;
+    while (!eof) {
+      int r = archive_read_data_block(a, &blk, &size, &off);
+      if (r == ARCHIVE_EOF) break;
+      if (r < ARCHIVE_WARN) {
+        sink_.end();
+        if (!b_.stopped)
+          sink_.skipped(path, SkipReason::CorruptArchive, path + ": damaged or truncated member: " + error_of(a));
+        return false;
+      }
+      if (!within(a, path, produced, size, true)) {
+        sink_.end();
+        return true;
+      }
+      sink_.data(std::string_view(static_cast<const char*>(blk), size));
+    }
+    sink_.end();
+    return true;
+  }
+
+  Budget b_;
+  ArchiveSink& sink_;
+};
+
+bool parent_within(ParentStream* ps, uint64_t n) {
+  return ps->walker->within(ps->parent, *ps->path, *ps->parent_produced, n, false);
+}
+
+}  // namespace
+
+bool looks_like_archive(std::string_view h) {
+  return starts(h, "PK\x03\x04") || starts(h, "PK\x05\x06") ||  // zip (and empty zip)
+         starts(h, "\x1f\x8b") ||                              // gzip
+         (starts(h, "BZh") && h.size() > 3 && h[3] >= '1' && h[3] <= '9') ||
+         starts(h, std::string_view("\xfd" "7zXZ\0", 6)) ||    // xz
+         starts(h, "\x28\xb5\x2f\xfd") ||                      // zstd
+         starts(h, "7z\xbc\xaf\x27\x1c") ||                    // 7z
+         starts(h, "ustar", 257);                              // tar (POSIX and GNU)
+}
+
+ArchiveRead read_archive(std::string_view data, const std::string& name, const ArchiveLimits& lim, ArchiveSink& sink) {
+  ArchivePtr a = new_reader();
+  // Blocks of 64 KiB, so the bytes consumed (for the ratio bound) grow as reading goes.
+  Walker w(lim, sink);
+  int rc = archive_read_open_memory2(a.get(), data.data(), data.size(), 64 << 10);
+  return w.open_and_walk(a.get(), rc, name, 1) ? ArchiveRead::Read : ArchiveRead::NotAnArchive;
+}
+
+ArchiveRead read_archive_fd(int fd, const std::string& name, const ArchiveLimits& lim, ArchiveSink& sink) {
+  ArchivePtr a = new_reader();
+  Walker w(lim, sink);
+  int rc = archive_read_open_fd(a.get(), fd, 64 << 10);
+  return w.open_and_walk(a.get(), rc, name, 1) ? ArchiveRead::Read : ArchiveRead::NotAnArchive;
+}
+
+}  // namespace keyhound

@@ -1,0 +1,118 @@
+// Decode-layer fuzzer (src/decode/): arbitrary bytes through the region finder, every decoder
+// and the decoding stage on the built-in engine. Regions are in order, disjoint and inside the
+// input; decoders never read past their input; every decoded finding lies inside the input
+// with a line and column that point at its offset; base64 round-trips.
+//
+// Input layout: byte 0 picks the decode depth (0-3), the rest is the data.
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "decode/decode_scan.h"
+#include "decode/decoders.h"
+#include "decode/regions.h"
+#include "engine/database.h"
+#include "engine/scanner.h"
+#include "rules/rule_loader.h"
+
+using namespace keyhound;
+
+namespace {
+struct Env {
+  RuleSet rules;
+  std::unique_ptr<Database> db;
+  std::unique_ptr<Scanner> scanner;
+  std::unique_ptr<Scratch> scratch;
+};
+
+Env& env() {
+  static Env* e = [] {
+    auto* x = new Env;
+    std::vector<Rule> rs = load_builtin_rules();
+    for (auto& r : rs) r.enabled = true;
+    for (auto& r : rs) compile_rule(r);
+    x->rules = make_rule_set(std::move(rs));
+    x->db = std::make_unique<Database>(x->rules, "");
+    x->scanner = std::make_unique<Scanner>(x->rules, *x->db);
+    x->scratch = std::make_unique<Scratch>(*x->db);
+    return x;
+  }();
+  return *e;
+}
+
+[[noreturn]] void fail(const char* what) {
+  std::fprintf(stderr, "fuzz_decode: %s\n", what);
+  std::abort();
+}
+
+std::string encode64(std::string_view in, bool url) {
+  const char* a = url ? "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+                      : "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  uint32_t acc = 0;
+  int bits = 0;
+  for (unsigned char c : in) {
+    acc = (acc << 8) | c;
+    bits += 8;
+    while (bits >= 6) {
+      bits -= 6;
+      out += a[(acc >> bits) & 63];
+    }
+  }
+  if (bits) out += a[(acc << (6 - bits)) & 63];
+  return out;
+}
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  if (size == 0) return 0;
+  int depth = data[0] % 4;
+  std::string_view text(reinterpret_cast<const char*>(data) + 1, size - 1);
+
+  auto regions = find_encoded_regions(text);
+  size_t prev_end = 0;
+  for (auto& r : regions) {
+    if (r.start < prev_end || r.end <= r.start || r.end > text.size()) fail("regions out of order or outside the input");
+    prev_end = r.end;
+    std::string out;
+    decode_region(text.substr(r.start, r.end - r.start), r.encoding, out);
+  }
+  std::string out;
+  for (bool url : {false, true}) {
+    if (base64_decode(text, url, out) && encode64(out, url) != std::string(text.substr(0, text.find('=')))
+                                                                    .substr(0, encode64(out, url).size()))
+      fail("base64 does not round-trip");
+    std::string again;
+    if (!base64_decode(encode64(text, url), url, again) || again != text) fail("base64 of the input does not decode back");
+  }
+  percent_unescape(text, out);
+  if (out.size() > text.size()) fail("percent-decoding grew the input");
+  string_unescape(text, out);
+  if (out.size() > text.size() * 2) fail("unescaping grew the input more than UTF-8 allows");
+  looks_like_text(text);
+
+  Env& e = env();
+  std::vector<Finding> fs = e.scanner->scan_block(text, *e.scratch);
+  DecodeOptions o;
+  o.depth = depth;
+  add_decoded_findings(*e.scanner, *e.scratch, text, o, fs);
+  for (auto& f : fs) {
+    if (f.offset > text.size()) fail("finding past the input");
+    if (f.decoded.empty()) continue;
+    // A decoded finding's line and column point at its (encoded) offset.
+    uint64_t line = 1, col = 1;
+    for (size_t i = 0; i < f.offset; ++i) {
+      if (text[i] == '\n') line++, col = 1;
+      else col++;
+    }
+    if (f.line != line || f.column != col) fail("decoded finding's line/column do not match its offset");
+    for (auto& p : f.parts)
+      if (p.offset > text.size()) fail("part past the input");
+  }
+  return 0;
+}
