@@ -1,5 +1,7 @@
 #include "sources/git_pack.h"
 
+#include "sources/git_delta.h"
+
 #include <dirent.h>
 #include <dlfcn.h>
 #include <fcntl.h>
@@ -381,76 +383,6 @@ std::string inflate_entry(Worker& w, const PackFile& pf, const Entry& e, uint8_t
 // ~1032:1) is refused before anything is allocated.
 bool plausible(uint64_t size, uint64_t in_len) { return size / 1100 <= in_len + 64; }
 
-bool varint(const uint8_t*& p, const uint8_t* end, uint64_t& v) {
-  v = 0;
-  unsigned shift = 0;
-  uint8_t c;
-  do {
-    if (p >= end || shift > 63) return false;
-    c = *p++;
-    v |= uint64_t(c & 0x7f) << shift;
-    shift += 7;
-  } while (c & 0x80);
-  return true;
-}
-
-// Checks a delta's instructions against its base and the size it declares. "" on success;
-// `data` points past the two size varints.
-std::string check_delta(const uint8_t* d, const uint8_t* end, uint64_t base_len, uint64_t result) {
-  uint64_t built = 0;
-  while (d < end) {
-    uint8_t op = *d++;
-    if (op & 0x80) {
-      uint64_t off = 0, len = 0;
-      for (int i = 0; i < 4; ++i)
-        if (op & (1 << i)) {
-          if (d >= end) return "copy instruction runs past the delta";
-          off |= uint64_t(*d++) << (8 * i);
-        }
-      for (int i = 0; i < 3; ++i)
-        if (op & (0x10 << i)) {
-          if (d >= end) return "copy instruction runs past the delta";
-          len |= uint64_t(*d++) << (8 * i);
-        }
-      if (len == 0) len = 0x10000;
-      if (off > base_len || len > base_len - off)
-        return "copy of " + std::to_string(len) + " bytes at " + std::to_string(off) + " lies outside its " +
-               std::to_string(base_len) + "-byte base";
-      built += len;
-    } else if (op) {
-      if (uint64_t(end - d) < op) return "insert instruction runs past the delta";
-      d += op;
-      built += op;
-    } else {
-      return "reserved delta instruction 0";
-    }
-    if (built > result) break;
-  }
-  if (built != result)
-    return "delta declares a " + std::to_string(result) + "-byte result but builds " + (built > result ? "more" : std::to_string(built));
-  return "";
-}
-
-void apply_delta(const uint8_t* d, const uint8_t* end, const uint8_t* base, uint8_t* out) {
-  while (d < end) {
-    uint8_t op = *d++;
-    if (op & 0x80) {
-      uint64_t off = 0, len = 0;
-      for (int i = 0; i < 4; ++i)
-        if (op & (1 << i)) off |= uint64_t(*d++) << (8 * i);
-      for (int i = 0; i < 3; ++i)
-        if (op & (0x10 << i)) len |= uint64_t(*d++) << (8 * i);
-      if (len == 0) len = 0x10000;
-      std::memcpy(out, base + off, len);
-      out += len;
-    } else {
-      std::memcpy(out, d, op);
-      d += op;
-      out += op;
-    }
-  }
-}
-
 bool id_matches(Worker& w, uint8_t type, const uint8_t* data, uint64_t n, const uint8_t* id) {
   char hdr[32];
   int hl = std::snprintf(hdr, sizeof hdr, "%s %llu", git_object_type2string(to_git_type(type)), static_cast<unsigned long long>(n)) + 1;
@@ -564,7 +496,7 @@ struct Walk {
       const uint8_t* d = w.delta.data();
       const uint8_t* dend = d + w.delta.size();
       uint64_t base_size = 0, result = 0;
-      if (!varint(d, dend, base_size) || !varint(d, dend, result)) {
+      if (!delta_varint(d, dend, base_size) || !delta_varint(d, dend, result)) {
         fail(ce, false, "delta header runs past the delta");
         continue;
       }

@@ -1,6 +1,9 @@
 // Reads git repositories with libgit2 and plans what a `keyhound git` scan reads: the commits
 // (parents before children), and the unique blobs with the commit and path that introduced
-// each one. Knows nothing about rules or reports; src/sources/git_scan.* scans the plan.
+// each one. Knows nothing about rules or reports; src/pipeline/git_scan.* scans the plan.
+// Implemented by concern: git_repo.cpp (opening, errors, object ids, reading a blob),
+// git_planner.cpp (what a history, range, staged or HEAD-tree scan reads), git_line_diff.cpp
+// (the lines a change added); deltas in git_delta.*, the staged fast path in git_staged.*.
 // History audits first read every tree and commit of the packs with the pack reader
 // (src/sources/git_pack.*) and hand them to libgit2 through an object database backend.
 //
