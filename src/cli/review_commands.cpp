@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "base/escape.h"
+#include "base/utc_time.h"
 #include "base/text_file.h"
 #include "cli/commands.h"
 #include "cli/output_options.h"
@@ -182,14 +183,7 @@ struct TriageArgs {
   std::string output;
 };
 
-std::string now_utc() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+std::string now_utc() { return utc_now_text(); }
 
 // Who triaged: git's user.name <user.email> when configured, else $USER.
 std::string who_am_i() {

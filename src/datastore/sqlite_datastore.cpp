@@ -16,6 +16,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "base/utc_time.h"
 #include "base/hex.h"
 #include "base/redact.h"
 #include "datastore/finding_codec.h"
@@ -86,14 +87,7 @@ ALTER TABLE occurrences ADD COLUMN adopted INTEGER NOT NULL DEFAULT 0;
 };
 constexpr int kVersion = sizeof kMigrations / sizeof kMigrations[0];
 
-std::string now_utc() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+std::string now_utc() { return utc_now_text(); }
 
 class Stmt {
  public:

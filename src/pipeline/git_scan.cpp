@@ -71,9 +71,10 @@ BlobResult scan_content(const Scanner& sc, Scratch& scratch, std::string_view da
   return r;
 }
 
-void attach_task_provenance(std::vector<Finding>& findings, const GitBlobTask& t, const GitPlan& plan) {
+// Where task t's bytes come from; `path` is the blob's path, or a member's inside it.
+Provenance task_provenance(const GitBlobTask& t, const GitPlan& plan, const std::string& path) {
   Provenance p;
-  p.path = t.path;
+  p.path = path;
   p.blob = oid_hex(t.blob);
   if (t.commit >= 0) {
     const GitCommitInfo& c = plan.commits[t.commit];
@@ -82,6 +83,11 @@ void attach_task_provenance(std::vector<Finding>& findings, const GitBlobTask& t
     p.email = c.email;
     p.date = c.date;
   }
+  return p;
+}
+
+void attach_task_provenance(std::vector<Finding>& findings, const GitBlobTask& t, const GitPlan& plan) {
+  Provenance p = task_provenance(t, plan, t.path);
   for (auto& f : findings) attach_provenance(f, p);
 }
 
@@ -92,16 +98,7 @@ ItemOutcome archive_outcome(const ItemOutcome& members, const GitBlobTask& t, co
   for (auto& in : out.inner) {
     if (in.problem) in.problem->line = t.path + in.problem->line + where_text(t, plan);
     in.path = t.path + in.path;
-    Provenance p;
-    p.path = in.path;
-    p.blob = oid_hex(t.blob);
-    if (t.commit >= 0) {
-      const GitCommitInfo& c = plan.commits[t.commit];
-      p.commit = c.id;
-      p.author = c.author;
-      p.email = c.email;
-      p.date = c.date;
-    }
+    Provenance p = task_provenance(t, plan, in.path);
     for (auto& f : in.findings) attach_provenance(f, p);
   }
   return out;

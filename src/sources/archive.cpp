@@ -286,16 +286,23 @@ class Walker {
       if (!b_.stopped) sink_.skipped(path, SkipReason::CorruptArchive, path + ": damaged or truncated member: " + error_of(a));
       return false;
     };
-    while (head.size() < 512) {
-      int r = archive_read_data_block(a, &blk, &size, &off);
-      if (r == ARCHIVE_EOF) {
-        eof = true;
-        break;
+    // Appends the member's data blocks to `head` until `more` says stop or the member ends.
+    // Damaged: a block could not be read; Bound: a limit stopped the archive.
+    enum class Fill { Ok, Damaged, Bound };
+    auto fill = [&](auto more) {
+      while (!eof && more()) {
+        int r = archive_read_data_block(a, &blk, &size, &off);
+        if (r == ARCHIVE_EOF) {
+          eof = true;
+          break;
+        }
+        if (r < ARCHIVE_WARN) return Fill::Damaged;
+        head.append(static_cast<const char*>(blk), size);
+        if (!within(a, path, produced, size, false)) return Fill::Bound;
       }
-      if (r < ARCHIVE_WARN) return fail();
-      head.append(static_cast<const char*>(blk), size);
-      if (!within(a, path, produced, size, false)) return true;
-    }
+      return Fill::Ok;
+    };
+    if (Fill f = fill([&] { return head.size() < 512; }); f != Fill::Ok) return f == Fill::Damaged ? fail() : true;
     if (looks_like_archive(head)) {
       if (depth >= b_.lim.max_depth) {
         sink_.skipped(path, SkipReason::ArchiveLimit,
@@ -307,16 +314,8 @@ class Walker {
       uint64_t declared = known ? static_cast<uint64_t>(archive_entry_size(e)) : 0;
       if (eof || (known && declared <= b_.lim.buffer_nested)) {
         // Small enough to hold: read it whole and open it from memory (seekable).
-        while (!eof && head.size() <= b_.lim.buffer_nested) {
-          int r = archive_read_data_block(a, &blk, &size, &off);
-          if (r == ARCHIVE_EOF) {
-            eof = true;
-            break;
-          }
-          if (r < ARCHIVE_WARN) return fail();
-          head.append(static_cast<const char*>(blk), size);
-          if (!within(a, path, produced, size, false)) return true;
-        }
+        if (Fill f = fill([&] { return head.size() <= b_.lim.buffer_nested; }); f != Fill::Ok)
+          return f == Fill::Damaged ? fail() : true;
         if (eof) {
           ArchivePtr child = new_reader();
           if (open_and_walk(child.get(), archive_read_open_memory2(child.get(), head.data(), head.size(), 64 << 10),

@@ -6,6 +6,7 @@
 #include <map>
 #include <stdexcept>
 
+#include "base/utc_time.h"
 #include "base/hex.h"
 
 namespace keyhound::sigv4 {
@@ -183,13 +184,6 @@ Signature sign(const Request& req, const Credentials& creds, std::string_view re
   return s;
 }
 
-std::string amz_date_now() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
-  return buf;
-}
+std::string amz_date_now() { return utc_now_text("%Y%m%dT%H%M%SZ"); }
 
 }  // namespace keyhound::sigv4
