@@ -30,8 +30,9 @@ def text(rng, lines):
     return "".join(" ".join(rng.choice(WORDS) for _ in range(rng.randint(3, 12))) + "\n" for _ in range(lines))
 
 
-def stream(rng, name, commits, files, key_every, parent=None, start_time=1600000000, branch="main"):
-    """A fast-import stream of `commits` commits on refs/heads/<branch>."""
+def stream(rng, name, commits, files, key_every, parent=None, start_time=1600000000, branch="main", first=()):
+    """A fast-import stream of `commits` commits on refs/heads/<branch>; `first` is extra
+    (path, body) pairs of the first commit."""
     out = []
     for c in range(commits):
         t = start_time + c * 3600
@@ -42,6 +43,10 @@ def stream(rng, name, commits, files, key_every, parent=None, start_time=1600000
         out.append("data %d\n%s" % (len(msg.encode()), msg))
         if c == 0 and parent:
             out.append("from %s\n" % parent)
+        for path, body in (first if c == 0 else ()):
+            data = body.encode()
+            out.append("M 100644 inline %s\ndata %d\n" % (path, len(data)))
+            out.append(body)
         for _ in range(rng.randint(1, 3)):
             path = "src/%s/%s.txt" % (rng.choice(WORDS), "f%d" % rng.randrange(files))
             body = text(rng, rng.randint(20, 80))
@@ -77,12 +82,24 @@ def main():
     ap.add_argument("--large-commits", type=int, default=2000)
     ap.add_argument("--fork-commits", type=int, default=2, help="own commits per fork")
     ap.add_argument("--key-every", type=int, default=25, help="about one file change in N plants a key pair")
+    ap.add_argument("--shared", action="store_true",
+                    help="every independent repository also holds the same vendored files (a clean one; "
+                         "every third, one with a key): blobs shared without shared history")
     a = ap.parse_args()
     rng = random.Random(a.seed)
+    shared_rng = random.Random(a.seed + 1000003)  # its own stream: the rest stays as without --shared
+    common = text(shared_rng, 40)
+    kid, secret = key_pair(shared_rng)
+    leak = "AWS_ACCESS_KEY_ID=%s\nAWS_SECRET_ACCESS_KEY=%s\n" % (kid, secret)
     os.makedirs(a.out, exist_ok=True)
     for i in range(a.repos):
         p = os.path.join(a.out, "repo%03d.git" % i)
-        make_repo(p, stream(rng, "repo%d" % i, a.commits, 8, a.key_every))
+        first = []
+        if a.shared:
+            first.append(("vendor/common.txt", common))
+            if i % 3 == 0:
+                first.append(("vendor/leak.env", leak))
+        make_repo(p, stream(rng, "repo%d" % i, a.commits, 8, a.key_every, first=first))
         print(p)
     if a.large_commits:
         big = os.path.join(a.out, "large.git")

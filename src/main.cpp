@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   keyhound::add_hook_command(app, &rc);
   keyhound::add_audit_command(app, &rc);
   keyhound::add_review_commands(app, &rc);
+  keyhound::add_datastore_command(app, &rc);
   app.footer(
       "Examples:\n"
       "  keyhound scan .                          files and directories\n"

@@ -13,6 +13,7 @@
 #include "cli/output_options.h"
 #include "cli/progress.h"
 #include "cli/review_options.h"
+#include "cli/shard_spec.h"
 #include "pipeline/audit_scan.h"
 #include "pipeline/run.h"
 #include "sources/org_listing.h"
@@ -38,6 +39,9 @@ struct AuditArgs {
   std::string progress = "auto";
   size_t batch_blobs = 20000;
   uint64_t max_blob_size = 64ull << 20;
+  std::string shard;
+  bool shard_blobs = false;
+  int claim_ttl = 900;
 };
 
 std::string env_or(const char* name, const std::string& fallback) {
@@ -138,8 +142,10 @@ int run_audit_command(AuditArgs& a) {
   // Clone URLs are fetched over https: libgit2 needs the system's certificates.
   enable_git_tls_certificates();
   std::unique_ptr<Datastore> ds;
+  ShardSpec shard;
   try {
-    ds = open_sqlite_datastore(a.datastore);
+    shard = resolve_shard(a.shard, [](const char* n) { return std::getenv(n); });
+    ds = open_datastore(a.datastore);
   } catch (const std::exception& e) {
     print_error(e.what());
     return 2;
@@ -158,6 +164,12 @@ int run_audit_command(AuditArgs& a) {
     ao.max_blob_size = a.max_blob_size;
     ao.batch_blobs = a.batch_blobs;
     ao.rescan = a.rescan;
+    ao.shard_index = shard.index;
+    ao.shard_count = shard.count;
+    ao.shard_blobs = a.shard_blobs;
+    ao.claim_ttl = a.claim_ttl;
+    if (shard.count > 1) cx.debug("audit: shard " + std::to_string(shard.index) + "/" + std::to_string(shard.count) +
+                                  " from " + shard.from);
     ao.exclude_path = cx.suppression.exclude_path;
     ao.debug = cx.debug;
     bool tty = a.progress == "auto" && progress_wanted(a.common.quiet);
@@ -222,6 +234,19 @@ void add_audit_command(CLI::App& app, int* rc) {
       ->transform(CLI::AsSizeValue(false))
       ->check(CLI::PositiveNumber)
       ->default_str("64M");
+  const char* sg = "Sharding (one audit over many tasks)";
+  cmd->add_option("--shard", a->shard,
+                  "K/N: audit only shard K (from 0) of N, the repositories whose identity hashes there; default "
+                  "from SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT or JOB_COMPLETION_INDEX/KEYHOUND_SHARD_COUNT")
+      ->group(sg);
+  cmd->add_flag("--shard-blobs", a->shard_blobs,
+                "Shard the blobs of every repository instead (one huge repository over many tasks)")
+      ->group(sg);
+  cmd->add_option("--claim-ttl", a->claim_ttl,
+                  "Seconds a task's claim on a blob lasts in a shared datastore before another task takes it over")
+      ->check(CLI::Range(1, 86400 * 7))
+      ->group(sg)
+      ->capture_default_str();
   cmd->add_option("--batch-blobs", a->batch_blobs, "Blobs per datastore transaction")
       ->check(CLI::Range(static_cast<size_t>(1), static_cast<size_t>(1) << 30))
       ->group("");

@@ -11,4 +11,6 @@ void add_hook_command(CLI::App& app, int* rc);
 void add_audit_command(CLI::App& app, int* rc);
 // report, summarize, triage: reviewing an audit's datastore.
 void add_review_commands(CLI::App& app, int* rc);
+// datastore merge, datastore dump.
+void add_datastore_command(CLI::App& app, int* rc);
 }  // namespace keyhound

@@ -20,6 +20,7 @@
 #include "cli/commands.h"
 #include "cli/output_options.h"
 #include "cli/review_options.h"
+#include "datastore/postgres_datastore.h"
 #include "findings/baseline.h"
 #include "pipeline/audit_scan.h"
 #include "pipeline/item_stream.h"
@@ -32,6 +33,7 @@ namespace keyhound {
 namespace {
 
 std::unique_ptr<Datastore> open_existing(const std::string& path) {
+  if (is_postgres_url(path)) return open_postgres_datastore(path);
   std::error_code ec;
   if (!std::filesystem::exists(path, ec))
     throw std::runtime_error("datastore " + path + ": no such file (run keyhound audit first)");
@@ -74,7 +76,7 @@ int run_report(ReportArgs& a) {
     std::set<std::string> repos;
     for (auto& so : occ) {
       if (want_verify && !so.secret_stored)
-        throw std::runtime_error("report --verify needs the full secrets, and " + a.datastore +
+        throw std::runtime_error("report --verify needs the full secrets, and " + redact_datastore_url(a.datastore) +
                                  " holds only hashes and redacted forms (audit with --store-secrets)");
       attach_rule(so.finding, rs);
       int ri = so.finding.rule_index;
@@ -256,7 +258,7 @@ int run_triage(TriageArgs& a) {
     if (!is_fingerprint(fp)) throw std::runtime_error("triage: " + fp + " is not a fingerprint (32 hex digits)");
     if (a.status.empty()) throw std::runtime_error("triage " + fp + ": --status " + status_list() + " is required");
     if (!valid_status(a.status)) throw std::runtime_error("triage: --status " + a.status + ": not one of " + status_list());
-    if (!ds->has_finding(fp)) throw std::runtime_error("triage: no finding " + fp + " in " + a.datastore);
+    if (!ds->has_finding(fp)) throw std::runtime_error("triage: no finding " + fp + " in " + redact_datastore_url(a.datastore));
     ds->set_triage({fp, a.status, a.comment, who_am_i(), now_utc()});
     return 0;
   } catch (const std::exception& e) {

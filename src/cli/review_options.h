@@ -6,7 +6,7 @@
 namespace keyhound {
 
 inline void add_datastore_option(CLI::App* cmd, std::string& path) {
-  cmd->add_option("--datastore", path, "The audit datastore (SQLite; created mode 0600)")->capture_default_str();
+  cmd->add_option("--datastore", path, "The audit datastore: a SQLite file (created mode 0600) or a postgresql:// URL (shared by many tasks)")->capture_default_str();
 }
 
 }  // namespace keyhound

@@ -1,7 +1,7 @@
 // The audit datastore: repositories, the blobs already scanned (global across repositories and
 // runs), findings (a keyed hash and the redacted secret; the full secret only when asked),
-// every place each one occurs, and triage. One interface; SQLite implements it
-// (sqlite_datastore.*), another backend (PostgreSQL) can implement the same.
+// every place each one occurs, and triage. One interface; SQLite (sqlite_datastore.*) and
+// PostgreSQL (postgres_datastore.*, many concurrent writers) implement it.
 //
 // Crash safety is the backend's contract: record_batch() is one transaction, and every insert
 // is keyed on natural keys (blob id; fingerprint; repository+fingerprint+blob+commit+path+line+
@@ -46,6 +46,9 @@ struct ScanBatch {
     uint64_t seq = 0;
   };
   std::vector<Occurrence> occurrences;
+  // The blobs this batch claimed (claim_blobs): released, scanned or not (a skipped one is
+  // tried again by whoever meets it next, as one process would).
+  std::vector<std::string> claimed;
 };
 
 // One stored occurrence, rebuilt as a Finding (secrets redacted unless stored), with its
@@ -105,6 +108,18 @@ class Datastore {
   // The blobs (40 hex) that already have occurrences in this repository: scanned here before,
   // so their provenance here is known.
   virtual std::vector<std::string> blobs_with_occurrences(const std::string& identity) = 0;
+  // Claims blobs (40 hex) for this process for `ttl_seconds`, so concurrent writers scan each
+  // once: with `repository` "" never-scanned blobs, else blobs with findings to scan again for
+  // that repository. Returns the ones it got (free, expired or its own, and still to scan);
+  // record_batch() releases them. A backend with one writer gets them all.
+  virtual std::vector<std::string> claim_blobs(const std::vector<std::string>& ids, const std::string& repository,
+                                               int ttl_seconds) {
+    (void)repository;
+    (void)ttl_seconds;
+    return ids;
+  }
+  // Gives up every claim this process holds (a repository failed midway); never throws.
+  virtual void release_all_claims() {}
   // One transaction; replaying it is a no-op.
   virtual void record_batch(const ScanBatch& batch) = 0;
   virtual uint64_t scanned_blob_count() = 0;
@@ -125,6 +140,9 @@ class Datastore {
 // Opens (creating it, mode 0600, when missing) the SQLite datastore at `path`, migrating an
 // older schema. Throws std::runtime_error with one line naming the file.
 std::unique_ptr<Datastore> open_sqlite_datastore(const std::string& path);
+
+// `spec` is a postgresql:// (or postgres://) URL or a SQLite file: opens that datastore.
+std::unique_ptr<Datastore> open_datastore(const std::string& spec);
 
 // The triage statuses, in the order docs list them.
 const std::vector<std::string>& triage_statuses();

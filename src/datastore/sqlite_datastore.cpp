@@ -7,7 +7,9 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <ctime>
 #include <fstream>
 #include <map>
@@ -420,6 +422,62 @@ class SqliteDatastore : public Datastore {
     return s.step();
   }
 
+  // Adds the datastore at `in` (a SQLite file, already migrated) to this one in one
+  // transaction, as if this process had also written what that one did.
+  void merge_from(const std::string& in) {
+    Stmt att(db_, "ATTACH DATABASE ? AS src", file_);
+    att.bind(1, in).run();
+    exec("BEGIN IMMEDIATE");
+    try {
+      // The first input's hash key, when this datastore holds nothing yet.
+      {
+        Stmt any(db_, "SELECT COUNT(*) FROM repositories", file_);
+        any.step();
+        if (any.integer(0) == 0) {
+          exec("UPDATE meta SET value=(SELECT value FROM src.meta WHERE key='hmac_key') WHERE key='hmac_key' AND "
+               "EXISTS (SELECT 1 FROM src.meta WHERE key='hmac_key')");
+        }
+      }
+      // A repository several inputs hold (blob shards) is as bad as its worst: failed, then
+      // pending (a task did not finish), then done.
+      const char* rank = "(CASE %s WHEN 'failed' THEN 2 WHEN 'pending' THEN 1 ELSE 0 END)";
+      auto r = [&](const char* col) {
+        char buf[128];
+        std::snprintf(buf, sizeof buf, rank, col);
+        return std::string(buf);
+      };
+      exec("INSERT INTO repositories(identity, source, refs, status, error, scanned_at) SELECT identity, source, "
+           "refs, status, error, scanned_at FROM src.repositories WHERE true ON CONFLICT(identity) DO UPDATE SET "
+           "status=CASE WHEN " + r("excluded.status") + ">" + r("repositories.status") +
+           " THEN excluded.status ELSE repositories.status END, error=CASE WHEN " + r("excluded.status") + ">" +
+           r("repositories.status") + " THEN excluded.error ELSE repositories.error END, "
+           "refs=CASE WHEN repositories.refs='' THEN excluded.refs ELSE repositories.refs END, "
+           "scanned_at=MAX(repositories.scanned_at, excluded.scanned_at)");
+      exec("INSERT OR IGNORE INTO blobs(oid, findings) SELECT oid, findings FROM src.blobs");
+      exec("INSERT INTO findings(fingerprint, rule_id, secret_hmac, redacted, secret) SELECT fingerprint, rule_id, "
+           "secret_hmac, redacted, secret FROM src.findings WHERE true ON CONFLICT(fingerprint) DO UPDATE SET "
+           "secret=COALESCE(findings.secret, excluded.secret)");
+      exec("INSERT OR IGNORE INTO details(fingerprint, blob, line, col, detail) SELECT fingerprint, blob, line, col, "
+           "detail FROM src.details");
+      exec("INSERT OR IGNORE INTO occurrences(repository, fingerprint, blob, commit_id, path, line, col, author, "
+           "email, date, seq, adopted) SELECT r.id, o.fingerprint, o.blob, o.commit_id, o.path, o.line, o.col, "
+           "o.author, o.email, o.date, o.seq, o.adopted FROM src.occurrences o JOIN src.repositories sr ON sr.id=o.repository "
+           "JOIN main.repositories r ON r.identity=sr.identity");
+      exec("INSERT OR IGNORE INTO commits(id) SELECT id FROM src.commits");
+      // The later review of a finding wins.
+      exec("INSERT INTO triage(fingerprint, status, comment, who, at) SELECT fingerprint, status, comment, who, at "
+           "FROM src.triage WHERE true ON CONFLICT(fingerprint) DO UPDATE SET status=excluded.status, "
+           "comment=excluded.comment, who=excluded.who, at=excluded.at WHERE excluded.at > triage.at");
+      exec("COMMIT");
+    } catch (...) {
+      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+      sqlite3_exec(db_, "DETACH DATABASE src", nullptr, nullptr, nullptr);
+      throw;
+    }
+    exec("DETACH DATABASE src");
+    load_key();
+  }
+
   std::string canonical_dump() override {
     std::ostringstream os;
     auto table = [&](const char* name, const std::string& sql, int cols) {
@@ -544,6 +602,21 @@ class SqliteDatastore : public Datastore {
 }  // namespace
 
 int sqlite_schema_version() { return kVersion; }
+
+void merge_sqlite_datastores(const std::string& out, const std::vector<std::string>& inputs) {
+  std::error_code ec;
+  for (auto& in : inputs) {
+    if (!std::filesystem::is_regular_file(in, ec))
+      throw std::runtime_error("datastore " + in + ": no such file");
+    if (std::filesystem::exists(out, ec) && std::filesystem::equivalent(in, out, ec))
+      throw std::runtime_error("datastore merge: " + in + " is the output");
+  }
+  SqliteDatastore dst(out);
+  for (auto& in : inputs) {
+    { SqliteDatastore migrated(in); }  // an older input is brought to this schema first
+    dst.merge_from(in);
+  }
+}
 
 std::unique_ptr<Datastore> open_sqlite_datastore(const std::string& path) {
   return std::make_unique<SqliteDatastore>(path);

@@ -3,6 +3,7 @@
 #pragma once
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "datastore/datastore.h"
 
@@ -10,5 +11,10 @@ namespace keyhound {
 
 // The schema version this build writes.
 int sqlite_schema_version();
+
+// Adds each input datastore (SQLite files, e.g. one per shard) to `out` (created 0600 when
+// missing): the result is what one process auditing all their repositories would have written.
+// Throws std::runtime_error with one line naming the file.
+void merge_sqlite_datastores(const std::string& out, const std::vector<std::string>& inputs);
 
 }  // namespace keyhound

@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <thread>
 #include <unordered_set>
 
 #include "pipeline/git_scan.h"
@@ -46,7 +47,9 @@ void audit_repository(const Scanner& sc, Datastore& ds, const AuditOptions& o, c
                       RepoResult& rr, Tally& tally) {
   std::string refs = ref_state(repo);
   auto rec = ds.repository(rr.identity);
-  if (!o.rescan && rec && rec->status == "done" && rec->refs == refs) {
+  // Blob shards of one repository finish it one after another: each plans it whole.
+  const bool whole = o.rescan || (o.shard_blobs && o.shard_count > 1);
+  if (!whole && rec && rec->status == "done" && rec->refs == refs) {
     rr.outcome = "unchanged";
     return;
   }
@@ -55,7 +58,7 @@ void audit_repository(const Scanner& sc, Datastore& ds, const AuditOptions& o, c
   po.mode = GitPlanOptions::Mode::History;
   po.exclude_path = o.exclude_path;
   po.threads = o.threads;
-  if (!o.rescan) po.known_commit = [&ds](const git_oid& id) { return ds.commit_known(oid_hex(id)); };
+  if (!whole) po.known_commit = [&ds](const git_oid& id) { return ds.commit_known(oid_hex(id)); };
   auto ms_since = [](Clock::time_point t) {
     return std::to_string(static_cast<long long>(std::chrono::duration<double, std::milli>(Clock::now() - t).count()));
   };
@@ -87,6 +90,7 @@ void audit_repository(const Scanner& sc, Datastore& ds, const AuditOptions& o, c
     for (auto& b : ds.blobs_with_occurrences(rr.identity)) here.insert(std::move(b));
   std::vector<size_t> todo;  // plan indices
   for (size_t i = 0; i < states.size(); ++i) {
+    if (o.shard_blobs && o.shard_count > 1 && shard_of(ids[i], o.shard_count) != o.shard_index) continue;
     if (states[i] == 0 || (states[i] > 0 && here.count(ids[i]))) rr.blobs_known++;
     else todo.push_back(i);
   }
@@ -101,24 +105,24 @@ void audit_repository(const Scanner& sc, Datastore& ds, const AuditOptions& o, c
   so.max_blob_size = o.max_blob_size;
   so.debug = o.debug;
   std::vector<GitBlobTask> all = std::move(plan.blobs);
-  const size_t batch = std::max<size_t>(1, o.batch_blobs);
-  for (size_t start = 0; start < todo.size(); start += batch) {
-    size_t end = std::min(todo.size(), start + batch);
+  // Scans these plan indices and records them in one transaction.
+  auto scan_batch = [&](const std::vector<size_t>& idx, std::vector<std::string> claimed) {
     plan.blobs.clear();
-    for (size_t k = start; k < end; ++k) plan.blobs.push_back(all[todo[k]]);
+    for (size_t i : idx) plan.blobs.push_back(all[i]);
     plan.errors.clear();
     plan.skipped.clear();
     plan.notes.clear();
     ScanBatch sb;
     sb.repository = rr.identity;
+    sb.claimed = std::move(claimed);
     so.on_outcome = [&](size_t task, const ItemOutcome& oc) {
       if (oc.problem) problems.push_back(oc.problem->line);
       if (!oc.scanned || oc.problem) return;  // not vouched for: scanned again next run
-      sb.blobs.push_back({ids[todo[start + task]], static_cast<uint32_t>(oc.findings.size())});
+      sb.blobs.push_back({ids[idx[task]], static_cast<uint32_t>(oc.findings.size())});
       for (auto& f : oc.findings) {
         // A candidate its path did not confirm (evidence_files) is not a finding here.
         if (!f.evidence_files.empty()) continue;
-        sb.occurrences.push_back({f, seq_base + todo[start + task]});
+        sb.occurrences.push_back({f, seq_base + idx[task]});
       }
     };
     Tally part;
@@ -130,6 +134,54 @@ void audit_repository(const Scanner& sc, Datastore& ds, const AuditOptions& o, c
     rr.blobs_scanned += s.files_scanned;
     rr.bytes += s.bytes_scanned;
     rr.findings += sb.occurrences.size();
+  };
+  // Never-scanned blobs are claimed first (concurrent writers scan each once); one another
+  // task holds waits until that task records it (then it is known, or, holding findings,
+  // scanned here for this repository's provenance) or its claim expires.
+  // A blob with findings is claimed for this repository (two tasks on one repository).
+  auto take = [&](const std::vector<size_t>& cand, std::vector<size_t>& deferred) {
+    if (o.rescan) {  // everything again, whatever is recorded (new rules)
+      scan_batch(cand, {});
+      return;
+    }
+    std::vector<std::string> fresh, again;
+    for (size_t i : cand) (states[i] < 0 ? fresh : again).push_back(ids[i]);
+    std::vector<std::string> got = fresh.empty() ? fresh : ds.claim_blobs(fresh, "", o.claim_ttl);
+    if (!again.empty())
+      for (auto& id : ds.claim_blobs(again, rr.identity, o.claim_ttl)) got.push_back(id);
+    std::unordered_set<std::string> mine(got.begin(), got.end());
+    std::vector<size_t> chosen;
+    for (size_t i : cand) (mine.count(ids[i]) ? chosen : deferred).push_back(i);
+    if (!chosen.empty()) scan_batch(chosen, std::move(got));
+  };
+  const size_t batch = std::max<size_t>(1, o.batch_blobs);
+  std::vector<size_t> deferred;
+  for (size_t start = 0; start < todo.size(); start += batch) {
+    std::vector<size_t> cand(todo.begin() + start, todo.begin() + std::min(todo.size(), start + batch));
+    take(cand, deferred);
+  }
+  while (!deferred.empty()) {
+    std::vector<std::string> dids;
+    for (size_t i : deferred) dids.push_back(ids[i]);
+    auto now = ds.blob_states(dids);
+    here.clear();
+    for (auto& b : ds.blobs_with_occurrences(rr.identity)) here.insert(std::move(b));
+    std::vector<size_t> cand, waiting;
+    for (size_t k = 0; k < deferred.size(); ++k) {
+      size_t i = deferred[k];
+      states[i] = now[k];
+      if (now[k] == 0 || (now[k] > 0 && here.count(ids[i]))) {
+        rr.blobs_known++;
+        continue;
+      }
+      cand.push_back(i);
+    }
+    for (size_t start = 0; start < cand.size(); start += batch) {
+      std::vector<size_t> part(cand.begin() + start, cand.begin() + std::min(cand.size(), start + batch));
+      take(part, waiting);
+    }
+    if (waiting.size() == deferred.size()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    deferred = std::move(waiting);
   }
   if (o.debug) o.debug("audit " + rr.identity + ": scan " + ms_since(t_scan) + " ms");
   if (!problems.empty()) {
@@ -148,8 +200,23 @@ void audit_repository(const Scanner& sc, Datastore& ds, const AuditOptions& o, c
 
 }  // namespace
 
+unsigned shard_of(const std::string& key, unsigned count) {
+  uint64_t h = 0xcbf29ce484222325ull;  // FNV-1a 64 offset basis and prime
+  for (unsigned char c : key) {
+    h ^= c;
+    h *= 0x100000001b3ull;
+  }
+  return count ? static_cast<unsigned>(h % count) : 0;
+}
+
 std::vector<std::string> run_audit(const Scanner& sc, Datastore& ds, const AuditOptions& o, Tally& tally) {
   auto t0 = Clock::now();
+  size_t other_shards = 0;
+  auto mine = [&](const std::string& identity) {
+    if (o.shard_count <= 1 || o.shard_blobs || shard_of(identity, o.shard_count) == o.shard_index) return true;
+    other_shards++;
+    return false;
+  };
   AuditProgress pr;
   pr.event = "repository";
   pr.total = o.targets.size();
@@ -158,24 +225,43 @@ std::vector<std::string> run_audit(const Scanner& sc, Datastore& ds, const Audit
   for (const AuditTarget& t : o.targets) {
     RepoResult rr;
     rr.identity = t.url.empty() ? t.path : t.url;
+    bool in_shard = false;  // checked: this repository is this shard's
+    bool counted = false;   // its first appearance in the targets (a failure below is its own)
     try {
       std::string path = t.path;
-      if (!t.url.empty()) {
-        std::filesystem::create_directories(o.clone_dir);
-        path = (std::filesystem::path(o.clone_dir) / clone_folder_name(t.url)).string();
-        mirror_repository(t.url, path, o.git_token);
+      // A URL's shard is known before it is cloned; a local repository's once opened.
+      if (!t.url.empty() && !mine(rr.identity)) {
+        pr.total--;
+        continue;
       }
-      GitRepo repo = GitRepo::open(path, false);
-      if (t.url.empty()) rr.identity = repository_identity(repo);
+      std::optional<GitRepo> opened;
+      if (t.url.empty()) {
+        opened.emplace(GitRepo::open(path, false));
+        rr.identity = repository_identity(*opened);
+        if (!mine(rr.identity)) {
+          pr.total--;
+          continue;
+        }
+      }
+      in_shard = true;
       if (!seen.insert(rr.identity).second) {
         pr.total--;
         continue;
       }
+      counted = true;
+      if (!t.url.empty()) {
+        std::filesystem::create_directories(o.clone_dir);
+        path = (std::filesystem::path(o.clone_dir) / clone_folder_name(t.url)).string();
+        mirror_repository(t.url, path, o.git_token);
+        opened.emplace(GitRepo::open(path, false));
+      }
+      GitRepo& repo = *opened;
       audit_repository(sc, ds, o, t, repo, rr, tally);
     } catch (const std::exception& e) {
+      ds.release_all_claims();  // others need not wait for them to expire
       rr.outcome = "failed";
       rr.error = e.what();
-      if (!seen.insert(rr.identity).second) {
+      if (!counted && ((!in_shard && !mine(rr.identity)) || !seen.insert(rr.identity).second)) {
         pr.total--;
         continue;
       }
@@ -211,6 +297,10 @@ std::vector<std::string> run_audit(const Scanner& sc, Datastore& ds, const Audit
   if (o.on_progress) o.on_progress(pr);
   auto& notes = tally.result.summary.notes;
   notes["repositories"] = std::to_string(pr.done);
+  if (o.shard_count > 1)
+    notes["shard"] = std::to_string(o.shard_index) + "/" + std::to_string(o.shard_count) +
+                     (o.shard_blobs ? " (blobs)" : "");
+  if (other_shards) notes["repositories in other shards"] = std::to_string(other_shards);
   if (pr.unchanged) notes["repositories unchanged"] = std::to_string(pr.unchanged);
   if (pr.failed) notes["repositories failed"] = std::to_string(pr.failed);
   if (pr.blobs_known) notes["blobs already scanned"] = std::to_string(pr.blobs_known);

@@ -40,10 +40,20 @@ struct AuditOptions {
   uint64_t max_blob_size = 64ull << 20;
   size_t batch_blobs = 20000;            // blobs per transaction
   bool rescan = false;                   // scan every blob and repository again (new rules)
+  // This process audits shard `shard_index` of `shard_count`: the repositories whose identity
+  // hashes there (shard_of), or with shard_blobs every repository but only the blobs whose id
+  // does (one huge repository over many tasks).
+  unsigned shard_index = 0, shard_count = 1;
+  bool shard_blobs = false;
+  int claim_ttl = 900;                   // seconds a blob claim lasts (a dead task's expire)
   std::function<bool(const std::string&)> exclude_path;
   std::function<void(const AuditProgress&)> on_progress;
   std::function<void(const std::string&)> debug;
 };
+
+// Which of `count` shards a repository identity (or a blob id) belongs to: FNV-1a 64 of its
+// bytes modulo count, the same on every machine and in every release.
+unsigned shard_of(const std::string& key, unsigned count);
 
 // Audits every target into `ds`. Adds the counts to `tally` (blobs scanned this run, bytes,
 // skips) and, per failing repository, one warning line plus one error count (exit 2 at the end).
