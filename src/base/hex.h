@@ -18,6 +18,9 @@ std::string sha256_hex(std::string_view data);
 // HMAC-SHA256 (RFC 2104): 32 raw bytes.
 std::string hmac_sha256(std::string_view key, std::string_view data);
 
+// RFC 4648 base64 of `data`: standard (+/) or URL-safe (-_) alphabet, '=' padding when asked.
+std::string base64_encode(std::string_view data, bool url_safe = false, bool pad = true);
+
 // RFC 3986 percent-encoding: unreserved A-Z a-z 0-9 - _ . ~ are kept, every other byte becomes
 // %XX (uppercase hex); '/' is kept too unless encode_slash.
 std::string percent_encode(std::string_view s, bool encode_slash = true);

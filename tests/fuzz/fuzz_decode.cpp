@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/hex.h"
 #include "decode/decode_scan.h"
 #include "decode/decoders.h"
 #include "decode/regions.h"
@@ -50,23 +51,7 @@ Env& env() {
   std::abort();
 }
 
-std::string encode64(std::string_view in, bool url) {
-  const char* a = url ? "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-                      : "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  uint32_t acc = 0;
-  int bits = 0;
-  for (unsigned char c : in) {
-    acc = (acc << 8) | c;
-    bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      out += a[(acc >> bits) & 63];
-    }
-  }
-  if (bits) out += a[(acc << (6 - bits)) & 63];
-  return out;
-}
+std::string encode64(std::string_view in, bool url) { return keyhound::base64_encode(in, url, false); }
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

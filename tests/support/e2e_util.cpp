@@ -1,5 +1,7 @@
 #include "e2e_util.h"
 
+#include "base/hex.h"
+
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -94,23 +96,6 @@ std::string kh() {
   return "XDG_CACHE_HOME=" + cache + " " + std::string(KEYHOUND_BINARY);
 }
 
-std::string base64(const std::string& s, bool url_safe, bool pad) {
-  const char* a = url_safe ? "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-                           : "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  uint32_t acc = 0;
-  int bits = 0;
-  for (unsigned char c : s) {
-    acc = (acc << 8) | c;
-    bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      out += a[(acc >> bits) & 63];
-    }
-  }
-  if (bits) out += a[(acc << (6 - bits)) & 63];
-  while (pad && out.size() % 4) out += '=';
-  return out;
-}
+std::string base64(const std::string& s, bool url_safe, bool pad) { return keyhound::base64_encode(s, url_safe, pad); }
 
 }  // namespace e2e
