@@ -16,6 +16,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "base/utc_time.h"
 #include "base/hex.h"
 #include "base/redact.h"
 #include "datastore/finding_codec.h"
@@ -124,14 +125,7 @@ const Pq& pq() {
   return p;
 }
 
-std::string now_utc() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+std::string now_utc() { return utc_now_text(); }
 
 std::string first_line(const char* msg) {
   std::string s = msg ? msg : "";
