@@ -113,8 +113,9 @@ TEST(ClusterDatastore, PostgresHoldsWhatSqliteHoldsAndServesReportSummarizeTriag
   EXPECT_EQ(t.exit_code, 0) << t.err;
   // Triage is shared: another process (another task) sees it.
   auto revoked = run(kh() + " report --format json --status revoked --datastore " + shell_quote(url));
-  for (auto& f : json::parse(revoked.out)["findings"]) EXPECT_EQ(f["fingerprint"], fp);
-  EXPECT_FALSE(json::parse(revoked.out)["findings"].empty());
+  json revoked_report = json::parse(revoked.out);  // kept alive: the loop walks into it
+  for (auto& f : revoked_report["findings"]) EXPECT_EQ(f["fingerprint"], fp);
+  EXPECT_FALSE(revoked_report["findings"].empty());
   auto sum = run(kh() + " summarize --format json --datastore " + shell_quote(url));
   EXPECT_EQ(sum.exit_code, 0) << sum.err;
   json rules = json::parse(sum.out)["rules"];
