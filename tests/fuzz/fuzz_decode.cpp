@@ -20,31 +20,13 @@
 #include "engine/database.h"
 #include "engine/scanner.h"
 #include "rules/rule_loader.h"
+#include "fuzz_engine_env.h"
 
 using namespace keyhound;
 
 namespace {
-struct Env {
-  RuleSet rules;
-  std::unique_ptr<Database> db;
-  std::unique_ptr<Scanner> scanner;
-  std::unique_ptr<Scratch> scratch;
-};
-
-Env& env() {
-  static Env* e = [] {
-    auto* x = new Env;
-    std::vector<Rule> rs = load_builtin_rules();
-    for (auto& r : rs) r.enabled = true;
-    for (auto& r : rs) compile_rule(r);
-    x->rules = make_rule_set(std::move(rs));
-    x->db = std::make_unique<Database>(x->rules, "");
-    x->scanner = std::make_unique<Scanner>(x->rules, *x->db);
-    x->scratch = std::make_unique<Scratch>(*x->db);
-    return x;
-  }();
-  return *e;
-}
+using fuzz::Env;
+using fuzz::env;
 
 [[noreturn]] void fail(const char* what) {
   std::fprintf(stderr, "fuzz_decode: %s\n", what);

@@ -16,32 +16,13 @@
 #include "engine/database.h"
 #include "engine/scanner.h"
 #include "rules/rule_loader.h"
+#include "fuzz_engine_env.h"
 
 using namespace keyhound;
 
 namespace {
-struct Env {
-  RuleSet rules;
-  std::unique_ptr<Database> db;
-  std::unique_ptr<Scanner> scanner;
-  std::unique_ptr<Scratch> scratch;
-};
-
-Env& env() {
-  static Env* e = [] {
-    auto* x = new Env;
-    std::vector<Rule> rs = load_builtin_rules();
-    // Every rule on, opt-in families included: the fuzzer should reach all of them.
-    for (auto& r : rs) r.enabled = true;
-    for (auto& r : rs) compile_rule(r);
-    x->rules = make_rule_set(std::move(rs));
-    x->db = std::make_unique<Database>(x->rules, "");
-    x->scanner = std::make_unique<Scanner>(x->rules, *x->db);
-    x->scratch = std::make_unique<Scratch>(*x->db);
-    return x;
-  }();
-  return *e;
-}
+using fuzz::Env;
+using fuzz::env;
 
 std::string describe(const Finding& f) {
   std::string s = f.rule_id + " @" + std::to_string(f.offset) + " line " + std::to_string(f.line) +
