@@ -47,19 +47,23 @@ class StageClock {
 
 }  // namespace
 
+FinishStep finish_one(Finding& f, bool include_examples, const std::function<void(Finding&)>& post_process) {
+  // A candidate whose rule wanted its file as evidence, in another file: not a finding.
+  if (!f.evidence_files.empty()) return FinishStep::NotAFinding;
+  if (f.example && !include_examples) return FinishStep::HiddenExample;
+  apply_inline_allow(f);
+  if (post_process) post_process(f);
+  return FinishStep::Kept;
+}
+
 void finish_findings(std::vector<Finding>& findings, ScanSummary& summary, bool include_examples,
                      const std::function<void(Finding&)>& post_process) {
   std::vector<Finding> kept;
   kept.reserve(findings.size());
   for (auto& f : findings) {
-    // A candidate whose rule wanted its file as evidence, in another file: not a finding.
-    if (!f.evidence_files.empty()) continue;
-    if (f.example && !include_examples) {
-      summary.examples_hidden++;
-      continue;
-    }
-    apply_inline_allow(f);
-    if (post_process) post_process(f);
+    FinishStep step = finish_one(f, include_examples, post_process);
+    if (step == FinishStep::HiddenExample) summary.examples_hidden++;
+    if (step != FinishStep::Kept) continue;
     if (f.suppressed) summary.suppressed++;
     else summary.findings++;
     kept.push_back(std::move(f));
@@ -99,9 +103,7 @@ int run_pipeline(const CommonOptions& o, const Source& source) {
     const RuleSet& rules = eng->rules;
     stream = std::make_unique<ItemStream>(
         [&](Finding& f) {
-          if (!f.evidence_files.empty() || (f.example && !o.include_examples)) return;
-          apply_inline_allow(f);
-          if (sup.post_process) sup.post_process(f);
+          if (finish_one(f, o.include_examples, sup.post_process) != FinishStep::Kept) return;
           add_remediation(f);
           if (source.after_remediation) source.after_remediation(f);
           if ((f.suppressed && !o.show_suppressed) || !live_error.empty()) return;

@@ -97,6 +97,11 @@ EngineChoices engine_choices(const CommonOptions& o);
 SuppressionInputs suppression_inputs(const CommonOptions& o, const std::string& root);
 // Custom rules and disabled rules from the config into the engine choices.
 void apply_suppression(EngineChoices& c, const Suppression& s);
+// One finding with its provenance set: dropped (a candidate whose file was not evidence),
+// hidden (a documentation example, unless asked), or kept with inline allows and
+// `post_process` applied. Shared by the end of the scan and --format jsonl's live stream.
+enum class FinishStep { Kept, NotAFinding, HiddenExample };
+FinishStep finish_one(Finding& f, bool include_examples, const std::function<void(Finding&)>& post_process);
 // Provenance is set: applies inline allows and `post_process`, hides examples unless asked, and
 // fills the summary counts.
 void finish_findings(std::vector<Finding>& findings, ScanSummary& summary, bool include_examples,
