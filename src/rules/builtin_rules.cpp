@@ -4,11 +4,12 @@
 
 namespace keyhound {
 namespace {
-std::string str(BuiltinRuleRow::Str s) { return std::string(s.data, s.size); }
+std::string str(BuiltinRuleRow::Str s) { return std::string(builtin_rule_text() + s.offset, s.size); }
 std::vector<std::string> list(BuiltinRuleRow::List l) {
+  const BuiltinRuleRow::Str* items = builtin_rule_list_items() + l.first;
   std::vector<std::string> out;
   out.reserve(l.size);
-  for (size_t i = 0; i < l.size; ++i) out.push_back(str(l.items[i]));
+  for (size_t i = 0; i < l.size; ++i) out.push_back(str(items[i]));
   return out;
 }
 }  // namespace
