@@ -14,7 +14,7 @@ std::vector<std::string> list(BuiltinRuleRow::List l) {
 }
 }  // namespace
 
-std::vector<Rule> load_builtin_rules() {
+std::vector<Rule> load_builtin_rules(bool examples) {
   // Checked at build time (tools/rulegen.cpp) and by the tests; their regexes compile on first
   // use (Scanner), so start-up (the pre-commit hook) does not pay for compiling every rule.
   size_t n = 0;
@@ -51,8 +51,10 @@ std::vector<Rule> load_builtin_rules() {
     r.attach_to = str(w.attach_to);
     r.attach_role = str(w.attach_role);
     r.attach_lines = w.attach_lines;
-    r.examples = list(w.examples);
-    r.negative_examples = list(w.negative_examples);
+    if (examples) {
+      r.examples = list(w.examples);
+      r.negative_examples = list(w.negative_examples);
+    }
   }
   return out;
 }
