@@ -5,6 +5,9 @@
 
 #if defined(__x86_64__)
 #include <immintrin.h>
+#if __has_include(<sys/platform/x86.h>)
+#include <sys/platform/x86.h>
+#endif
 #endif
 
 namespace keyhound {
@@ -119,8 +122,11 @@ __attribute__((target("sha,sse4.1"))) void compress_sha_ni(uint32_t* h, const un
 }
 
 Compress best_compress() {
-  __builtin_cpu_init();
-  return __builtin_cpu_supports("sha") && __builtin_cpu_supports("sse4.1") ? compress_sha_ni : compress_portable;
+#ifdef CPU_FEATURE_ACTIVE
+  // glibc's answer, found once by the loader (src/engine/newlines.cpp says why not CPUID here).
+  if (CPU_FEATURE_ACTIVE(SHA) && CPU_FEATURE_ACTIVE(SSE4_1) && CPU_FEATURE_ACTIVE(SSSE3)) return compress_sha_ni;
+#endif
+  return compress_portable;
 }
 #else
 Compress best_compress() { return compress_portable; }
