@@ -202,8 +202,7 @@ class MatchState {
     f.match.assign(whole.data(), std::min<size_t>(whole.size(), 4096));
     f.offset = abs;
     f.entropy = h;
-    f.example = is_documentation_example(secret) ||
-                std::find(rule.doc_examples.begin(), rule.doc_examples.end(), secret) != rule.doc_examples.end();
+    f.example = is_documentation_example(secret) || is_published_example(rule.doc_examples, secret);
     f.line_text = line_around(buf, soff, slen, kContextBytes);
     if (needs_file) f.evidence_files = rule.evidence_files;
     // What the credential opens, when the format names it: the rule's named groups host, user,
