@@ -27,8 +27,9 @@ bool is_placeholder(std::string_view secret) {
                                 "...",      "****"};
   for (const char* w : words)
     if (l.find(w) != std::string::npos) return true;
-  // Sequential alphabets: "ABCDEFGHIJ", "1234567890".
-  static const char* seqs[] = {"abcdefgh", "12345678", "qwertyui"};
+  // Sequential alphabets: "ABCDEFGHIJ", "1234567890", and "123456", the most used dummy
+  // password (one in 16^6 per position even in hex).
+  static const char* seqs[] = {"abcdefgh", "123456", "654321", "qwertyui"};
   for (const char* s : seqs)
     if (l.find(s) != std::string::npos) return true;
   // A short block written again and again ("abc123abc123abc123", "a1b2a1b2a1b2"): how people
@@ -61,6 +62,19 @@ bool is_documentation_example(std::string_view secret) {
     if (j.find("example") != std::string::npos) return true;
   }
   return false;
+}
+
+bool is_documentation_host(std::string_view host) {
+  // RFC 2606 reserves example.com, example.net, example.org and the .example TLD for
+  // documentation: credentials in a URL to them are written for a manual.
+  std::string h = ascii_lower(host);
+  while (!h.empty() && h.back() == '.') h.pop_back();
+  auto ends = [&](const std::string& suf) {
+    return h.size() >= suf.size() && h.compare(h.size() - suf.size(), suf.size(), suf) == 0;
+  };
+  for (const char* d : {"example.com", "example.net", "example.org"})
+    if (h == d || ends(std::string(".") + d)) return true;
+  return ends(".example");
 }
 
 bool is_published_example(const std::vector<std::string>& examples, std::string_view secret) {

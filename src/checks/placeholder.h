@@ -10,6 +10,8 @@ bool is_placeholder(std::string_view secret);
 // True for documentation examples published by providers (AWS's ...EXAMPLE keys and the like).
 // These are reported only with --include-examples, marked example.
 bool is_documentation_example(std::string_view secret);
+// True for RFC 2606 documentation hosts: example.com/.net/.org, their subdomains, *.example.
+bool is_documentation_host(std::string_view host);
 // True when `secret` is one of a rule's published documentation keys (doc_examples), a piece of
 // one, or a copy of one with its tail changed.
 bool is_published_example(const std::vector<std::string>& examples, std::string_view secret);

@@ -51,19 +51,35 @@ TEST(Placeholder, RepeatedBlocks) {
   EXPECT_TRUE(is_placeholder("Zq9Zq9Zq9Zq9Zq9"));
   EXPECT_FALSE(is_placeholder("abc123abc1"));  // once repeated is not enough
   // Random keys do not repeat 12 characters at a period of 2-8: 200,000 draws of 64 hex
-  // characters (the smallest key alphabet, so the likeliest to repeat) hold none.
+  // characters (the smallest key alphabet, so the likeliest to repeat) hold none. All the
+  // filters together (runs of 6 identical characters, "123456"...) drop fewer than 1 in 10,000.
   std::mt19937 rng(42);
   const std::string a = "0123456789abcdef";
-  int flagged = 0;
+  int periodic = 0, any = 0;
   for (int i = 0; i < 200000; ++i) {
     std::string s;
     for (int k = 0; k < 64; ++k) s += a[rng() % a.size()];
-    // Runs of 6 identical characters are the older filter's (about 6e-5 of 64-hex strings).
-    bool run6 = false;
-    for (size_t k = 5; k < s.size() && !run6; ++k) run6 = s.compare(k - 5, 6, std::string(6, s[k])) == 0;
-    if (!run6) flagged += is_placeholder(s);
+    bool flagged = is_placeholder(s);
+    any += flagged;
+    bool other = s.find("123456") != std::string::npos || s.find("654321") != std::string::npos;
+    for (size_t k = 5; k < s.size() && !other; ++k) other = s.compare(k - 5, 6, std::string(6, s[k])) == 0;
+    if (flagged && !other) ++periodic;
   }
-  EXPECT_EQ(flagged, 0);
+  EXPECT_EQ(periodic, 0);
+  EXPECT_LT(any, 20);
+}
+
+TEST(Placeholder, DocumentationHostsAndDummyRuns) {
+  EXPECT_TRUE(is_documentation_host("example.com"));
+  EXPECT_TRUE(is_documentation_host("unix.example.com"));
+  EXPECT_TRUE(is_documentation_host("DB.Example.ORG."));
+  EXPECT_TRUE(is_documentation_host("db.example"));
+  EXPECT_FALSE(is_documentation_host("example.com.evil.io"));
+  EXPECT_FALSE(is_documentation_host("myexample.com"));
+  EXPECT_FALSE(is_documentation_host("db.acme.invalid"));  // tests' fake hosts still count
+  // "123456", the most used dummy password, in any value.
+  EXPECT_TRUE(is_placeholder("pass123456"));
+  EXPECT_TRUE(is_placeholder("x654321y"));
 }
 
 TEST(Placeholder, ExampleInsideEmbeddedJson) {
