@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -16,9 +17,9 @@
 
 namespace {
 
-// A C++ string literal holding exactly `s` (any byte, NULs included), with its length.
+// A C++ string literal holding exactly `s` (any byte, NULs included).
 std::string literal(const std::string& s) {
-  std::string out = "{\"";
+  std::string out = "\"";
   for (unsigned char c : s) {
     if (c == '"' || c == '\\') {
       out += '\\';
@@ -27,20 +28,35 @@ std::string literal(const std::string& s) {
       out += static_cast<char>(c);
     } else {
       char buf[8];
-      std::snprintf(buf, sizeof buf, "\\%03o", c);
+      std::snprintf(buf, sizeof buf, "\\%03o", c);  // always 3 digits: a digit may follow
       out += buf;
     }
   }
-  return out + "\", " + std::to_string(s.size()) + "}";
+  return out + "\"";
 }
 
-std::string list(const std::vector<std::string>& v, const std::string& name, std::ostream& decls) {
-  if (v.empty()) return "{nullptr, 0}";
-  decls << "constexpr Str " << name << "[] = {";
-  for (size_t i = 0; i < v.size(); ++i) decls << (i ? ", " : "") << literal(v[i]);
-  decls << "};\n";
-  return "{" + name + ", " + std::to_string(v.size()) + "}";
-}
+// Every string of the table in one block of text (each distinct string once), and every list
+// as a run of consecutive Strs: rows refer to both by offset.
+struct Pool {
+  std::string text_literals;  // the block, as adjacent literals, one per string
+  size_t text_size = 0;
+  std::map<std::string, size_t> offset_of;
+  std::vector<std::string> list_items;  // "{offset, size}" each
+
+  std::string str(const std::string& s) {
+    auto [it, fresh] = offset_of.emplace(s, text_size);
+    if (fresh) {
+      text_literals += "    " + literal(s) + "\n";
+      text_size += s.size();
+    }
+    return "{" + std::to_string(it->second) + ", " + std::to_string(s.size()) + "}";
+  }
+  std::string list(const std::vector<std::string>& v) {
+    size_t first = list_items.size();
+    for (auto& s : v) list_items.push_back(str(s));
+    return "{" + std::to_string(v.empty() ? 0 : first) + ", " + std::to_string(v.size()) + "}";
+  }
+};
 
 }  // namespace
 
@@ -69,33 +85,37 @@ int main(int argc, char** argv) {
     return 1;
   }
 
-  std::ostringstream decls, rows;
-  for (size_t i = 0; i < rules.size(); ++i) {
-    const keyhound::Rule& r = rules[i];
-    std::string n = std::to_string(i);
+  Pool pool;
+  std::ostringstream rows;
+  for (const keyhound::Rule& r : rules) {
     char entropy[64];
     std::snprintf(entropy, sizeof entropy, "%.17g", r.min_entropy);
-    rows << "  {" << literal(r.id) << ", " << literal(r.name) << ", " << literal(r.provider) << ",\n   "
-         << literal(r.description) << ",\n   " << literal(r.reference) << ", " << literal(r.source_file) << ",\n   "
-         << list(r.keywords, "kw" + n, decls) << ", " << literal(r.regex) << ",\n   " << r.secret_group << ", "
-         << entropy << ", " << r.window << ", " << literal(r.checksum) << ", " << literal(r.value_check) << ", "
-         << static_cast<int>(r.severity) << ", "
-         << literal(r.family) << ", " << (r.enabled ? "true" : "false") << ",\n   " << literal(r.context_line)
-         << ", " << literal(r.context_nearby) << ", " << r.context_lines << ",\n   "
-         << list(r.reject_shapes, "rs" + n, decls) << ", " << list(r.evidence_files, "ef" + n, decls) << ", "
-         << list(r.doc_examples, "de" + n, decls) << ",\n   " << static_cast<int>(r.facts.enrich) << ", "
+    rows << "  {" << pool.str(r.id) << ", " << pool.str(r.name) << ", " << pool.str(r.provider) << ", "
+         << pool.str(r.description) << ", " << pool.str(r.reference) << ", " << pool.str(r.source_file) << ",\n   "
+         << pool.list(r.keywords) << ", " << pool.str(r.regex) << ", " << r.secret_group << ", " << entropy << ", "
+         << r.window << ", " << pool.str(r.checksum) << ", " << pool.str(r.value_check) << ", "
+         << static_cast<int>(r.severity) << ", " << pool.str(r.family) << ", " << (r.enabled ? "true" : "false")
+         << ",\n   " << pool.str(r.context_line) << ", " << pool.str(r.context_nearby) << ", " << r.context_lines
+         << ", " << pool.list(r.reject_shapes) << ", " << pool.list(r.evidence_files) << ", "
+         << pool.list(r.doc_examples) << ",\n   " << static_cast<int>(r.facts.enrich) << ", "
          << static_cast<int>(r.facts.verify) << ", " << static_cast<int>(r.facts.remediation) << ", "
-         << literal(r.attach_to) << ", "
-         << literal(r.attach_role) << ", " << r.attach_lines << ",\n   " << list(r.examples, "ex" + n, decls)
-         << ", " << list(r.negative_examples, "ne" + n, decls) << "},\n";
+         << pool.str(r.attach_to) << ", " << pool.str(r.attach_role) << ", " << r.attach_lines << ", "
+         << pool.list(r.examples) << ", " << pool.list(r.negative_examples) << "},\n";
   }
+  std::ostringstream items;
+  for (auto& it : pool.list_items) items << "  " << it << ",\n";
   std::ostringstream out;
   out << "// Generated from rules/*.toml by tools/rulegen.cpp at build time. Do not edit.\n"
          "#include \"rules/builtin_rules.h\"\n"
          "namespace keyhound {\nnamespace {\nusing Str = BuiltinRuleRow::Str;\n"
-      << decls.str() << "constexpr BuiltinRuleRow kRows[] = {\n" << rows.str() << "};\n}  // namespace\n\n"
+      << "constexpr char kText[] =\n    \"\"\n" << pool.text_literals << "    ;\n"
+      << "constexpr Str kListItems[] = {\n  {0, 0},  // (never empty)\n" << items.str() << "};\n"
+      << "constexpr BuiltinRuleRow kRows[] = {\n" << rows.str() << "};\n}  // namespace\n\n"
       << "const BuiltinRuleRow* builtin_rule_rows(size_t* count) {\n  *count = " << rules.size()
-      << ";\n  return kRows;\n}\n}  // namespace keyhound\n";
+      << ";\n  return kRows;\n}\n"
+      << "const char* builtin_rule_text() { return kText; }\n"
+      << "const BuiltinRuleRow::Str* builtin_rule_list_items() { return kListItems + 1; }\n"
+      << "}  // namespace keyhound\n";
   std::string text = out.str();
   // Rewritten only when it changes, so an unchanged rule set recompiles nothing.
   if (auto old = keyhound::try_read_file(argv[1]); old && *old == text) return 0;

@@ -15,6 +15,9 @@ bool is_hex_digits(std::string_view s);
 // SHA-256(data): 32 raw bytes; and as lowercase hex, 64 digits.
 std::string sha256(std::string_view data);
 std::string sha256_hex(std::string_view data);
+// The same without the CPU's SHA instructions, which sha256() uses when it has them (the tests
+// compare the two).
+std::string sha256_portable(std::string_view data);
 // HMAC-SHA256 (RFC 2104): 32 raw bytes.
 std::string hmac_sha256(std::string_view key, std::string_view data);
 

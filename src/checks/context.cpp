@@ -98,6 +98,66 @@ bool item_name_evidence(const RE2& name_re, std::string_view buf, size_t soff, s
   return false;
 }
 
+// Leading spaces and tabs of a line (a tab counts as one: files mix them rarely, and only the
+// order of depths matters here).
+size_t indent_of(std::string_view l) {
+  size_t i = 0;
+  while (i < l.size() && (l[i] == ' ' || l[i] == '\t')) ++i;
+  return i;
+}
+
+// The key a line assigns to: `key: v`, `"key": v`, `key = v`, `'key' => v`, `<key>v` (YAML, JSON,
+// INI/TOML/HCL, PHP arrays, simple XML).
+const RE2& own_key_re() {
+  static const RE2 re(R"re(^\s*-?\s*["']?([A-Za-z_][\w.-]*)["']?\s*(?::|=>|=)|^\s*<([A-Za-z_][\w.-]*)>)re");
+  return re;
+}
+
+// A line that opens a block the lines below it belong to: `aws:`, `"AWS": {`, `aws = {`,
+// `'s3' => [`, `<aws>`, an INI/TOML `[section]` header.
+const RE2& opener_re() {
+  static const RE2 re(
+      R"re(^\s*-?\s*["']?([A-Za-z_][\w.-]*)["']?\s*(?::|=>|=)?\s*(?:\{|\[|array\(|\|[-+]?|>[-+]?)?\s*$|^\s*<([A-Za-z_][\w.-]*)(?:\s[^>]*)?>\s*$|^\s*\[+([^\]]+)\]+\s*$)re");
+  return re;
+}
+
+// How many lines above a secret its enclosing blocks are looked for.
+constexpr int kKeyPathLines = 24;
+
+// The dotted path of keys leading to the secret's line: `aws.credentials.secret-key` for
+// `aws:` / `credentials:` / `secret-key: ...`, `AWS.SecretKey` for {"AWS": {"SecretKey": ...}},
+// `aws.secret_key` under an INI [aws] header. A name on an enclosing block is evidence the way a
+// name on the secret's own line is (appsettings.json, Spring YAML, Helm values, CloudFormation
+// outputs). Empty when the line assigns no key.
+std::string key_path(std::string_view buf, size_t soff, size_t floor) {
+  size_t a = back_lines(buf, soff, 0, floor);
+  std::string_view own = buf.substr(a, soff - a);
+  std::string k1, k2;
+  if (!RE2::PartialMatch(own, own_key_re(), &k1, &k2)) return "";
+  std::string path = k1.empty() ? k2 : k1;
+  size_t depth = indent_of(own);
+  bool top_seen = false;  // a block opened at column 0 encloses the secret: no INI header can
+  size_t at = a;
+  for (int i = 0; i < kKeyPathLines && at > floor; ++i) {
+    size_t start = back_lines(buf, at - 1, 0, floor);
+    std::string_view l = line_at(buf, start, at - 1);
+    at = start;
+    size_t d = indent_of(l);
+    if (d == l.size()) continue;  // blank
+    std::string o1, o2, o3;
+    if (!RE2::FullMatch(l, opener_re(), &o1, &o2, &o3)) continue;
+    if (!o3.empty()) {  // [section]: holds the keys that follow it, up to the next header
+      if (!top_seen) path = o3 + "." + path;
+      break;
+    }
+    if (d >= depth) continue;
+    path = (o1.empty() ? o2 : o1) + "." + path;
+    depth = d;
+    if (depth == 0) top_seen = true;
+  }
+  return path;
+}
+
 }  // namespace
 
 bool has_context_evidence(const Rule& rule, std::string_view buf, size_t soff, size_t slen,
@@ -108,6 +168,8 @@ bool has_context_evidence(const Rule& rule, std::string_view buf, size_t soff, s
     size_t a = back_lines(buf, soff, 0, floor), b = forward_lines(buf, soff + slen, 0, ceil);
     if (RE2::PartialMatch(blanked(buf, a, b, soff, slen), *rule.context_line_re)) return true;
     if (item_name_evidence(*rule.context_line_re, buf, soff, slen, floor, ceil, kItemLines)) return true;
+    std::string path = key_path(buf, soff, floor);
+    if (path.find('.') != std::string::npos && RE2::PartialMatch(path, *rule.context_line_re)) return true;
   }
   if (rule.context_nearby_re) {
     size_t a = back_lines(buf, soff, rule.context_lines, floor);

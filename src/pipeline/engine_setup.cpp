@@ -28,7 +28,7 @@ bool selects(const Rule& r, const std::string& name) {
 
 RuleSet load_rules(const std::vector<std::string>& rule_paths, const std::vector<Rule>& extra, bool builtin) {
   std::vector<Rule> rules;
-  if (builtin) rules = load_builtin_rules();
+  if (builtin) rules = load_builtin_rules(false);  // scans and `rules list` run no examples
   for (auto& p : rule_paths) {
     auto more = load_rule_path(p);
     for (auto& r : more) rules.push_back(std::move(r));

@@ -72,7 +72,7 @@ void write_gitlab(const ScanResult& r, const RuleSet& rules, const ReportOptions
   double now = static_cast<double>(std::time(nullptr));
   json scanner = tool_json(r.tool_version);
   scanner["url"] = "https://github.com/keyhound/keyhound";
-  json doc = {{"version", "15.0.7"},
+  json doc = {{"version", "15.2.4"},
               {"scan", {{"analyzer", tool_json(r.tool_version)},
                         {"scanner", scanner},
                         {"type", "secret_detection"},

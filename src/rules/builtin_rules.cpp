@@ -4,16 +4,17 @@
 
 namespace keyhound {
 namespace {
-std::string str(BuiltinRuleRow::Str s) { return std::string(s.data, s.size); }
+std::string str(BuiltinRuleRow::Str s) { return std::string(builtin_rule_text() + s.offset, s.size); }
 std::vector<std::string> list(BuiltinRuleRow::List l) {
+  const BuiltinRuleRow::Str* items = builtin_rule_list_items() + l.first;
   std::vector<std::string> out;
   out.reserve(l.size);
-  for (size_t i = 0; i < l.size; ++i) out.push_back(str(l.items[i]));
+  for (size_t i = 0; i < l.size; ++i) out.push_back(str(items[i]));
   return out;
 }
 }  // namespace
 
-std::vector<Rule> load_builtin_rules() {
+std::vector<Rule> load_builtin_rules(bool examples) {
   // Checked at build time (tools/rulegen.cpp) and by the tests; their regexes compile on first
   // use (Scanner), so start-up (the pre-commit hook) does not pay for compiling every rule.
   size_t n = 0;
@@ -50,8 +51,10 @@ std::vector<Rule> load_builtin_rules() {
     r.attach_to = str(w.attach_to);
     r.attach_role = str(w.attach_role);
     r.attach_lines = w.attach_lines;
-    r.examples = list(w.examples);
-    r.negative_examples = list(w.negative_examples);
+    if (examples) {
+      r.examples = list(w.examples);
+      r.negative_examples = list(w.negative_examples);
+    }
   }
   return out;
 }

@@ -255,7 +255,25 @@ std::vector<Rule> load_rule_path(const std::string& path) {
 }
 
 RuleSet make_rule_set(std::vector<Rule> rules) {
-  std::sort(rules.begin(), rules.end(), [](const Rule& a, const Rule& b) { return a.id < b.id; });
+  // Sorted through an index, then each rule moved about once, in place (a second vector would
+  // be 190 KB of fresh pages): sorting the rules themselves moved 700-byte structs around (a
+  // tenth of a small scan's start-up).
+  std::vector<uint32_t> order(rules.size());
+  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return rules[a].id < rules[b].id; });
+  for (uint32_t start = 0; start < order.size(); ++start) {  // position i takes rules[order[i]]
+    if (order[start] == start) continue;
+    Rule held = std::move(rules[start]);
+    uint32_t at = start;
+    while (order[at] != start) {
+      uint32_t from = order[at];
+      rules[at] = std::move(rules[from]);
+      order[at] = at;
+      at = from;
+    }
+    rules[at] = std::move(held);
+    order[at] = at;
+  }
   for (size_t i = 1; i < rules.size(); ++i)
     if (rules[i].id == rules[i - 1].id)
       throw RuleError(rules[i].source_file + ": rule '" + rules[i].id + "': duplicate id (also in " +

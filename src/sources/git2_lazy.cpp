@@ -4,11 +4,7 @@
 // is defined here with libgit2's own signature (the compiler checks it against git2.h) and
 // forwards to the real one, found with dlsym on first use. A libgit2 function not listed here
 // fails to link, so a new call cannot bypass the loading.
-#include <dlfcn.h>
-
-#include <mutex>
-#include <string>
-
+#include "base/lazy_library.h"
 #include "sources/git_source.h"
 
 #ifndef KEYHOUND_LIBGIT2_SONAME
@@ -18,29 +14,16 @@
 namespace keyhound {
 namespace {
 
-void* symbol(const char* name) {
-  static void* handle = nullptr;
-  static std::string error;
-  static std::once_flag once;
-  std::call_once(once, [] {
-    handle = dlopen(KEYHOUND_LIBGIT2_SONAME, RTLD_NOW | RTLD_LOCAL);
-    if (!handle) {
-      const char* e = dlerror();
-      error = std::string("cannot load ") + KEYHOUND_LIBGIT2_SONAME + " (install libgit2): " +
-              (e ? e : "unknown error");
-    }
-  });
-  if (!handle) throw GitError(error);
-  void* f = dlsym(handle, name);
-  if (!f) throw GitError(std::string(KEYHOUND_LIBGIT2_SONAME) + " has no function " + name);
-  return f;
-}
+LazyLibrary libgit2{KEYHOUND_LIBGIT2_SONAME, "libgit2"};
 
-// The real function behind the wrapper `Self`, looked up once.
+// The real function behind the wrapper `Self`; a missing library is a GitError like any other.
 template <auto Self>
 decltype(Self) real(const char* name) {
-  static const auto f = reinterpret_cast<decltype(Self)>(symbol(name));
-  return f;
+  try {
+    return lazy_function<Self>(libgit2, name);
+  } catch (const LazyLoadError& e) {
+    throw GitError(e.what());
+  }
 }
 
 }  // namespace

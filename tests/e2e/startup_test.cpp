@@ -1,11 +1,12 @@
 // What start-up does only on demand: the network stack is loaded for --verify alone, libgit2
-// for git commands alone, the
+// for git commands alone, libarchive for archives alone, libsqlite3 for datastores alone, the
 // built-in rules come compiled into the binary while a --rules file is read at every run (an
 // edit after the build counts), and the Hyperscan database comes from the cache.
 #include <gtest/gtest.h>
 
 #include <filesystem>
 
+#include "archive_build.h"
 #include "e2e_util.h"
 
 using namespace e2e;
@@ -18,17 +19,34 @@ std::string key_file(const std::string& dir) {
 }
 }  // namespace
 
-TEST(Startup, LibcurlIsLoadedOnlyForVerifyAndLibgit2OnlyForGit) {
+TEST(Startup, LibrariesAreLoadedOnlyByTheCommandsThatUseThem) {
   std::string d = make_temp_dir();
   std::string f = key_file(d);
   // LD_DEBUG=files makes the dynamic loader name every library it maps.
   auto scan = run("LD_DEBUG=files " + kh() + " scan " + shell_quote(f));
   EXPECT_EQ(scan.exit_code, 1) << scan.err;
-  EXPECT_NE(scan.err.find("file=libhs"), std::string::npos) << "LD_DEBUG said nothing: " << scan.err.substr(0, 500);
+  EXPECT_NE(scan.err.find("file=libc.so"), std::string::npos) << "LD_DEBUG said nothing: " << scan.err.substr(0, 500);
   EXPECT_EQ(scan.err.find("libcurl"), std::string::npos);
   EXPECT_EQ(scan.err.find("libgit2"), std::string::npos);
   auto version = run("LD_DEBUG=files " + kh() + " --version");
-  EXPECT_EQ(version.err.find("libgit2"), std::string::npos);
+  EXPECT_NE(version.err.find("file=libc.so"), std::string::npos) << version.err.substr(0, 500);
+  for (const char* lib : {"libgit2", "libarchive", "libsqlite3", "libcurl"}) {
+    EXPECT_EQ(scan.err.find(lib), std::string::npos) << lib << " loaded by scan";
+    EXPECT_EQ(version.err.find(lib), std::string::npos) << lib << " loaded by --version";
+  }
+  // An archive loads libarchive when it is opened, and its member is still scanned.
+  write_file(d + "/creds.tar.gz", gzip(tar_entry("inner.env", read_file(f)) + tar_end()));
+  auto a = run("LD_DEBUG=files " + kh() + " scan " + shell_quote(d + "/creds.tar.gz"));
+  EXPECT_EQ(a.exit_code, 1) << a.err.substr(a.err.size() > 2000 ? a.err.size() - 2000 : 0);
+  EXPECT_NE(a.err.find("libarchive.so"), std::string::npos);
+  EXPECT_NE(a.out.find("creds.tar.gz!inner.env"), std::string::npos) << a.out;
+  // A datastore loads libsqlite3 when it is opened.
+  run("git init -q " + shell_quote(d + "/audited"));
+  auto au = run(kh() + " audit --datastore " + shell_quote(d + "/kh.db") + " " + shell_quote(d + "/audited"));
+  ASSERT_EQ(au.exit_code, 0) << au.err;
+  auto s = run("LD_DEBUG=files " + kh() + " summarize --datastore " + shell_quote(d + "/kh.db"));
+  EXPECT_EQ(s.exit_code, 0) << s.err.substr(s.err.size() > 2000 ? s.err.size() - 2000 : 0);
+  EXPECT_NE(s.err.find("libsqlite3.so"), std::string::npos);
   // A git command loads libgit2 when it opens the repository.
   run("git init -q " + shell_quote(d + "/repo"));
   auto g = run("LD_DEBUG=files " + kh() + " git --staged " + shell_quote(d + "/repo"));

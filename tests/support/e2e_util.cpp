@@ -98,4 +98,14 @@ std::string kh() {
 
 std::string base64(const std::string& s, bool url_safe, bool pad) { return keyhound::base64_encode(s, url_safe, pad); }
 
+bool have_jsonschema() { return run("python3 -c 'import jsonschema' 2>/dev/null").exit_code == 0; }
+
+std::string schema_path(const std::string& name) { return std::string(KEYHOUND_SOURCE_DIR) + "/tests/schemas/" + name; }
+
+RunResult validate_json(const std::string& doc, const std::string& schema_name) {
+  return run("python3 -c 'import json,sys,jsonschema; s=json.load(open(sys.argv[2])); "
+             "jsonschema.validators.validator_for(s)(s).validate(json.load(open(sys.argv[1])))' " +
+             shell_quote(doc) + " " + shell_quote(schema_path(schema_name)) + " 2>&1");
+}
+
 }  // namespace e2e

@@ -27,4 +27,11 @@ using keyhound_test::fake_secret;
 std::string shell_quote(const std::string& s);
 // Base64 of `s`, standard or URL-safe alphabet, with or without '=' padding (test inputs).
 std::string base64(const std::string& s, bool url_safe = false, bool pad = true);
+// True when python3 with the jsonschema module is there to validate reports.
+bool have_jsonschema();
+// A published schema kept in tests/schemas/ (see its README), by file name.
+std::string schema_path(const std::string& name);
+// Validates the JSON file `doc` against tests/schemas/`schema_name` with python3-jsonschema (the
+// validator the schema's draft names); exit code 0 when valid, the first error in `out` when not.
+RunResult validate_json(const std::string& doc, const std::string& schema_name);
 }  // namespace e2e

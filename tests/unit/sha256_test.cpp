@@ -30,6 +30,17 @@ TEST(Sha256, SameAsOpenSslOnEveryLengthUpTo300) {
   }
 }
 
+TEST(Sha256, CpuInstructionsAndPortableCodeAgree) {
+  std::mt19937 rng(13);
+  for (size_t n : {0u, 1u, 55u, 56u, 63u, 64u, 65u, 119u, 120u, 128u, 1000u, 4096u, 100003u}) {
+    std::string s(n, '\0');
+    for (auto& c : s) c = static_cast<char>(rng());
+    EXPECT_EQ(keyhound::sha256(s), keyhound::sha256_portable(s)) << n;
+  }
+  EXPECT_EQ(keyhound::hex_encode(keyhound::sha256_portable("abc")),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
 TEST(Sha256, HmacRfc4231AndOpenSsl) {
   using keyhound::hex_encode;
   using keyhound::hmac_sha256;
