@@ -2,6 +2,8 @@
 
 #include <cstdint>
 
+#include "checks/embedded_json.h"
+
 namespace keyhound {
 namespace {
 
@@ -36,10 +38,12 @@ bool github_crc32(std::string_view token) {
 
 }  // namespace
 
-bool known_checksum(const std::string& name) { return name == "github-crc32"; }
+// "base64-json": the token's embedded JSON object decodes whole (not a truncated copy).
+bool known_checksum(const std::string& name) { return name == "github-crc32" || name == "base64-json"; }
 
 bool verify_checksum(const std::string& name, std::string_view secret) {
   if (name == "github-crc32") return github_crc32(secret);
+  if (name == "base64-json") return embedded_json_complete(secret);
   return false;
 }
 

@@ -4,6 +4,7 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstring>
 #include <unordered_set>
 #include <stdexcept>
@@ -23,6 +24,17 @@
 namespace keyhound {
 
 namespace {
+
+// A URL credential (user:pass@host) whose host is a documentation name (example.com...): the
+// match ends with '@' and the host's first character, the host runs on in the buffer.
+bool credential_for_documentation_host(std::string_view buf, const re2::StringPiece& whole) {
+  if (whole.size() < 2 || whole[whole.size() - 2] != '@') return false;
+  size_t start = whole.data() - buf.data() + whole.size() - 1, end = start;
+  while (end < buf.size() && end - start < 256 &&
+         (std::isalnum(static_cast<unsigned char>(buf[end])) || buf[end] == '.' || buf[end] == '-'))
+    ++end;
+  return is_documentation_host(buf.substr(start, end - start));
+}
 // Bytes of surrounding text the checks may look at on each side of a secret (its line, nearby
 // lines). Bounded so that stream mode can keep a fixed tail and still see what block mode sees.
 constexpr uint64_t kContextBytes = 2048;
@@ -202,8 +214,8 @@ class MatchState {
     f.match.assign(whole.data(), std::min<size_t>(whole.size(), 4096));
     f.offset = abs;
     f.entropy = h;
-    f.example = is_documentation_example(secret) ||
-                std::find(rule.doc_examples.begin(), rule.doc_examples.end(), secret) != rule.doc_examples.end();
+    f.example = is_documentation_example(secret) || is_published_example(rule.doc_examples, secret) ||
+                credential_for_documentation_host(buf, whole);
     f.line_text = line_around(buf, soff, slen, kContextBytes);
     if (needs_file) f.evidence_files = rule.evidence_files;
     // What the credential opens, when the format names it: the rule's named groups host, user,

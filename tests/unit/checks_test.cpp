@@ -2,10 +2,14 @@
 
 #include "checks/aws_key.h"
 #include "checks/checksum.h"
+#include "checks/embedded_json.h"
 #include "checks/entropy.h"
 #include "checks/jwt_example.h"
 #include "checks/placeholder.h"
 #include "verify/sigv4.h"
+#include "base/hex.h"
+#include "rule_facts.h"
+#include <random>
 
 #include <string>
 
@@ -38,6 +42,81 @@ TEST(Placeholder, DocumentationExamples) {
   EXPECT_TRUE(is_documentation_example(std::string("AKIAIOSFODNN7") + "EXAMPLE"));
   EXPECT_TRUE(is_documentation_example(std::string("wJalrXUtnFEMI/K7MDENG/bPxRfiCY") + "EXAMPLEKEY"));
   EXPECT_FALSE(is_documentation_example(std::string("AK") + "IAXJBTFQXKWOVOMPZO"));
+}
+
+TEST(Placeholder, RepeatedBlocks) {
+  // Docs and tests fill key-shaped slots with a block written again and again.
+  EXPECT_TRUE(is_placeholder("abc123abc123abc123"));
+  EXPECT_TRUE(is_placeholder("a1b2a1b2a1b2a1b2"));
+  EXPECT_TRUE(is_placeholder("Zq9Zq9Zq9Zq9Zq9"));
+  EXPECT_FALSE(is_placeholder("abc123abc1"));  // once repeated is not enough
+  // Random keys do not repeat 12 characters at a period of 2-8: 200,000 draws of 64 hex
+  // characters (the smallest key alphabet, so the likeliest to repeat) hold none. All the
+  // filters together (runs of 6 identical characters, "123456"...) drop fewer than 1 in 10,000.
+  std::mt19937 rng(42);
+  const std::string a = "0123456789abcdef";
+  int periodic = 0, any = 0;
+  for (int i = 0; i < 200000; ++i) {
+    std::string s;
+    for (int k = 0; k < 64; ++k) s += a[rng() % a.size()];
+    bool flagged = is_placeholder(s);
+    any += flagged;
+    bool other = s.find("123456") != std::string::npos || s.find("654321") != std::string::npos;
+    for (size_t k = 5; k < s.size() && !other; ++k) other = s.compare(k - 5, 6, std::string(6, s[k])) == 0;
+    if (flagged && !other) ++periodic;
+  }
+  EXPECT_EQ(periodic, 0);
+  EXPECT_LT(any, 20);
+}
+
+TEST(Placeholder, DocumentationHostsAndDummyRuns) {
+  EXPECT_TRUE(is_documentation_host("example.com"));
+  EXPECT_TRUE(is_documentation_host("unix.example.com"));
+  EXPECT_TRUE(is_documentation_host("DB.Example.ORG."));
+  EXPECT_TRUE(is_documentation_host("db.example"));
+  EXPECT_FALSE(is_documentation_host("example.com.evil.io"));
+  EXPECT_FALSE(is_documentation_host("myexample.com"));
+  EXPECT_FALSE(is_documentation_host("db.acme.invalid"));  // tests' fake hosts still count
+  // "123456", the most used dummy password, in any value.
+  EXPECT_TRUE(is_placeholder("pass123456"));
+  EXPECT_TRUE(is_placeholder("x654321y"));
+}
+
+TEST(Placeholder, ExampleInsideEmbeddedJson) {
+  // Mapbox's documentation token belongs to the account "examples".
+  std::string doc = "pk." + base64_encode("{\"u\":\"examples\",\"a\":\"cjt0m51tj1n9r43odzojmsrx1\"}", true, false) +
+                    ".zA2W0IkI0c6KaAhJfk9bWg";
+  EXPECT_TRUE(is_documentation_example(doc));
+  std::string own = "pk." + base64_encode("{\"u\":\"acme-maps\",\"a\":\"cjt0m51tj1n9r43odzojmsrx1\"}", true, false) +
+                    ".zA2W0IkI0c6KaAhJfk9bWg";
+  EXPECT_FALSE(is_documentation_example(own));
+}
+
+TEST(Placeholder, PublishedExamplesAndTheirCopies) {
+  const auto& examples = keyhound_test::builtin_rule("sendgrid-api-key").doc_examples;
+  ASSERT_FALSE(examples.empty());
+  std::string doc = examples[0];
+  EXPECT_TRUE(is_published_example(examples, doc));
+  // A copy with its tail changed is still the documentation key.
+  std::string copy = doc.substr(0, doc.size() - 8) + "Zq3Wm8Kd";
+  EXPECT_TRUE(is_published_example(examples, copy));
+  // A key sharing only the prefix and a few characters is not.
+  std::string other = doc.substr(0, 6) + std::string(doc.size() - 6, 'q');
+  other[10] = '7';
+  EXPECT_FALSE(is_published_example(examples, other));
+}
+
+TEST(Checksum, Base64JsonWhole) {
+  std::string body = base64_encode("{\"o\":\"830595\",\"n\":\"stack-178112-hm-read\",\"k\":\"Wd81Kq0zLp3xNv7R\"}", false, false);
+  std::string token = std::string("gl") + "c_" + body;
+  EXPECT_TRUE(embedded_json_complete(token));
+  EXPECT_TRUE(verify_checksum("base64-json", token));
+  EXPECT_FALSE(verify_checksum("base64-json", token.substr(0, token.size() - 5)));  // truncated copy
+  EXPECT_FALSE(verify_checksum("base64-json", std::string("gl") + "c_" + "abcdefghijklmnop"));
+  // A Sentry org token: standard base64 JSON, then _ and a signature.
+  std::string sentry = std::string("sntr") + "ys_" + base64_encode("{\"iat\":1700000000.5,\"org\":\"acme\"}", false, false) +
+                       "_" + std::string(43, 'Q');
+  EXPECT_TRUE(verify_checksum("base64-json", sentry));
 }
 
 TEST(AwsKey, KindAndAccount) {
