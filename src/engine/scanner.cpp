@@ -285,8 +285,10 @@ Scanner::Scanner(const RuleSet& rules, const Database& db)
   for (auto& r : rules.rules) {
     required_.push_back(regex_required_bytes(r.regex));
     if (r.enabled) max_window_ = std::max<uint64_t>(max_window_, r.window);
-    if (r.enabled && std::find(r.keywords.begin(), r.keywords.end(), kWholeItemKeyword) != r.keywords.end())
+    if (r.enabled && std::find(r.keywords.begin(), r.keywords.end(), kWholeItemKeyword) != r.keywords.end()) {
       whole_item_.push_back(static_cast<int>(&r - rules.rules.data()));
+      whole_item_window_ = std::max<uint64_t>(whole_item_window_, r.window);
+    }
   }
 }
 
@@ -316,7 +318,7 @@ std::vector<Finding> Scanner::scan_block(std::string_view data, Scratch& scratch
   drop_false_hits(hits, db_.keywords(), data, 0);
   // Whole-item rules (a file that is only a key) look at small items only; the window bound
   // keeps the common case, no keyword hit, free of any work.
-  bool whole = !whole_item_.empty() && !data.empty() && data.size() <= max_window_;
+  bool whole = !data.empty() && data.size() <= whole_item_window_;
   if (hits.empty() && !whole) return {};  // most files: no keyword, nothing to confirm
   bool had_hits = !hits.empty();
   MatchState st(*this);

@@ -39,6 +39,7 @@ class Scanner {
   std::unique_ptr<std::once_flag[]> compiled_;
   std::vector<std::string> required_;
   std::vector<int> whole_item_;
+  uint64_t whole_item_window_ = 0;  // the widest window of those
   uint64_t max_window_ = 0;
 };
 
