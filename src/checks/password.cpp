@@ -45,11 +45,23 @@ bool is_reference(std::string_view v) {
   std::string l = ascii_lower(v);
   // Template and environment references, in the syntaxes of shells, CI systems, Helm/Jinja,
   // Ruby, Spring, Maven, Ansible, Windows and the usual language APIs.
-  static const char* marks[] = {"${", "$(", "{{", "}}", "#{", "%(", "os.environ", "os.getenv", "getenv(",
-                                "process.env", "env[", "env.", "environment.", "secrets.", "vault:",
-                                "lookup(", "<%", "[[", "$env:"};
+  static const char* marks[] = {"os.environ", "os.getenv", "getenv(", "process.env", "env[", "env.",
+                                "environment.", "secrets.", "vault:", "lookup(", "$env:"};
   for (const char* m : marks)
     if (l.find(m) != std::string::npos) return true;
+  // Bracketed references count only when closed after a name: a generated salt (WordPress's use
+  // every printable character) holds "#{" or "${" by chance, never "${NAME}".
+  static const struct { const char* open; const char* close; } brackets[] = {
+      {"${", "}"}, {"$(", ")"}, {"{{", "}}"}, {"#{", "}"}, {"%(", ")"}, {"<%", "%>"}, {"[[", "]]"}};
+  for (const auto& b : brackets) {
+    size_t at = v.find(b.open);
+    if (at == std::string_view::npos) continue;
+    size_t name = at + std::string_view(b.open).size();
+    while (name < v.size() && v[name] == ' ') ++name;
+    if (name < v.size() && (std::isalpha(static_cast<unsigned char>(v[name])) || v[name] == '_' || v[name] == '.') &&
+        v.find(b.close, name) != std::string_view::npos)
+      return true;
+  }
   if (v[0] == '$' && v.size() > 1 && (std::isalpha(static_cast<unsigned char>(v[1])) || v[1] == '_')) return true;
   if (v.size() > 2 && v.front() == '%' && v.back() == '%') return true;
   if (v.size() > 2 && v.front() == '@' && v.back() == '@') return true;
@@ -73,7 +85,11 @@ bool is_dummy_password(std::string_view v) {
                                   "redacted", "hidden", "removed", "secret123", "s3cr3t", "p@ssw0rd",
                                   "required", "optional", "string", "str", "value", "pw", "user",
                                   // services' default passwords in their images' docs
-                                  "postgres", "guest", "mysql", "redis", "rabbitmq", "mongo", "qwerty"};
+                                  "postgres", "guest", "mysql", "redis", "rabbitmq", "mongo", "qwerty",
+                                  // the digit runs manuals and changelogs write ("password 123456")
+                                  "1234", "12345", "123456", "1234567", "654321",
+                                  // Firebird's documented default
+                                  "masterkey"};
   for (const char* d : dummies)
     if (l == d) return true;
   // Template prose: "put your unique phrase here", "enter password", "<insert key>".
@@ -104,6 +120,47 @@ bool plaintext_password(std::string_view v) {
   return true;
 }
 
+// A value in a tool's own credential store (the rule's file name is the evidence): the tool sends
+// it as it is, so a weak or default word ("password", "admin") is still the password. Only what
+// holds no password is rejected: references, empty or masked values, template markers.
+bool stored_password(std::string_view v) {
+  if (v.size() < 4 || v.size() > 256) return false;
+  if (is_reference(v)) return false;
+  std::string l = ascii_lower(v);
+  if (std::all_of(l.begin(), l.end(), [](char c) { return c == '*' || c == 'x' || c == '.' || c == '-' || c == '#'; }))
+    return false;
+  static const char* templates[] = {"changeme", "change_me", "change-me", "your_", "your-", "yourpassword",
+                                    "your ", " here", "_here", "-here", "enter ", "insert ", "placeholder",
+                                    "redacted", "xxxx", "****", "<", ">", "todo"};
+  for (const char* t : templates)
+    if (l.find(t) != std::string::npos) return false;
+  static const char* empties[] = {"null", "none", "nil", "undefined", "empty", "blank", "hidden", "removed"};
+  for (const char* e : empties)
+    if (l == e) return false;
+  bool quote = v.find('"') != std::string_view::npos || v.find('\'') != std::string_view::npos;
+  return !(quote && v.find(' ') != std::string_view::npos);
+}
+
+// A literal assigned to a password-named variable in code. Code declares many such names for
+// other things: key and field names ('MailPassword', 'show_password'), prompts and prose
+// ('Password used to generate key'), OIDs ('2.5.4.35'), the anonymous-FTP e-mail convention.
+bool code_password(std::string_view v) {
+  if (v.size() < 6 || !plaintext_password(v)) return false;
+  std::string l = ascii_lower(v);
+  for (const char* w : {"pass", "pwd"})
+    if (l.find(w) != std::string::npos) return false;
+  if (v.find(' ') != std::string_view::npos) return false;
+  if (std::all_of(v.begin(), v.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || c == '.'; }))
+    return false;
+  size_t at = v.find('@');
+  if (at != std::string_view::npos && v.find('.', at) != std::string_view::npos) return false;
+  // Words joined by '_' with no digit: ScreenSave_Data, show_value.
+  bool digit = std::any_of(v.begin(), v.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+  bool only_words = std::all_of(v.begin(), v.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; });
+  if (!digit && only_words && v.find('_') != std::string_view::npos) return false;
+  return true;
+}
+
 bool crypt_hash(std::string_view v) {
   if (is_placeholder(v)) return false;  // $6$XXXXXXXX$XXXX... in docs
   static const char* prefixes[] = {"$1$", "$5$", "$6$", "$y$", "$apr1$", "$2a$", "$2b$", "$2y$", "{SHA}", "{SSHA}", "$argon2"};
@@ -126,13 +183,15 @@ bool base64_userpass(std::string_view v) {
 
 bool passes_value_check(const std::string& name, std::string_view value) {
   if (name == "password") return plaintext_password(value);
+  if (name == "stored-password") return stored_password(value);
+  if (name == "code-password") return code_password(value);
   if (name == "password-hash") return crypt_hash(value);
   if (name == "base64-userpass") return base64_userpass(value);
   return false;
 }
 
 const std::vector<std::string>& value_check_names() {
-  static const std::vector<std::string> n = {"password", "password-hash", "base64-userpass"};
+  static const std::vector<std::string> n = {"password", "stored-password", "code-password", "password-hash", "base64-userpass"};
   return n;
 }
 

@@ -11,6 +11,10 @@ namespace keyhound {
 
 // Named value checks a rule asks for with `check = "..."`:
 //   password        a plaintext password: not a reference, empty, masked, placeholder or dummy
+//   stored-password a password in a tool's own credential file: not a reference, empty, masked
+//                   or a template marker; weak and default words count (the tool sends them)
+//   code-password   `password` for a literal assigned in code, also not a key or field name
+//                   holding a password word, prose, an OID, an e-mail, or shorter than 6
 //   password-hash   a crypt(3)/htpasswd hash ($1$, $5$, $6$, $y$, $apr1$, $2a/b/y$, {SHA}, {SSHA})
 //   base64-userpass base64 of "user:password" whose password passes `password` (docker auths)
 bool passes_value_check(const std::string& name, std::string_view value);

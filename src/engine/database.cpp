@@ -191,6 +191,7 @@ KeywordTable build_keyword_table(const RuleSet& rules) {
     const Rule& r = rules.rules[i];
     if (!r.enabled) continue;
     for (auto k : r.keywords) {
+      if (k == kWholeItemKeyword) continue;  // not a literal: the scanner runs such rules itself
       bool word = k.rfind("\\b", 0) == 0;
       if (word) k = k.substr(2);
       bool caseless = !keyword_case_from_regex(r.regex, k) &&

@@ -19,6 +19,9 @@ bool produces(const std::vector<Finding>& fs, const std::string& id, bool file_o
       return true;
     for (auto& p : f.parts)
       if (p.rule_id == id) return true;
+    // Another file's rule on the same bytes, kept for the path to decide (file_only examples
+    // stand for lines of this rule's file).
+    if (file_only && produces(f.fallbacks, id, file_only)) return true;
   }
   return false;
 }

@@ -103,6 +103,23 @@ class MatchState {
     hits.clear();
   }
 
+  // Runs of the whole-item rules over an item of `size` bytes, for those whose window holds it.
+  // Returns whether any was added.
+  bool add_whole_item(uint64_t size) {
+    bool any = false;
+    for (int ri : sc_.whole_item_rules()) {
+      if (size > static_cast<uint64_t>(sc_.rules().rules[ri].window)) continue;
+      Run& run = runs_[ri];
+      if (run.open) run.end = std::max(run.end, size);
+      else {
+        open_.push_back(ri);
+        run = {0, size, true};
+      }
+      any = true;
+    }
+    return any;
+  }
+
   // Processes every run that no future hit can extend and whose context is in `buf`.
   // `base_line_start` is the absolute offset where the line holding buf[0] starts (it may lie
   // before `base` when stream mode has already dropped the start of a long line).
@@ -214,8 +231,9 @@ class MatchState {
     f.match.assign(whole.data(), std::min<size_t>(whole.size(), 4096));
     f.offset = abs;
     f.entropy = h;
-    f.example = is_documentation_example(secret) || is_published_example(rule.doc_examples, secret) ||
-                credential_for_documentation_host(buf, whole);
+    // A value in a tool's own credential file is what the tool sends, "ExamplePas123" too.
+    f.example = (rule.value_check != "stored-password" && is_documentation_example(secret)) ||
+                is_published_example(rule.doc_examples, secret) || credential_for_documentation_host(buf, whole);
     f.line_text = line_around(buf, soff, slen, kContextBytes);
     if (needs_file) f.evidence_files = rule.evidence_files;
     // What the credential opens, when the format names it: the rule's named groups host, user,
@@ -279,6 +297,10 @@ Scanner::Scanner(const RuleSet& rules, const Database& db)
   for (auto& r : rules.rules) {
     required_.push_back(regex_required_bytes(r.regex));
     if (r.enabled) max_window_ = std::max<uint64_t>(max_window_, r.window);
+    if (r.enabled && std::find(r.keywords.begin(), r.keywords.end(), kWholeItemKeyword) != r.keywords.end()) {
+      whole_item_.push_back(static_cast<int>(&r - rules.rules.data()));
+      whole_item_window_ = std::max<uint64_t>(whole_item_window_, r.window);
+    }
   }
 }
 
@@ -306,9 +328,14 @@ std::vector<Finding> Scanner::scan_block(std::string_view data, Scratch& scratch
       throw std::runtime_error("hyperscan: scan failed");
   }
   drop_false_hits(hits, db_.keywords(), data, 0);
-  if (hits.empty()) return {};  // most files: no keyword, nothing to confirm
+  // Whole-item rules (a file that is only a key) look at small items only; the window bound
+  // keeps the common case, no keyword hit, free of any work.
+  bool whole = !data.empty() && data.size() <= whole_item_window_;
+  if (hits.empty() && !whole) return {};  // most files: no keyword, nothing to confirm
+  bool had_hits = !hits.empty();
   MatchState st(*this);
   st.add_hits(hits);
+  if (whole && !st.add_whole_item(data.size()) && !had_hits) return {};
   st.flush(data, 0, 1, 0, data.size(), true);
   bool bin = looks_binary(data);
   for (auto& f : st.findings) f.binary = bin;
@@ -365,6 +392,7 @@ std::vector<Finding> StreamScan::finish() {
   stream_ = nullptr;
   drop_false_hits(hits, scanner_.db().keywords(), buf_, base_);
   state_->add_hits(hits);
+  if (base_ == 0 && scanned_ > 0) state_->add_whole_item(scanned_);
   state_->flush(buf_, base_, base_line_, base_line_start_, scanned_, true);
   for (auto& f : state_->findings) f.binary = binary_;
   finalize_findings(scanner_.rules(), state_->findings);

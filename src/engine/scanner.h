@@ -30,12 +30,16 @@ class Scanner {
   const std::string& required_bytes(int ri) const { return required_[ri]; }
   // The widest RE2 window of any enabled rule (computed once, not per buffer).
   uint64_t max_window() const { return max_window_; }
+  // Enabled rules whose keyword is the whole item (kWholeItemKeyword).
+  const std::vector<int>& whole_item_rules() const { return whole_item_; }
 
  private:
   const RuleSet& rules_;
   const Database& db_;
   std::unique_ptr<std::once_flag[]> compiled_;
   std::vector<std::string> required_;
+  std::vector<int> whole_item_;
+  uint64_t whole_item_window_ = 0;  // the widest window of those
   uint64_t max_window_ = 0;
 };
 

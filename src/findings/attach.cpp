@@ -10,7 +10,12 @@ namespace keyhound {
 
 namespace {
 
-bool generic(const RuleSet& rules, const Finding& f) { return rules.rules[f.rule_index].family == "generic"; }
+// Rules that know a value only by the name it is assigned to (the opt-in "generic" family and the
+// default-on "assignment" family) yield to a provider's rule on the same bytes.
+bool generic(const RuleSet& rules, const Finding& f) {
+  const std::string& fam = rules.rules[f.rule_index].family;
+  return fam == "generic" || fam == "assignment";
+}
 
 // How much a rule says about the secret's own bytes, beyond where they sit: a checksum it
 // carries, a pair it belongs to (an AWS secret and its key ID), evidence it demands nearby. A
@@ -62,6 +67,18 @@ void merge_same_span(const RuleSet& rules, std::vector<Finding>& findings) {
       if (!ga && !gb && !same) continue;
       if (!same && ga == gb) continue;
       size_t loser = more_specific(rules, a, b) ? j : i, winner = loser == j ? i : j;
+      // Both wait for their files, different ones: only the path can say which stands, so the
+      // loser is kept as the winner's fallback (attach_provenance decides).
+      if (!a.evidence_files.empty() && !b.evidence_files.empty() && a.evidence_files != b.evidence_files) {
+        Finding& w = findings[winner];
+        Finding& l = findings[loser];
+        for (auto& fb : l.fallbacks) w.fallbacks.push_back(std::move(fb));
+        l.fallbacks.clear();
+        w.fallbacks.push_back(std::move(l));
+        dropped[loser] = true;
+        if (loser == i) break;
+        continue;
+      }
       std::string& also = findings[winner].properties["also_matched"];
       also += (also.empty() ? "" : ",") + findings[loser].rule_id;
       if (auto it = findings[loser].properties.find("also_matched"); it != findings[loser].properties.end())

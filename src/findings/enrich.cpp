@@ -22,6 +22,14 @@ bool path_is_evidence(const std::vector<std::string>& globs, std::string_view pa
 }
 
 void attach_provenance(Finding& f, const Provenance& where) {
+  if (!f.evidence_files.empty() && !path_is_evidence(f.evidence_files, where.path))
+    for (auto& fb : f.fallbacks)
+      if (path_is_evidence(fb.evidence_files, where.path)) {
+        Finding keep = std::move(fb);
+        f = std::move(keep);
+        break;
+      }
+  f.fallbacks.clear();
   f.where = where;
   if (!f.evidence_files.empty() && path_is_evidence(f.evidence_files, where.path)) f.evidence_files.clear();
   f.fingerprint = compute_fingerprint(f);

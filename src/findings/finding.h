@@ -74,6 +74,10 @@ struct Finding {
   // Set when the text held no evidence for the rule: the finding stands only if its file's path
   // matches one of these globs (the rule's evidence_files), checked once the path is known.
   std::vector<std::string> evidence_files;
+  // Other rules' candidates on the same bytes that wait for other files (a tugboat api_key is a
+  // Datadog key only in datadog.yaml): the first whose file the path is takes this one's place
+  // when this one's is not. Emptied once the path is known.
+  std::vector<Finding> fallbacks;
   std::map<std::string, std::string> properties;  // e.g. kind, aws_account_id
   std::optional<Remediation> remediation;
   Provenance where;

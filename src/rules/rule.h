@@ -11,6 +11,10 @@ namespace re2 { class RE2; }
 namespace keyhound {
 
 enum class Severity { Critical, High, Medium, Low, Note };
+
+// The keyword that is no literal: the rule's regex runs over every item no longer than its
+// window (a file that is only a key: Rails' config/master.key is 32 hex digits).
+inline constexpr const char* kWholeItemKeyword = "\\A";
 const char* severity_name(Severity s);
 bool parse_severity(const std::string& s, Severity* out);
 

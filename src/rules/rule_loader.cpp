@@ -169,6 +169,11 @@ void check_rule_fields(Rule& r) {
       bad("id must be lowercase letters, digits, '-' or '_'");
   if (r.keywords.empty()) bad("needs at least one keyword (a literal anchor for Hyperscan)");
   for (auto& k : r.keywords) {
+    if (k == kWholeItemKeyword) {
+      // Every small item pays for such a rule: keep the window (the item size) small.
+      if (r.window > 1024) bad("keyword '\\A' (the whole item) needs a window of at most 1024 bytes");
+      continue;
+    }
     std::string lit = k.rfind("\\b", 0) == 0 ? k.substr(2) : k;
     // Short keywords fire everywhere; two characters pass only with a punctuation character
     // in them ("Q~"), which is rare in text.
