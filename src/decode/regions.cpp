@@ -6,6 +6,10 @@
 
 #include "decode/base64_runs.h"
 
+#if defined(__x86_64__) && __has_include(<sys/platform/x86.h>)
+#include <sys/platform/x86.h>
+#endif
+
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
@@ -51,7 +55,13 @@ struct Sse2Mask {
 
 void base64_runs(std::string_view d, const RegionLimits& lim, std::vector<EncodedRegion>& out) {
 #if defined(__x86_64__) && defined(KEYHOUND_HAVE_AVX2_TU)
+#ifdef CPU_FEATURE_ACTIVE
+  // glibc's answer: __builtin_cpu_supports links libgcc's CPU probe, a constructor running
+  // CPUID at every start (src/engine/newlines.cpp).
+  static const bool avx2 = CPU_FEATURE_ACTIVE(AVX2);
+#else
   static const bool avx2 = __builtin_cpu_supports("avx2");
+#endif
   if (avx2) return base64_runs_avx2(d, lim, out);
 #endif
   base64_runs_with(d, lim, out, Sse2Mask{});
