@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "archive_build.h"
 #include "e2e_util.h"
@@ -258,4 +259,32 @@ TEST(ArchiveE2e, Bzip2XzAndZstdTars) {
   EXPECT_TRUE(paths.count("a.tar.bz2!x.env"));
   EXPECT_TRUE(paths.count("a.tar.xz!x.env"));
   if (zstd) EXPECT_TRUE(paths.count("b.tar.zst!a.tar.xz!x.env"));
+}
+
+// A gzip held in memory is inflated whole (libdeflate) when its trailer's size holds; a
+// stream of two gzip members, a trailer that lies and a gzip inside the inflated tar take the
+// streaming way. Each gives the same members and paths.
+TEST(ArchiveE2e, GzipInflatedWholeOrStreamedGivesTheSameMembers) {
+  std::string d = make_temp_dir();
+  std::string nested = gzip(tar_entry("deep.env", creds(672)) + tar_end());
+  std::string tar = tar_entry("app/.env", creds(671)) + tar_entry("app/nested.tar.gz", nested) + tar_end();
+  write_file(d + "/whole.tar.gz", gzip(tar));
+  size_t half = tar.size() / 2;
+  write_file(d + "/members.tar.gz", gzip(tar.substr(0, half)) + gzip(tar.substr(half)));
+  std::string liar = gzip(tar);
+  liar[liar.size() - 4] ^= 0x01;  // ISIZE off by one: not inflated whole
+  write_file(d + "/liar.tar.gz", liar);
+  write_file(d + "/app.log.gz", gzip("2024-05-01 boot\n" + creds(673)));
+  auto r = run(kh() + " scan --no-progress --format json " + d);
+  ASSERT_EQ(r.exit_code, 1) << r.err;
+  json j = json::parse(r.out);
+  std::set<std::string> paths;
+  for (auto& f : j["findings"]) paths.insert(f["path"].get<std::string>().substr(d.size() + 1));
+  for (std::string a : {"whole", "members"}) {
+    EXPECT_TRUE(paths.count(a + ".tar.gz!app/.env")) << a;
+    EXPECT_TRUE(paths.count(a + ".tar.gz!app/nested.tar.gz!deep.env")) << a;
+  }
+  EXPECT_TRUE(paths.count("app.log.gz!app.log"));
+  // libarchive checks the trailer too: the lying one is read, then said to be damaged.
+  EXPECT_TRUE(paths.count("liar.tar.gz!app/.env")) << r.err;
 }
