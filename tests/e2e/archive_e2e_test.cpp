@@ -288,3 +288,28 @@ TEST(ArchiveE2e, GzipInflatedWholeOrStreamedGivesTheSameMembers) {
   // libarchive checks the trailer too: the lying one is read, then said to be damaged.
   EXPECT_TRUE(paths.count("liar.tar.gz!app/.env")) << r.err;
 }
+
+// 7z: written by libarchive at run time (no p7zip), read like the others, inside a tar too.
+TEST(ArchiveE2e, SevenZipMembersAndA7zInATar) {
+  std::string d = make_temp_dir();
+  std::string sz = seven_zip({{"README", "build notes\n"}, {"conf/app.env", "region=eu-west-1\n" + creds(681)}});
+  ASSERT_EQ(sz.compare(0, 6, "7z\xbc\xaf\x27\x1c"), 0);
+  ASSERT_EQ(sz.find(fake_key_id(681)), std::string::npos);  // compressed: not there plainly
+  write_file(d + "/bundle.7z", sz);
+  write_file(d + "/outer.tar", tar_entry("dist/bundle.7z", sz) + tar_end());
+  auto r = run(kh() + " scan --no-progress --format json " + d);
+  ASSERT_EQ(r.exit_code, 1) << r.err;
+  json j = json::parse(r.out);
+  std::set<std::string> paths;
+  for (auto& f : j["findings"]) {
+    paths.insert(f["path"].get<std::string>().substr(d.size() + 1));
+    EXPECT_EQ(f["line"], 2);
+  }
+  EXPECT_EQ(paths, (std::set<std::string>{"bundle.7z!conf/app.env", "outer.tar!dist/bundle.7z!conf/app.env"}));
+  EXPECT_EQ(j["summary"]["skipped"].size(), 0u) << j["summary"].dump();
+  // Truncated: one warning naming it, the scan goes on.
+  write_file(d + "/bundle.7z", sz.substr(0, sz.size() / 2));
+  r = run(kh() + " scan --no-progress " + d + "/bundle.7z");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("bundle.7z"), std::string::npos) << r.err;
+}
