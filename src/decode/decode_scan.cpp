@@ -222,4 +222,50 @@ void add_decoded_findings(const Scanner& sc, Scratch& scratch, std::string_view 
   findings.swap(out);
 }
 
+void StreamDecode::feed(std::string_view chunk) {
+  if (o_.depth <= 0 || chunk.empty()) return;
+  window_.append(chunk);
+  if (window_.size() >= kOverlap + (1 << 20)) decode_window(false);
+}
+
+void StreamDecode::decode_window(bool last) {
+  std::vector<Finding> fs;
+  add_decoded_findings(sc_, scratch_, window_, o_, fs);
+  // This window's own part: from the middle of the overlap before it (none for the first) to
+  // the middle of the one the next window will have.
+  uint64_t own_from = window_at_ == 0 ? 0 : kOverlap / 2;
+  uint64_t own_to = last ? window_.size() : window_.size() - kOverlap / 2;
+  for (Finding& f : fs) {
+    if (f.offset < own_from || f.offset >= own_to) continue;
+    if (f.line == 1) f.column += window_at_ - line_start_;  // the window began inside that line
+    for (auto& p : f.parts)
+      if (p.line == 1) p.column += window_at_ - line_start_;
+    f.line += line_at_ - 1;
+    f.end_line += line_at_ - 1;
+    for (auto& p : f.parts) p.line += line_at_ - 1, p.offset += window_at_;
+    f.offset += window_at_;
+    found_.push_back(std::move(f));
+  }
+  if (last) return;
+  size_t drop = window_.size() - kOverlap;
+  line_at_ += count_newlines(window_.data(), drop);
+  if (const void* nl = ::memrchr(window_.data(), '\n', drop))
+    line_start_ = window_at_ + (static_cast<const char*>(nl) - window_.data()) + 1;
+  window_.erase(0, drop);
+  window_at_ += drop;
+}
+
+void StreamDecode::finish(std::vector<Finding>& plain) {
+  if (o_.depth <= 0) return;
+  if (!window_.empty()) decode_window(true);
+  window_.clear();
+  if (found_.empty()) return;
+  std::set<std::pair<std::string, std::string>> seen;
+  for (auto& f : plain) seen.insert({f.rule_id, f.secret});
+  for (auto& f : found_)
+    if (seen.insert({f.rule_id, f.secret}).second) plain.push_back(std::move(f));
+  found_.clear();
+  std::stable_sort(plain.begin(), plain.end(), [](const Finding& a, const Finding& b) { return a.offset < b.offset; });
+}
+
 }  // namespace keyhound

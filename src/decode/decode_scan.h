@@ -3,6 +3,7 @@
 // by scanning the decoded bytes spliced into their surroundings, and reported at the encoded
 // span of the original item with the decoder chain ("decoded": ["base64"]).
 #pragma once
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -27,6 +28,32 @@ struct DecodeOptions {
 // replaced by the decoded one.
 void add_decoded_findings(const Scanner& sc, Scratch& scratch, std::string_view data, const DecodeOptions& o,
                           std::vector<Finding>& findings);
+
+// The decoding stage over a stream fed in chunks (files and members too large to hold): each
+// chunk is decoded with the 64 KiB before it, and keeps what starts between the middles of its
+// two overlaps, so a region up to 32 KiB is always read whole; a longer one that crosses a chunk
+// edge is read in part. Memory: one chunk and the overlap.
+class StreamDecode {
+ public:
+  StreamDecode(const Scanner& sc, Scratch& scratch, const DecodeOptions& o) : sc_(sc), scratch_(scratch), o_(o) {}
+  void feed(std::string_view chunk);
+  // Adds to `plain` (the stream's own findings) what decoding found and the plain scan did not.
+  void finish(std::vector<Finding>& plain);
+
+  static constexpr size_t kOverlap = 64 << 10;
+
+ private:
+  void decode_window(bool last);
+
+  const Scanner& sc_;
+  Scratch& scratch_;
+  const DecodeOptions& o_;
+  std::string window_;        // the overlap kept, then the chunk
+  uint64_t window_at_ = 0;    // offset of window_[0] in the stream
+  uint64_t line_at_ = 1;      // its line
+  uint64_t line_start_ = 0;   // where that line starts
+  std::vector<Finding> found_;
+};
 
 // Decodes one region and, to depth-1 further levels, the regions inside what it decoded.
 // `chain` gets the decoders used, outermost first. False when the region does not decode.

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <cstring>
 
-#include "decode/base64_runs.h"
+#include "decode/window_pass.h"
 
 #if defined(__x86_64__) && __has_include(<sys/platform/x86.h>)
 #include <sys/platform/x86.h>
@@ -25,15 +25,17 @@ int hexv(char ch) {
   return -1;
 }
 
-// 64 bytes into run_byte bits (and their '_' bits) with SSE2, which every x86-64 has.
+// 64 bytes into a Window with SSE2, which every x86-64 has.
 struct Sse2Mask {
-  uint64_t operator()(const uint8_t* p, uint64_t& under) const {
+  static constexpr bool kBlocks = false;
+  Block block(const uint8_t*) const { return {}; }
+  Window operator()(const uint8_t* p) const {
 #ifdef __SSE2__
-    uint64_t m = 0;
-    under = 0;
+    Window w{0, 0};
     const __m128i x20 = _mm_set1_epi8(0x20), a = _mm_set1_epi8('a'), z = _mm_set1_epi8(25);
-    const __m128i zero = _mm_set1_epi8('0'), nine = _mm_set1_epi8(9), us = _mm_set1_epi8('_');
+    const __m128i zero = _mm_set1_epi8('0'), nine = _mm_set1_epi8(9);
     const __m128i plus = _mm_set1_epi8('+'), slash = _mm_set1_epi8('/'), dash = _mm_set1_epi8('-');
+    const __m128i pct = _mm_set1_epi8('%'), bs = _mm_set1_epi8('\\');
     for (int k = 0; k < 4; ++k) {
       __m128i c = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k));
       __m128i l = _mm_sub_epi8(_mm_or_si128(c, x20), a);  // A-Z folded onto a-z
@@ -43,28 +45,30 @@ struct Sse2Mask {
       __m128i punct = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(c, plus), _mm_cmpeq_epi8(c, slash)),
                                    _mm_cmpeq_epi8(c, dash));
       __m128i any = _mm_or_si128(_mm_or_si128(letter, digit), punct);
-      m |= static_cast<uint64_t>(static_cast<uint16_t>(_mm_movemask_epi8(any))) << (16 * k);
-      under |= static_cast<uint64_t>(static_cast<uint16_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(c, us)))) << (16 * k);
+      __m128i sp = _mm_or_si128(_mm_cmpeq_epi8(c, pct), _mm_cmpeq_epi8(c, bs));
+      w.sym |= static_cast<uint64_t>(static_cast<uint16_t>(_mm_movemask_epi8(any))) << (16 * k);
+      w.special |= static_cast<uint64_t>(static_cast<uint16_t>(_mm_movemask_epi8(sp))) << (16 * k);
     }
-    return m;
+    return w;
 #else
-    return tail_mask(p, 64, under);
+    return tail_window(p, 64);
 #endif
   }
 };
 
-void base64_runs(std::string_view d, const RegionLimits& lim, std::vector<EncodedRegion>& out) {
+void window_pass(std::string_view d, const RegionLimits& lim, WindowPassOut& out, bool portable) {
 #if defined(__x86_64__) && defined(KEYHOUND_HAVE_AVX2_TU)
 #ifdef CPU_FEATURE_ACTIVE
   // glibc's answer: __builtin_cpu_supports links libgcc's CPU probe, a constructor running
-  // CPUID at every start (src/engine/newlines.cpp).
-  static const bool avx2 = CPU_FEATURE_ACTIVE(AVX2);
+  // CPUID at every start (src/engine/newlines.cpp). Every CPU with AVX2 has BMI1 and LZCNT too
+  // (the AVX2 build uses them).
+  static const bool avx2 = CPU_FEATURE_ACTIVE(AVX2) && CPU_FEATURE_ACTIVE(BMI1);
 #else
-  static const bool avx2 = __builtin_cpu_supports("avx2");
+  static const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi");
 #endif
-  if (avx2) return base64_runs_avx2(d, lim, out);
+  if (avx2 && !portable) return window_pass_avx2(d, lim, out);
 #endif
-  base64_runs_with(d, lim, out, Sse2Mask{});
+  window_pass_with(d, lim, out, Sse2Mask{});
 }
 
 // Grows [s, e) over token bytes on both sides, at most max bytes.
@@ -74,25 +78,21 @@ void grow(std::string_view d, size_t& s, size_t& e, size_t floor, size_t max) {
   while (e < d.size() && kC.token[p[e]] && e - s < max) ++e;
 }
 
-void percent_regions(std::string_view d, const RegionLimits& lim, std::vector<EncodedRegion>& out) {
-  size_t pos = 0, floor = 0;
-  size_t found = 0;
-  while (pos + 2 < d.size()) {
-    const void* hit = std::memchr(d.data() + pos, '%', d.size() - pos - 2);
-    if (!hit) break;
-    size_t i = static_cast<const char*>(hit) - d.data();
-    pos = i + 1;
-    int hi = hexv(d[i + 1]), lo = hexv(d[i + 2]);
-    if (hi < 0 || lo < 0) continue;
-    int v = hi * 16 + lo;
-    if (v < 0x20 || v >= 0x7F) continue;  // "%02x" in a format string is not an escape
-    size_t s = i, e = i + 3;
-    grow(d, s, e, floor, lim.max_region);
-    floor = pos = e;
-    if (e - s < lim.min_other) continue;
-    out.push_back({s, e, Encoding::Percent});
-    if (++found >= lim.max_regions) return;
-  }
+// A '%' at i: a percent region around it when it escapes a printable byte ("%02x" in a format
+// string is not an escape).
+void percent_at(std::string_view d, size_t i, const RegionLimits& lim, SpecialState& st,
+                std::vector<EncodedRegion>& out) {
+  if (i < st.pct_next || i + 2 >= d.size() || out.size() >= lim.max_regions) return;
+  st.pct_next = i + 1;
+  int hi = hexv(d[i + 1]), lo = hexv(d[i + 2]);
+  if (hi < 0 || lo < 0) return;
+  int v = hi * 16 + lo;
+  if (v < 0x20 || v >= 0x7F) return;
+  size_t s = i, e = i + 3;
+  grow(d, s, e, st.pct_floor, lim.max_region);
+  st.pct_floor = st.pct_next = e;
+  if (e - s < lim.min_other) return;
+  out.push_back({s, e, Encoding::Percent});
 }
 
 bool escape_letter(char c) {
@@ -103,45 +103,50 @@ bool escape_letter(char c) {
   }
 }
 
-void escape_regions(std::string_view d, const RegionLimits& lim, std::vector<EncodedRegion>& out) {
-  size_t pos = 0, floor = 0, found = 0;
-  while (pos + 1 < d.size()) {
-    const void* hit = std::memchr(d.data() + pos, '\\', d.size() - pos - 1);
-    if (!hit) break;
-    size_t i = static_cast<const char*>(hit) - d.data();
-    pos = i + 2;
-    if (!escape_letter(d[i + 1])) continue;
-    // The region is the run of token bytes and escapes around it: "\"" and "\\" count as
-    // token bytes here, so an escaped quote does not end it.
-    size_t s = i, e = i + 2;
-    const uint8_t* p = reinterpret_cast<const uint8_t*>(d.data());
-    while (s > floor && e - s < lim.max_region) {
-      if (kC.token[p[s - 1]]) --s;
-      else if (s >= 2 && p[s - 2] == '\\' && s - 2 >= floor) s -= 2;
-      else break;
-    }
-    while (e < d.size() && e - s < lim.max_region) {
-      if (p[e] == '\\' && e + 1 < d.size()) e += 2;
-      else if (kC.token[p[e]]) ++e;
-      else break;
-    }
-    floor = pos = e;
-    if (e - s < lim.min_other) continue;
-    out.push_back({s, e, Encoding::Escape});
-    if (++found >= lim.max_regions) return;
+// A '\' at i: an escape region around it when it escapes what JSON or JavaScript would.
+void escape_at(std::string_view d, size_t i, const RegionLimits& lim, SpecialState& st,
+               std::vector<EncodedRegion>& out) {
+  if (i < st.esc_next || i + 1 >= d.size() || out.size() >= lim.max_regions) return;
+  st.esc_next = i + 2;
+  if (!escape_letter(d[i + 1])) return;
+  // The region is the run of token bytes and escapes around it: "\"" and "\\" count as
+  // token bytes here, so an escaped quote does not end it.
+  size_t s = i, e = i + 2;
+  const size_t floor = st.esc_floor;
+  const uint8_t* p = reinterpret_cast<const uint8_t*>(d.data());
+  while (s > floor && e - s < lim.max_region) {
+    if (kC.token[p[s - 1]]) --s;
+    else if (s >= 2 && p[s - 2] == '\\' && s - 2 >= floor) s -= 2;
+    else break;
   }
+  while (e < d.size() && e - s < lim.max_region) {
+    if (p[e] == '\\' && e + 1 < d.size()) e += 2;
+    else if (kC.token[p[e]]) ++e;
+    else break;
+  }
+  st.esc_floor = st.esc_next = e;
+  if (e - s < lim.min_other) return;
+  out.push_back({s, e, Encoding::Escape});
 }
 
 }  // namespace
 
-std::vector<EncodedRegion> find_encoded_regions(std::string_view data, const RegionLimits& lim) {
-  std::vector<EncodedRegion> all;
-  // The rarer bytes first: most buffers have neither, and then the list is the base64 runs.
-  escape_regions(data, lim, all);
+void on_special(std::string_view d, size_t q, const RegionLimits& lim, SpecialState& st, WindowPassOut& out) {
+  if (d[q] == '%') percent_at(d, q, lim, st, out.percent);
+  else escape_at(d, q, lim, st, out.escape);
+}
+
+namespace {
+
+std::vector<EncodedRegion> regions_of(std::string_view data, const RegionLimits& lim, bool portable) {
+  WindowPassOut pass;
+  window_pass(data, lim, pass, portable);
+  if (pass.escape.empty() && pass.percent.empty()) return std::move(pass.base64);
+  std::vector<EncodedRegion> all = std::move(pass.escape);
   size_t n_escape = all.size();
-  percent_regions(data, lim, all);
+  all.insert(all.end(), pass.percent.begin(), pass.percent.end());
   size_t n_other = all.size();
-  base64_runs(data, lim, all);
+  all.insert(all.end(), pass.base64.begin(), pass.base64.end());
   if (n_other == 0) return all;
   std::inplace_merge(all.begin(), all.begin() + n_escape, all.begin() + n_other,
                      [](const EncodedRegion& a, const EncodedRegion& b) { return a.start < b.start; });
@@ -159,6 +164,16 @@ std::vector<EncodedRegion> find_encoded_regions(std::string_view data, const Reg
     if (out.size() >= lim.max_regions) break;
   }
   return out;
+}
+
+}  // namespace
+
+std::vector<EncodedRegion> find_encoded_regions(std::string_view data, const RegionLimits& lim) {
+  return regions_of(data, lim, false);
+}
+
+std::vector<EncodedRegion> find_encoded_regions_portable(std::string_view data, const RegionLimits& lim) {
+  return regions_of(data, lim, true);
 }
 
 bool decode_region(std::string_view enc, Encoding e, std::string& out) {

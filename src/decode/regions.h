@@ -1,6 +1,6 @@
-// Finding the encoded regions of a buffer cheaply: one pass that skips ahead over text that
-// cannot hold a long base64 run, and memchr for the '%' and '\' that percent-encoding and
-// string escapes need. Only what these passes return is ever decoded.
+// Finding the encoded regions of a buffer cheaply: one pass over 64-byte windows (128-byte
+// blocks with AVX2) that passes over text which cannot hold a long base64 run and notes the '%'
+// and '\' that percent-encoding and string escapes need. Only what it returns is ever decoded.
 #pragma once
 #include <cstddef>
 #include <string>
@@ -27,6 +27,9 @@ struct RegionLimits {
 // upper and lower case and use one alphabet ('+/' or '-_', not both), percent regions need an escape of a
 // printable byte, escape regions an escape JSON or JavaScript would write.
 std::vector<EncodedRegion> find_encoded_regions(std::string_view data, const RegionLimits& lim = {});
+
+// The same with the portable (SSE2) pass whatever the CPU: tests hold the AVX2 pass to it.
+std::vector<EncodedRegion> find_encoded_regions_portable(std::string_view data, const RegionLimits& lim = {});
 
 // Decodes one region; false when it does not decode (or, for base64, not to text).
 bool decode_region(std::string_view encoded, Encoding e, std::string& out);

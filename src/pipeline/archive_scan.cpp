@@ -35,6 +35,7 @@ class MemberScanner : public ArchiveSink {
     path_ = path;
     buf_.clear();
     stream_.reset();
+    decode_.reset();
     bytes_ = 0;
   }
   void data(std::string_view chunk) override {
@@ -43,21 +44,26 @@ class MemberScanner : public ArchiveSink {
       buf_.append(chunk);
       return;
     }
-    if (!stream_) {  // too large to hold: stream the rest (no decoding)
+    if (!stream_) {  // too large to hold: stream the rest, decoded chunk by chunk
       stream_ = std::make_unique<StreamScan>(sc_, scratch_);
+      decode_ = std::make_unique<StreamDecode>(sc_, scratch_, o_.decode);
       stream_->feed(buf_);
+      decode_->feed(buf_);
       buf_.clear();
       buf_.shrink_to_fit();
     }
     stream_->feed(chunk);
+    decode_->feed(chunk);
   }
   void end() override {
     ItemOutcome oc;
     oc.path = path_;
     if (stream_) {
       oc.findings = stream_->finish();
+      decode_->finish(oc.findings);
       oc.streamed = true;
       stream_.reset();
+      decode_.reset();
     } else {
       oc.findings = sc_.scan_block(buf_, scratch_);
       add_decoded_findings(sc_, scratch_, buf_, o_.decode, oc.findings);
@@ -96,6 +102,7 @@ class MemberScanner : public ArchiveSink {
   ItemOutcome& out_;
   std::string path_, buf_;
   std::unique_ptr<StreamScan> stream_;
+  std::unique_ptr<StreamDecode> decode_;
   uint64_t bytes_ = 0;
 };
 

@@ -15,7 +15,7 @@ namespace keyhound {
 struct ContentOptions {
   DecodeOptions decode;
   ArchiveLimits archive;
-  // A member up to this size is scanned whole (and decoded); larger ones are streamed.
+  // A member up to this size is scanned whole; larger ones are streamed (both are decoded).
   uint64_t member_buffer = 16ull << 20;
 };
 

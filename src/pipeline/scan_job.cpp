@@ -69,11 +69,16 @@ ItemOutcome scan_one(const Scanner& sc, FileWorker& w, const WalkEntry& e, const
       }
     } else {
       StreamScan ss(sc, scratch);
-      bool ok = read_chunks(f.fd, o.chunk_size, o.max_file_size, [&](std::string_view c) { ss.feed(c); }, err);
+      StreamDecode sd(sc, scratch, o.content.decode);
+      bool ok = read_chunks(f.fd, o.chunk_size, o.max_file_size, [&](std::string_view c) {
+        ss.feed(c);
+        sd.feed(c);
+      }, err);
       if (!ok) {
         out = unreadable(e.path + ": read error: " + err);
       } else {
         out.findings = ss.finish();
+        sd.finish(out.findings);
         out.bytes = ss.bytes();
         out.scanned = true;
         out.streamed = true;
@@ -163,7 +168,12 @@ void run_scan_job(const Scanner& sc, const ScanJobOptions& o, Tally& tally) {
     uint64_t max = name == "-" ? UINT64_MAX : o.max_file_size;
     Scratch scratch(sc.db());
     StreamScan ss(sc, scratch);
-    if (fd < 0 || !read_chunks(fd, o.chunk_size, max, [&](std::string_view c) { ss.feed(c); }, err)) {
+    StreamDecode sd(sc, scratch, o.content.decode);
+    auto feed = [&](std::string_view c) {
+      ss.feed(c);
+      sd.feed(c);
+    };
+    if (fd < 0 || !read_chunks(fd, o.chunk_size, max, feed, err)) {
       tally.error(name == "-" ? "-: cannot read standard input: " + err : name + ": cannot read: " + err);
       stream(seq++, {});
     } else {
@@ -172,6 +182,7 @@ void run_scan_job(const Scanner& sc, const ScanJobOptions& o, Tally& tally) {
       ItemOutcome oc;
       oc.path = name;
       oc.findings = ss.finish();
+      sd.finish(oc.findings);
       for (auto& f : oc.findings) { Provenance p; p.path = name; attach_provenance(f, p); }
       oc.bytes = ss.bytes();
       oc.scanned = true;

@@ -20,8 +20,9 @@ struct ScanJobOptions {
   size_t chunk_size = 1 << 20;          // stream-mode chunk
   uint64_t stream_threshold = 64ull << 20;  // files larger than this are streamed
   std::function<bool(const std::string&)> exclude_path;  // allowlisted paths
-  // Decoding runs on files scanned whole (up to stream_threshold); streamed files are scanned
-  // as written. Archives and compressed files are read member by member (any size).
+  // Decoding runs on every file: whole up to stream_threshold, chunk by chunk past it (a region
+  // longer than 32 KiB across a chunk edge is read in part: decode/decode_scan.h). Archives and
+  // compressed files are read member by member (any size).
   ContentOptions content;
   // Called from the workers after each file (bytes, findings): progress for people.
   std::function<void(uint64_t, uint64_t)> on_file;

@@ -23,6 +23,10 @@ struct ArchiveLimits {
                                          // (seekable: zip central directory, 7z); larger ones stream
   // The ratio bound applies once a level has produced this much (small files compress well).
   uint64_t ratio_floor = 1ull << 20;
+  // A gzip stream held in memory whose trailer says it inflates to at most this is inflated
+  // whole with libdeflate rather than streamed through zlib; this is also the most all threads
+  // together hold that way at once (more waits for nothing: it streams).
+  uint64_t inflate_max = 256ull << 20;
 };
 
 // Receives what an archive holds: each regular member's bytes in order (begin, data..., end)

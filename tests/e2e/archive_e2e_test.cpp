@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "archive_build.h"
 #include "e2e_util.h"
@@ -260,4 +261,57 @@ TEST(ArchiveE2e, Bzip2XzAndZstdTars) {
   EXPECT_TRUE(paths.count("a.tar.bz2!x.env"));
   EXPECT_TRUE(paths.count("a.tar.xz!x.env"));
   if (zstd) EXPECT_TRUE(paths.count("b.tar.zst!a.tar.xz!x.env"));
+}
+
+// A gzip held in memory is inflated whole (libdeflate) when its trailer's size holds; a
+// stream of two gzip members, a trailer that lies and a gzip inside the inflated tar take the
+// streaming way. Each gives the same members and paths.
+TEST(ArchiveE2e, GzipInflatedWholeOrStreamedGivesTheSameMembers) {
+  std::string d = make_temp_dir();
+  std::string nested = gzip(tar_entry("deep.env", creds(672)) + tar_end());
+  std::string tar = tar_entry("app/.env", creds(671)) + tar_entry("app/nested.tar.gz", nested) + tar_end();
+  write_file(d + "/whole.tar.gz", gzip(tar));
+  size_t half = tar.size() / 2;
+  write_file(d + "/members.tar.gz", gzip(tar.substr(0, half)) + gzip(tar.substr(half)));
+  std::string liar = gzip(tar);
+  liar[liar.size() - 4] ^= 0x01;  // ISIZE off by one: not inflated whole
+  write_file(d + "/liar.tar.gz", liar);
+  write_file(d + "/app.log.gz", gzip("2024-05-01 boot\n" + creds(673)));
+  auto r = run(kh() + " scan --no-progress --format json " + d);
+  ASSERT_EQ(r.exit_code, 1) << r.err;
+  json j = json::parse(r.out);
+  std::set<std::string> paths;
+  for (auto& f : j["findings"]) paths.insert(f["path"].get<std::string>().substr(d.size() + 1));
+  for (std::string a : {"whole", "members"}) {
+    EXPECT_TRUE(paths.count(a + ".tar.gz!app/.env")) << a;
+    EXPECT_TRUE(paths.count(a + ".tar.gz!app/nested.tar.gz!deep.env")) << a;
+  }
+  EXPECT_TRUE(paths.count("app.log.gz!app.log"));
+  // libarchive checks the trailer too: the lying one is read, then said to be damaged.
+  EXPECT_TRUE(paths.count("liar.tar.gz!app/.env")) << r.err;
+}
+
+// 7z: written by libarchive at run time (no p7zip), read like the others, inside a tar too.
+TEST(ArchiveE2e, SevenZipMembersAndA7zInATar) {
+  std::string d = make_temp_dir();
+  std::string sz = seven_zip({{"README", "build notes\n"}, {"conf/app.env", "region=eu-west-1\n" + creds(681)}});
+  ASSERT_EQ(sz.compare(0, 6, "7z\xbc\xaf\x27\x1c"), 0);
+  ASSERT_EQ(sz.find(fake_key_id(681)), std::string::npos);  // compressed: not there plainly
+  write_file(d + "/bundle.7z", sz);
+  write_file(d + "/outer.tar", tar_entry("dist/bundle.7z", sz) + tar_end());
+  auto r = run(kh() + " scan --no-progress --format json " + d);
+  ASSERT_EQ(r.exit_code, 1) << r.err;
+  json j = json::parse(r.out);
+  std::set<std::string> paths;
+  for (auto& f : j["findings"]) {
+    paths.insert(f["path"].get<std::string>().substr(d.size() + 1));
+    EXPECT_EQ(f["line"], 2);
+  }
+  EXPECT_EQ(paths, (std::set<std::string>{"bundle.7z!conf/app.env", "outer.tar!dist/bundle.7z!conf/app.env"}));
+  EXPECT_EQ(j["summary"]["skipped"].size(), 0u) << j["summary"].dump();
+  // Truncated: one warning naming it, the scan goes on.
+  write_file(d + "/bundle.7z", sz.substr(0, sz.size() / 2));
+  r = run(kh() + " scan --no-progress " + d + "/bundle.7z");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("bundle.7z"), std::string::npos) << r.err;
 }

@@ -1,5 +1,7 @@
 #include "archive_build.h"
 
+#include <archive.h>
+#include <archive_entry.h>
 #include <zlib.h>
 
 #include <cstdio>
@@ -87,6 +89,34 @@ std::string zip(const std::vector<ZipMember>& members) {
   out += cd;
   put(out, 0x06054b50, 4), put(out, 0, 2), put(out, 0, 2), put(out, members.size(), 2), put(out, members.size(), 2);
   put(out, cd.size(), 4), put(out, cd_off, 4), put(out, 0, 2);
+  return out;
+}
+
+std::string seven_zip(const std::vector<ZipMember>& members) {
+  // 7z writes its header at the end: the writer needs room for the whole archive.
+  size_t room = 4096;
+  for (auto& m : members) room += m.name.size() + m.data.size() * 2 + 512;
+  std::string out(room, '\0');
+  size_t used = 0;
+  archive* a = archive_write_new();
+  if (archive_write_set_format_7zip(a) != ARCHIVE_OK ||
+      archive_write_set_format_option(a, "7zip", "compression", "lzma1") != ARCHIVE_OK ||
+      archive_write_open_memory(a, out.data(), out.size(), &used) != ARCHIVE_OK)
+    throw std::runtime_error(std::string("7z writer: ") + archive_error_string(a));
+  for (auto& m : members) {
+    archive_entry* e = archive_entry_new();
+    archive_entry_set_pathname(e, m.name.c_str());
+    archive_entry_set_filetype(e, AE_IFREG);
+    archive_entry_set_perm(e, 0644);
+    archive_entry_set_size(e, static_cast<la_int64_t>(m.data.size()));
+    if (archive_write_header(a, e) != ARCHIVE_OK ||
+        archive_write_data(a, m.data.data(), m.data.size()) != static_cast<la_ssize_t>(m.data.size()))
+      throw std::runtime_error(std::string("7z writer: ") + archive_error_string(a));
+    archive_entry_free(e);
+  }
+  if (archive_write_close(a) != ARCHIVE_OK) throw std::runtime_error(std::string("7z writer: ") + archive_error_string(a));
+  archive_write_free(a);
+  out.resize(used);
   return out;
 }
 

@@ -1,5 +1,6 @@
 // Building archives byte by byte for the tests (tar, gzip, zip, zip64 bombs, image tarballs):
-// every fixture is made at run time, hostile ones included, with no tool but zlib.
+// every fixture is made at run time, hostile ones included, with no tool but zlib (and
+// libarchive's writer for 7z).
 #pragma once
 #include <cstdint>
 #include <string>
@@ -20,6 +21,8 @@ struct ZipMember {
 };
 // A zip of stored members.
 std::string zip(const std::vector<ZipMember>& members);
+// A 7z of the members (LZMA1-compressed), written by libarchive's 7z writer: no p7zip needed.
+std::string seven_zip(const std::vector<ZipMember>& members);
 // A zip64 bomb: `chunks` MiB of zeros deflated (about 1 KiB per MiB) as one member, listed
 // `entries` times in the central directory (entries > 1: the overlapping-entry bomb).
 std::string zip_bomb(uint64_t chunks, int entries = 1);
