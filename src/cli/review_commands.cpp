@@ -74,11 +74,12 @@ int run_report(ReportArgs& a) {
     bool want_verify = a.common.verify || a.common.only_verified || !a.common.results.empty();
     const RuleSet& rs = cx.scanner.rules();
     std::set<std::string> repos;
+    RuleAttacher attach_rule(rs);
     for (auto& so : occ) {
       if (want_verify && !so.secret_stored)
         throw std::runtime_error("report --verify needs the full secrets, and " + redact_datastore_url(a.datastore) +
                                  " holds only hashes and redacted forms (audit with --store-secrets)");
-      attach_rule(so.finding, rs);
+      attach_rule(so.finding);
       int ri = so.finding.rule_index;
       if (ri >= 0 && static_cast<int>(finding_severity(so.finding, rs.rules[ri])) > static_cast<int>(min_sev)) continue;
       repos.insert(so.repository);

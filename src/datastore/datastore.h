@@ -96,17 +96,20 @@ class Datastore {
   // True once a repository holding this commit (40 hex) finished: it and all its ancestors
   // were scanned, in whatever repository.
   virtual bool commit_known(const std::string& id) = 0;
-  // The commits any occurrence recorded by scanning (not adopted) is at.
-  virtual std::vector<std::string> commits_with_occurrences() = 0;
-  // Gives `identity` the occurrences other repositories have at these commits (its shared
-  // history with them), in one transaction; returns one more than the highest seq it then
-  // has at them (0 if none), where the occurrences of its own new commits start.
-  virtual uint64_t adopt_occurrences(const std::string& identity, const std::vector<std::string>& commits) = 0;
+  // True once any repository finished (some commit_known() may be true).
+  virtual bool any_commit_known() = 0;
+  // The commits at which repositories other than `identity` recorded occurrences by scanning.
+  virtual std::vector<std::string> commits_with_occurrences(const std::string& identity) = 0;
+  // Records, in one transaction, that `identity` holds these commits (its history shared with
+  // the repositories that scanned them): their occurrences are its own too, read through this
+  // link and never copied. Returns one more than the highest seq it then has at its shared
+  // commits (0 if none), where the occurrences of its own new commits start.
+  virtual uint64_t share_commits(const std::string& identity, const std::vector<std::string>& commits) = 0;
 
   // For each blob id (40 hex): -1 never scanned, else its raw finding count.
   virtual std::vector<int64_t> blob_states(const std::vector<std::string>& ids) = 0;
-  // The blobs (40 hex) that already have occurrences in this repository: scanned here before,
-  // so their provenance here is known.
+  // The blobs (40 hex) that already have occurrences in this repository (its own or through
+  // shared commits): their provenance here is known.
   virtual std::vector<std::string> blobs_with_occurrences(const std::string& identity) = 0;
   // Claims blobs (40 hex) for this process for `ttl_seconds`, so concurrent writers scan each
   // once: with `repository` "" never-scanned blobs, else blobs with findings to scan again for

@@ -58,20 +58,22 @@ void audit_repository(const Scanner& sc, Datastore& ds, const AuditOptions& o, c
   po.mode = GitPlanOptions::Mode::History;
   po.exclude_path = o.exclude_path;
   po.threads = o.threads;
-  if (!whole) po.known_commit = [&ds](const git_oid& id) { return ds.commit_known(oid_hex(id)); };
+  // Nothing known yet (the first repository of a datastore): no walk asks about every commit.
+  if (!whole && ds.any_commit_known())
+    po.known_commit = [&ds](const git_oid& id) { return ds.commit_known(oid_hex(id)); };
   auto ms_since = [](Clock::time_point t) {
     return std::to_string(static_cast<long long>(std::chrono::duration<double, std::milli>(Clock::now() - t).count()));
   };
   auto t_plan = Clock::now();
   GitPlan plan = plan_git_scan(repo, po);
-  // History shared with repositories audited before: their occurrences there are this one's too.
   if (o.debug) o.debug("audit " + rr.identity + ": plan " + ms_since(t_plan) + " ms");
+  // History shared with repositories audited before: their occurrences there are this one's
+  // too, linked (one row per shared commit with findings), not copied.
   auto t_adopt = Clock::now();
   uint64_t seq_base = 0;
   if (!plan.known_boundary.empty()) {
-    auto with_findings = ds.commits_with_occurrences();
-    if (!with_findings.empty())
-      seq_base = ds.adopt_occurrences(rr.identity, held_among(repo, with_findings));
+    auto with_findings = ds.commits_with_occurrences(rr.identity);
+    if (!with_findings.empty()) seq_base = ds.share_commits(rr.identity, held_among(repo, with_findings));
   }
   if (o.debug) o.debug("audit " + rr.identity + ": shared history " + ms_since(t_adopt) + " ms");
   auto t_lookup = Clock::now();
@@ -307,15 +309,20 @@ std::vector<std::string> run_audit(const Scanner& sc, Datastore& ds, const Audit
   return audited;
 }
 
-void attach_rule(Finding& f, const RuleSet& rules) {
-  f.rule_index = rules.find(f.rule_id);
-  if (f.rule_index >= 0) f.facts = rules.rules[f.rule_index].facts;
+void RuleAttacher::operator()(Finding& f) {
+  auto it = index_.find(f.rule_id);
+  if (it == index_.end()) it = index_.emplace(f.rule_id, rules_.find(f.rule_id)).first;
+  f.rule_index = it->second;
+  if (f.rule_index >= 0) f.facts = rules_.rules[f.rule_index].facts;
 }
 
 void load_stored_findings(Datastore& ds, const OccurrenceFilter& filter, const RuleSet& rules, Tally& tally) {
-  for (auto& so : ds.occurrences(filter)) {
+  RuleAttacher attach_rule(rules);
+  auto stored = ds.occurrences(filter);
+  tally.result.findings.reserve(tally.result.findings.size() + stored.size());
+  for (auto& so : stored) {
     Finding f = std::move(so.finding);
-    attach_rule(f, rules);
+    attach_rule(f);
     f.properties["repository"] = so.repository;
     f.properties["triage"] = so.triage_status.empty() ? "open" : so.triage_status;
     tally.result.findings.push_back(std::move(f));
