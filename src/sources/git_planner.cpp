@@ -32,6 +32,13 @@ using OidSet = std::unordered_set<git_oid, OidHash, OidEq>;
 // spent 15% of an audit's planning in malloc and cache misses).
 class FlatOidSet {
  public:
+  bool contains(const git_oid& id) const {
+    if (slots_.empty()) return false;
+    size_t mask = slots_.size() - 1;
+    for (size_t i = OidHash{}(id) & mask; used_[i]; i = (i + 1) & mask)
+      if (std::memcmp(slots_[i].id, id.id, GIT_OID_RAWSZ) == 0) return true;
+    return false;
+  }
   // True if `id` was not in the set.
   bool insert(const git_oid& id) {
     if ((n_ + 1) * 2 > slots_.size()) grow();
@@ -188,6 +195,11 @@ struct Planner {
   FlatOidSet seen_trees, seen_blobs;
   const ObjectStore* store = nullptr;  // objects read ahead from the packs, their ids checked
   std::set<std::string> submodules;
+  // Known commits' snapshots, read lazily: folder prefix ("" for the top) -> their trees there
+  // not read yet. Their ids are seen (a new commit holding the same folder skips it); a new
+  // commit that changes a folder reads theirs first, so what it kept is seen too. A fork's new
+  // commits on top of a long history so read the folders they change, not the whole snapshot.
+  std::unordered_map<std::string, std::vector<git_oid>> boundary_dirs;
 
   Planner(GitRepo& r, const GitPlanOptions& opts) : repo(r), o(opts) {}
 
@@ -423,16 +435,72 @@ struct Planner {
     return t;
   }
 
+  // Marks what the known snapshots hold in the folder `prefix` seen (its files, and its folders
+  // for later), before a new commit's tree there is walked.
+  void expand_boundary(const std::string& prefix) {
+    if (boundary_dirs.empty()) return;
+    auto it = boundary_dirs.find(prefix);
+    if (it == boundary_dirs.end()) return;
+    std::vector<git_oid> trees = std::move(it->second);
+    boundary_dirs.erase(it);
+    for (auto& id : trees) {
+      OpenTree t;
+      if (store) {
+        auto so = store->objs.find(id);
+        if (so != store->objs.end() && so->second.first == GIT_OBJECT_TREE) t.ok = parse_canonical_tree(so->second.second, t.raw);
+      }
+      if (!t.ok) {
+        if (lookup(reinterpret_cast<git_object**>(&t.tree), id, GIT_OBJECT_TREE) != 0) {
+          std::string where = prefix.empty() ? "" : " (" + prefix.substr(0, prefix.size() - 1) + ")";
+          plan.errors.push_back(git_error_text("tree " + oid_hex(id) + where + " in commit already scanned"));
+          continue;
+        }
+        t.ok = true;
+      }
+      plan.trees_visited++;
+      for (size_t i = 0; i < t.count(); ++i) {
+        git_filemode_t mode;
+        std::string_view name;
+        git_oid eid;
+        if (t.tree) {
+          const git_tree_entry* e = git_tree_entry_byindex(t.tree, i);
+          mode = git_tree_entry_filemode(e);
+          name = git_tree_entry_name(e);
+          eid = *git_tree_entry_id(e);
+        } else {
+          mode = t.raw[i].mode;
+          name = t.raw[i].name;
+          std::memcpy(eid.id, t.raw[i].id, GIT_OID_RAWSZ);
+        }
+        std::string path = prefix;
+        path.append(name);
+        if (mode == GIT_FILEMODE_TREE) {
+          seen_trees.insert(eid);
+          auto& later = boundary_dirs[path + "/"];
+          if (std::find_if(later.begin(), later.end(), [&](const git_oid& x) { return git_oid_equal(&x, &eid); }) ==
+              later.end())
+            later.push_back(eid);
+        } else if (mode == GIT_FILEMODE_COMMIT) {
+          submodules.insert(path);
+        } else if (is_blob_mode(mode) && (!o.exclude_path || !o.exclude_path(path))) {
+          seen_blobs.insert(eid);
+        }
+      }
+      if (t.tree) git_tree_free(t.tree);
+    }
+  }
+
   // Depth-first, entries in tree order (the first path a blob is met at is the one reported).
   // An explicit stack: a 10,000-level deep tree must not overflow the call stack.
-  // With mark_only, the trees and blobs are only marked seen (a known commit's snapshot).
-  void walk_tree(const git_oid& tree_id, const std::string& prefix, int commit, bool mark_only = false) {
+  // A folder a known snapshot holds too is compared with it first (expand_boundary).
+  void walk_tree(const git_oid& tree_id, const std::string& prefix, int commit) {
     struct Frame {
       OpenTree t;
       size_t next;
       std::string prefix;
     };
     std::vector<Frame> stack;
+    if (!boundary_dirs.empty() && !seen_trees.contains(tree_id)) expand_boundary(prefix);
     if (OpenTree root = open_tree(tree_id, prefix, commit); root.ok) stack.push_back({std::move(root), 0, prefix});
     while (!stack.empty()) {
       Frame& f = stack.back();
@@ -458,12 +526,11 @@ struct Planner {
       if (mode == GIT_FILEMODE_TREE) {
         std::string sub_prefix = f.prefix;
         sub_prefix.append(name).push_back('/');
+        if (!boundary_dirs.empty() && !seen_trees.contains(id)) expand_boundary(sub_prefix);
         if (OpenTree sub = open_tree(id, sub_prefix, commit); sub.ok)
           stack.push_back({std::move(sub), 0, std::move(sub_prefix)});  // invalidates f: nothing uses it after this
       } else if (mode == GIT_FILEMODE_COMMIT) {
         submodules.insert(f.prefix + std::string(name));
-      } else if (is_blob_mode(mode) && mark_only) {
-        if (!o.exclude_path || !o.exclude_path(f.prefix + std::string(name))) seen_blobs.insert(id);
       } else if (is_blob_mode(mode)) {
         // Without path exclusions a blob seen before needs no path at all.
         if (!o.exclude_path && !seen_blobs.insert(id)) continue;
@@ -696,7 +763,8 @@ struct Planner {
     hide_known = !!o.known_commit;
     auto nodes = topo_order(collect(tips, {}));
     hide_known = false;
-    // What known commits hold is seen: a new commit on top of them plans only its changes.
+    // What known commits hold is seen (read lazily: expand_boundary): a new commit on top of
+    // them plans only its changes.
     for (auto& k : plan.known_boundary) {
       git_commit* c = nullptr;
       if (lookup(reinterpret_cast<git_object**>(&c), k, GIT_OBJECT_COMMIT) != 0) {
@@ -705,7 +773,7 @@ struct Planner {
       }
       git_oid tree = *git_commit_tree_id(c);
       git_commit_free(c);
-      walk_tree(tree, "", -1, true);
+      if (seen_trees.insert(tree)) boundary_dirs[""].push_back(tree);
     }
     plan.commits.reserve(nodes.size());
     for (auto& n : nodes) {
