@@ -285,12 +285,26 @@ int emit_report(const ScanResult& r, const RuleSet& rules, const CommonOptions& 
   bool plain_terminal = (no_color && *no_color) || (term && std::string(term) == "dumb");
   ro.color = o.color == "always" ||
              (o.color == "auto" && to_stdout && ::isatty(1) && fmt == Format::Text && !plain_terminal);
-  std::ostringstream os;
-  if (!findings_written) write_report(fmt, r, rules, ro, os);
-  std::string err;
-  if (!findings_written && !write_output(o.output, os.str(), err)) {
-    print_error(err);
-    return 2;
+  if (!findings_written) {
+    // Written as it is made: an audit's report may be larger than the findings it comes from.
+    OutputFile file;
+    std::string err;
+    bool ok = file.open(o.output, err);
+    if (ok) {
+      OutputStreamBuf buf(file);
+      std::ostream os(&buf);
+      write_report(fmt, r, rules, ro, os);
+      os.flush();
+      if (!buf.error().empty()) {
+        err = buf.error();
+        ok = false;
+      }
+    }
+    if (ok) ok = file.close(err);
+    if (!ok) {
+      print_error(err);
+      return 2;
+    }
   }
   // A report in a file leaves the CI log empty: say there what happened.
   if (!to_stdout && !o.quiet) std::cerr << escape_for_terminal(summary_line(r.summary, command)) << "\n";
