@@ -8,6 +8,7 @@
 // column) and ignored when present, so a batch replayed after kill -9 changes nothing.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -127,7 +128,15 @@ class Datastore {
   virtual void record_batch(const ScanBatch& batch) = 0;
   virtual uint64_t scanned_blob_count() = 0;
 
-  virtual std::vector<StoredOccurrence> occurrences(const OccurrenceFilter& filter) = 0;
+  // Calls `each` with every occurrence the filter selects, in report order (by repository, then
+  // as its plan met them), one at a time: a report of a large datastore holds each once.
+  virtual void each_occurrence(const OccurrenceFilter& filter, const std::function<void(StoredOccurrence&)>& each) = 0;
+  // The same, collected.
+  std::vector<StoredOccurrence> occurrences(const OccurrenceFilter& filter) {
+    std::vector<StoredOccurrence> out;
+    each_occurrence(filter, [&out](StoredOccurrence& so) { out.push_back(std::move(so)); });
+    return out;
+  }
 
   virtual void set_triage(const TriageRecord& t) = 0;
   virtual std::vector<TriageRecord> triage() = 0;

@@ -467,7 +467,7 @@ class PostgresDatastore : public Datastore {
     return static_cast<uint64_t>(query("SELECT COUNT(*) FROM blobs").integer(0, 0));
   }
 
-  std::vector<StoredOccurrence> occurrences(const OccurrenceFilter& fl) override {
+  void each_occurrence(const OccurrenceFilter& fl, const std::function<void(StoredOccurrence&)>& each) override {
     std::vector<std::string> args;
     auto param = [&](const std::string& v) {
       args.push_back(v);
@@ -499,7 +499,6 @@ class PostgresDatastore : public Datastore {
     in_list("COALESCE(NULLIF(t.status, ''), 'open')", fl.statuses);
     sql += " ORDER BY r.identity, o.seq, o.fingerprint, o.blob, o.commit_id, o.path, o.line, o.col";
     Result r = query(sql, args);
-    std::vector<StoredOccurrence> out;
     OccurrenceSeen seen(fl.first_only);
     FindingDecoder decoder;
     for (int i = 0; i < r.rows(); ++i) {
@@ -522,9 +521,8 @@ class PostgresDatastore : public Datastore {
         so.secret_stored = true;
       }
       so.triage_status = r.text(i, 11);
-      out.push_back(std::move(so));
+      each(so);
     }
-    return out;
   }
 
   void set_triage(const TriageRecord& t) override {

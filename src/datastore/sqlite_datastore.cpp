@@ -361,7 +361,7 @@ class SqliteDatastore : public Datastore {
     return static_cast<uint64_t>(s.integer(0));
   }
 
-  std::vector<StoredOccurrence> occurrences(const OccurrenceFilter& fl) override {
+  void each_occurrence(const OccurrenceFilter& fl, const std::function<void(StoredOccurrence&)>& each) override {
     std::vector<std::string> args;
     // Repositories by identity or source: ?1..?n, used by both halves of the rows.
     std::string repo_cond = "(SELECT id FROM repositories WHERE 0";
@@ -394,7 +394,6 @@ class SqliteDatastore : public Datastore {
     for (size_t i = 0; i < args.size(); ++i) s.bind(static_cast<int>(i + 1), args[i]);
     Stmt det(db_, "SELECT detail FROM details WHERE fingerprint=? AND blob=? AND line=? AND col=?", file_);
     std::unordered_map<std::string, std::optional<Finding>> details;  // fingerprint, blob, line, col
-    std::vector<StoredOccurrence> out;
     OccurrenceSeen seen(fl.first_only);
     while (s.step()) {
       StoredOccurrence so;
@@ -426,9 +425,8 @@ class SqliteDatastore : public Datastore {
         so.secret_stored = true;
       }
       so.triage_status = s.text(12);
-      out.push_back(std::move(so));
+      each(so);
     }
-    return out;
   }
 
   void set_triage(const TriageRecord& t) override {

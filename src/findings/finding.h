@@ -2,6 +2,7 @@
 #pragma once
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -75,7 +76,8 @@ struct Finding {
   // matches one of these globs (the rule's evidence_files), checked once the path is known.
   std::vector<std::string> evidence_files;
   std::map<std::string, std::string> properties;  // e.g. kind, aws_account_id
-  std::optional<Remediation> remediation;
+  // Shared: findings with equal advice (one finding per fork of an audit) hold one copy.
+  std::shared_ptr<const Remediation> remediation;
   Provenance where;
   std::string fingerprint;
   // Suppression / baseline state, set by findings/suppress.*

@@ -86,9 +86,10 @@ void audit_repository(const Scanner& sc, Datastore& ds, const AuditOptions& o, c
   ids.reserve(plan.blobs.size());
   for (auto& b : plan.blobs) ids.push_back(oid_hex(b.blob));
   std::vector<int64_t> states = o.rescan ? std::vector<int64_t>(ids.size(), -1) : ds.blob_states(ids);
-  // A blob with findings is scanned again for a repository it has no occurrence in yet.
+  // A blob with findings is scanned again for a repository it has no occurrence in yet (which
+  // ones it has is asked only when the plan holds such a blob: a fork's new blobs are new).
   std::unordered_set<std::string> here;
-  if (!o.rescan)
+  if (!o.rescan && std::any_of(states.begin(), states.end(), [](int64_t n) { return n > 0; }))
     for (auto& b : ds.blobs_with_occurrences(rr.identity)) here.insert(std::move(b));
   std::vector<size_t> todo;  // plan indices
   for (size_t i = 0; i < states.size(); ++i) {
@@ -106,6 +107,7 @@ void audit_repository(const Scanner& sc, Datastore& ds, const AuditOptions& o, c
   so.threads = o.threads;
   so.max_blob_size = o.max_blob_size;
   so.debug = o.debug;
+  so.caller_repo = repo.get();
   std::vector<GitBlobTask> all = std::move(plan.blobs);
   // Scans these plan indices and records them in one transaction.
   auto scan_batch = [&](const std::vector<size_t>& idx, std::vector<std::string> claimed) {
@@ -318,15 +320,12 @@ void RuleAttacher::operator()(Finding& f) {
 
 void load_stored_findings(Datastore& ds, const OccurrenceFilter& filter, const RuleSet& rules, Tally& tally) {
   RuleAttacher attach_rule(rules);
-  auto stored = ds.occurrences(filter);
-  tally.result.findings.reserve(tally.result.findings.size() + stored.size());
-  for (auto& so : stored) {
-    Finding f = std::move(so.finding);
+  ds.each_occurrence(filter, [&](StoredOccurrence& so) {
+    Finding& f = tally.result.findings.emplace_back(std::move(so.finding));
     attach_rule(f);
     f.properties["repository"] = so.repository;
     f.properties["triage"] = so.triage_status.empty() ? "open" : so.triage_status;
-    tally.result.findings.push_back(std::move(f));
-  }
+  });
   // --format jsonl writes findings as items finish: the datastore's are one item.
   if (tally.stream) tally.stream->done(0, tally.result.findings);
 }

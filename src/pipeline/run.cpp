@@ -58,17 +58,19 @@ FinishStep finish_one(Finding& f, bool include_examples, const std::function<voi
 
 void finish_findings(std::vector<Finding>& findings, ScanSummary& summary, bool include_examples,
                      const std::function<void(Finding&)>& post_process) {
-  std::vector<Finding> kept;
-  kept.reserve(findings.size());
-  for (auto& f : findings) {
+  // Kept ones move down in place: no second vector of (large) findings.
+  size_t kept = 0;
+  for (size_t i = 0; i < findings.size(); ++i) {
+    Finding& f = findings[i];
     FinishStep step = finish_one(f, include_examples, post_process);
     if (step == FinishStep::HiddenExample) summary.examples_hidden++;
     if (step != FinishStep::Kept) continue;
     if (f.suppressed) summary.suppressed++;
     else summary.findings++;
-    kept.push_back(std::move(f));
+    if (kept != i) findings[kept] = std::move(f);
+    kept++;
   }
-  findings.swap(kept);
+  findings.erase(findings.begin() + static_cast<std::ptrdiff_t>(kept), findings.end());
 }
 
 int run_pipeline(const CommonOptions& o, const Source& source) {

@@ -1,7 +1,7 @@
 #include "verify/remediation.h"
 
 #include <cctype>
-#include <optional>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -352,16 +352,18 @@ bool is_cloudflare(RemediationKind k) {
 }
 
 void apply(Finding& f, const Advice& a) {
-  f.remediation = Remediation{a.kind, a.summary, render_markdown(a), render_commands(a), a.reference};
+  f.remediation = std::make_shared<const Remediation>(
+      Remediation{a.kind, a.summary, render_markdown(a), render_commands(a), a.reference});
 }
 
 }  // namespace
 
 void add_staged_remediation(Finding& f) {
-  if (!f.remediation) f.remediation = Remediation{"staged", "", "", "", ""};
-  f.remediation->summary =
+  Remediation r = f.remediation ? *f.remediation : Remediation{"staged", "", "", "", ""};
+  r.summary =
       "Staged, never committed: remove the key from the file and stage it again; load it from a secret "
       "store or the environment instead. Rotate it only if it was committed, pushed or shared elsewhere.";
+  f.remediation = std::make_shared<const Remediation>(std::move(r));
 }
 
 namespace {
@@ -390,7 +392,7 @@ std::string advice_key(const Finding& f) {
 void add_remediation(Finding& f) {
   if (f.facts.remediation == RemediationKind::None) return;
   struct Advised {
-    std::optional<Remediation> remediation;
+    std::shared_ptr<const Remediation> remediation;
     bool critical = false;  // root credentials: severity raised
   };
   thread_local std::unordered_map<std::string, Advised> memo;
