@@ -74,6 +74,7 @@ int run_report(ReportArgs& a) {
     const RuleSet& rs = cx.scanner.rules();
     std::set<std::string> repos;
     RuleAttacher attach_rule(rs);
+    tally.result.findings.reserve(ds->count_occurrences(fl));  // as load_stored_findings does
     ds->each_occurrence(fl, [&](StoredOccurrence& so) {
       if (want_verify && !so.secret_stored)
         throw std::runtime_error("report --verify needs the full secrets, and " + redact_datastore_url(a.datastore) +

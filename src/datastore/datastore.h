@@ -131,6 +131,9 @@ class Datastore {
   // Calls `each` with every occurrence the filter selects, in report order (by repository, then
   // as its plan met them), one at a time: a report of a large datastore holds each once.
   virtual void each_occurrence(const OccurrenceFilter& filter, const std::function<void(StoredOccurrence&)>& each) = 0;
+  // At least as many as each_occurrence() gives for the filter (every place, before first_only),
+  // so a reader can make room once.
+  virtual uint64_t count_occurrences(const OccurrenceFilter& filter) = 0;
   // The same, collected.
   std::vector<StoredOccurrence> occurrences(const OccurrenceFilter& filter) {
     std::vector<StoredOccurrence> out;

@@ -467,37 +467,18 @@ class PostgresDatastore : public Datastore {
     return static_cast<uint64_t>(query("SELECT COUNT(*) FROM blobs").integer(0, 0));
   }
 
+  uint64_t count_occurrences(const OccurrenceFilter& fl) override {
+    std::vector<std::string> args;
+    std::string sql = "SELECT COUNT(*) " + selected(fl, args);
+    return static_cast<uint64_t>(query(sql, args).integer(0, 0));
+  }
+
   void each_occurrence(const OccurrenceFilter& fl, const std::function<void(StoredOccurrence&)>& each) override {
     std::vector<std::string> args;
-    auto param = [&](const std::string& v) {
-      args.push_back(v);
-      return "$" + std::to_string(args.size());
-    };
-    // Repositories by identity or source, used by both halves of the rows.
-    std::string repo_cond = "(SELECT id FROM repositories WHERE FALSE";
-    for (auto& r : fl.repositories) {
-      std::string p = param(r);
-      repo_cond += " OR identity=" + p + " OR source=" + p;
-    }
-    repo_cond += ")";
     std::string sql =
         "SELECT r.identity, o.fingerprint, o.blob, o.commit_id, o.path, o.author, o.email, o.date, o.seq, "
-        "d.detail, f.secret, COALESCE(t.status, ''), o.line, o.col FROM (" +
-        occurrence_rows(fl.repositories.empty() ? "TRUE" : "o.repository IN " + repo_cond,
-                        fl.repositories.empty() ? "TRUE" : "s.repository IN " + repo_cond) +
-        ") o JOIN repositories r ON r.id=o.repository "
-        "JOIN findings f ON f.fingerprint=o.fingerprint JOIN details d ON d.fingerprint=o.fingerprint AND "
-        "d.blob=o.blob AND d.line=o.line AND d.col=o.col LEFT JOIN triage t ON t.fingerprint=o.fingerprint "
-        "WHERE TRUE";
-    auto in_list = [&](const std::string& expr, const std::vector<std::string>& vals) {
-      if (vals.empty()) return;
-      sql += " AND " + expr + " IN (";
-      for (size_t i = 0; i < vals.size(); ++i) sql += (i ? "," : "") + param(vals[i]);
-      sql += ")";
-    };
-    in_list("f.rule_id", fl.rules);
-    in_list("COALESCE(NULLIF(t.status, ''), 'open')", fl.statuses);
-    sql += " ORDER BY r.identity, o.seq, o.fingerprint, o.blob, o.commit_id, o.path, o.line, o.col";
+        "d.detail, f.secret, COALESCE(t.status, ''), o.line, o.col " +
+        selected(fl, args) + " ORDER BY r.identity, o.seq, o.fingerprint, o.blob, o.commit_id, o.path, o.line, o.col";
     Result r = query(sql, args);
     OccurrenceSeen seen(fl.first_only);
     FindingDecoder decoder;
@@ -664,6 +645,40 @@ class PostgresDatastore : public Datastore {
   // "<alias>.repository is the repository whose identity is $1".
   static std::string repo_is_param1(const char* alias) {
     return std::string(alias) + ".repository=(SELECT id FROM repositories WHERE identity=$1)";
+  }
+
+  // "FROM ... WHERE ..." of the occurrences `fl` selects (every place: first_only is the
+  // reader's), as o (occurrence_rows), r, f, d (its details) and t (its triage); the values for
+  // $1, $2... in `args`.
+  static std::string selected(const OccurrenceFilter& fl, std::vector<std::string>& args) {
+    auto param = [&](const std::string& v) {
+      args.push_back(v);
+      return "$" + std::to_string(args.size());
+    };
+    // Repositories by identity or source, used by both halves of the rows.
+    std::string repo_cond = "(SELECT id FROM repositories WHERE FALSE";
+    for (auto& r : fl.repositories) {
+      std::string p = param(r);
+      repo_cond += " OR identity=" + p + " OR source=" + p;
+    }
+    repo_cond += ")";
+    std::string sql =
+        "FROM (" +
+        occurrence_rows(fl.repositories.empty() ? "TRUE" : "o.repository IN " + repo_cond,
+                        fl.repositories.empty() ? "TRUE" : "s.repository IN " + repo_cond) +
+        ") o JOIN repositories r ON r.id=o.repository "
+        "JOIN findings f ON f.fingerprint=o.fingerprint JOIN details d ON d.fingerprint=o.fingerprint AND "
+        "d.blob=o.blob AND d.line=o.line AND d.col=o.col LEFT JOIN triage t ON t.fingerprint=o.fingerprint "
+        "WHERE TRUE";
+    auto in_list = [&](const std::string& expr, const std::vector<std::string>& vals) {
+      if (vals.empty()) return;
+      sql += " AND " + expr + " IN (";
+      for (size_t i = 0; i < vals.size(); ++i) sql += (i ? "," : "") + param(vals[i]);
+      sql += ")";
+    };
+    in_list("f.rule_id", fl.rules);
+    in_list("COALESCE(NULLIF(t.status, ''), 'open')", fl.statuses);
+    return sql;
   }
 
   std::string repo_id(const std::string& identity) {

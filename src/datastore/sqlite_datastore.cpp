@@ -361,36 +361,22 @@ class SqliteDatastore : public Datastore {
     return static_cast<uint64_t>(s.integer(0));
   }
 
+  uint64_t count_occurrences(const OccurrenceFilter& fl) override {
+    std::vector<std::string> args;
+    Stmt s(db_, "SELECT COUNT(*) " + selected(fl, args), file_);
+    for (size_t i = 0; i < args.size(); ++i) s.bind(static_cast<int>(i + 1), args[i]);
+    return s.step() ? static_cast<uint64_t>(s.integer(0)) : 0;
+  }
+
   void each_occurrence(const OccurrenceFilter& fl, const std::function<void(StoredOccurrence&)>& each) override {
     std::vector<std::string> args;
-    // Repositories by identity or source: ?1..?n, used by both halves of the rows.
-    std::string repo_cond = "(SELECT id FROM repositories WHERE 0";
-    for (auto& r : fl.repositories) {
-      args.push_back(r);
-      repo_cond += " OR identity=?" + std::to_string(args.size()) + " OR source=?" + std::to_string(args.size());
-    }
-    repo_cond += ")";
     // The rows sorted without their details (long JSON): each distinct one is read once below.
-    std::string sql =
-        "SELECT r.identity, o.fingerprint, o.blob, o.commit_id, o.path, o.line, o.col, o.author, o.email, o.date, "
-        "o.seq, f.secret, COALESCE(t.status, '') FROM (" +
-        occurrence_rows(fl.repositories.empty() ? "1" : "o.repository IN " + repo_cond,
-                        fl.repositories.empty() ? "1" : "s.repository IN " + repo_cond) +
-        ") o JOIN repositories r ON r.id=o.repository JOIN findings f ON f.fingerprint=o.fingerprint "
-        "LEFT JOIN triage t ON t.fingerprint=o.fingerprint WHERE 1";
-    auto in_list = [&](const std::string& expr, const std::vector<std::string>& vals) {
-      if (vals.empty()) return;
-      sql += " AND " + expr + " IN (";
-      for (size_t i = 0; i < vals.size(); ++i) {
-        args.push_back(vals[i]);
-        sql += (i ? ",?" : "?") + std::to_string(args.size());
-      }
-      sql += ")";
-    };
-    in_list("f.rule_id", fl.rules);
-    in_list("COALESCE(NULLIF(t.status, ''), 'open')", fl.statuses);
-    sql += " ORDER BY r.identity, o.seq, o.fingerprint, o.blob, o.commit_id, o.path, o.line, o.col";
-    Stmt s(db_, sql, file_);
+    Stmt s(db_,
+           "SELECT r.identity, o.fingerprint, o.blob, o.commit_id, o.path, o.line, o.col, o.author, o.email, o.date, "
+           "o.seq, f.secret, COALESCE(t.status, '') " +
+               selected(fl, args) +
+               " ORDER BY r.identity, o.seq, o.fingerprint, o.blob, o.commit_id, o.path, o.line, o.col",
+           file_);
     for (size_t i = 0; i < args.size(); ++i) s.bind(static_cast<int>(i + 1), args[i]);
     Stmt det(db_, "SELECT detail FROM details WHERE fingerprint=? AND blob=? AND line=? AND col=?", file_);
     std::unordered_map<std::string, std::optional<Finding>> details;  // fingerprint, blob, line, col
@@ -623,6 +609,36 @@ class SqliteDatastore : public Datastore {
            " UNION ALL SELECT s.repository, o.fingerprint, o.blob, o.commit_id, o.path, o.line, o.col, o.author, "
            "o.email, o.date, o.seq FROM shared_commits s JOIN occurrences o ON o.commit_id=s.commit_id AND "
            "o.repository<>s.repository WHERE " + shared_cond;
+  }
+
+  // "FROM ... WHERE ..." of the occurrences `fl` selects (every place: first_only is the
+  // reader's), as o (occurrence_rows), r (its repository), f (its finding) and t (its triage);
+  // the values to bind in `args` (?1, ?2...).
+  static std::string selected(const OccurrenceFilter& fl, std::vector<std::string>& args) {
+    // Repositories by identity or source, used by both halves of the rows.
+    std::string repo_cond = "(SELECT id FROM repositories WHERE 0";
+    for (auto& r : fl.repositories) {
+      args.push_back(r);
+      repo_cond += " OR identity=?" + std::to_string(args.size()) + " OR source=?" + std::to_string(args.size());
+    }
+    repo_cond += ")";
+    std::string sql = "FROM (" +
+                      occurrence_rows(fl.repositories.empty() ? "1" : "o.repository IN " + repo_cond,
+                                      fl.repositories.empty() ? "1" : "s.repository IN " + repo_cond) +
+                      ") o JOIN repositories r ON r.id=o.repository JOIN findings f ON f.fingerprint=o.fingerprint "
+                      "LEFT JOIN triage t ON t.fingerprint=o.fingerprint WHERE 1";
+    auto in_list = [&](const std::string& expr, const std::vector<std::string>& vals) {
+      if (vals.empty()) return;
+      sql += " AND " + expr + " IN (";
+      for (size_t i = 0; i < vals.size(); ++i) {
+        args.push_back(vals[i]);
+        sql += (i ? ",?" : "?") + std::to_string(args.size());
+      }
+      sql += ")";
+    };
+    in_list("f.rule_id", fl.rules);
+    in_list("COALESCE(NULLIF(t.status, ''), 'open')", fl.statuses);
+    return sql;
   }
 
   int64_t repo_id(const std::string& identity) {

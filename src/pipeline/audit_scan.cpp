@@ -320,6 +320,9 @@ void RuleAttacher::operator()(Finding& f) {
 
 void load_stored_findings(Datastore& ds, const OccurrenceFilter& filter, const RuleSet& rules, Tally& tally) {
   RuleAttacher attach_rule(rules);
+  // Room for every place at once: growing a vector of findings moves them all, into memory the
+  // kernel must fault in again (room never written costs nothing).
+  tally.result.findings.reserve(tally.result.findings.size() + ds.count_occurrences(filter));
   ds.each_occurrence(filter, [&](StoredOccurrence& so) {
     Finding& f = tally.result.findings.emplace_back(std::move(so.finding));
     attach_rule(f);

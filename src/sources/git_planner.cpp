@@ -276,6 +276,9 @@ struct Planner {
 
   // Every commit reachable from `tips` and not from `stop`; corrupt commits become errors.
   bool hide_known = false;  // collect() stops at known commits (history plans of audits)
+  // History plans: collect() gives up past this many commits (0: never), and says so.
+  size_t collect_limit = 0;
+  bool over_limit = false;
   std::vector<Node> collect(const std::vector<git_oid>& tips, const OidSet& stop) {
     std::vector<Node> nodes;
     OidSet visited;
@@ -317,6 +320,10 @@ struct Planner {
       }
       git_commit_free(c);
       nodes.push_back(std::move(n));
+      if (collect_limit && nodes.size() >= collect_limit) {
+        over_limit = true;
+        break;
+      }
     }
     return nodes;
   }
@@ -761,8 +768,10 @@ struct Planner {
     else
       for (auto& b : o.branches) tips.push_back(resolve_commit(b));
     hide_known = !!o.known_commit;
-    auto nodes = topo_order(collect(tips, {}));
+    auto nodes = collect(tips, {});
     hide_known = false;
+    if (over_limit) return;  // the caller plans again with the pack reader
+    nodes = topo_order(std::move(nodes));
     // What known commits hold is seen (read lazily: expand_boundary): a new commit on top of
     // them plans only its changes.
     for (auto& k : plan.known_boundary) {
@@ -798,26 +807,6 @@ struct Planner {
 
 }  // namespace
 
-namespace {
-// True if fewer than `limit` commits reachable from the refs are not known.
-bool few_new_commits(GitRepo& repo, const std::function<bool(const git_oid&)>& known, size_t limit) {
-  git_revwalk* walk = nullptr;
-  if (git_revwalk_new(&walk, repo.get()) != 0) return false;
-  auto hide = [](const git_oid* id, void* payload) -> int {
-    return (*static_cast<const std::function<bool(const git_oid&)>*>(payload))(*id) ? 1 : 0;
-  };
-  git_revwalk_add_hide_cb(walk, hide, const_cast<std::function<bool(const git_oid&)>*>(&known));
-  git_revwalk_push_glob(walk, "refs/*");
-  git_revwalk_push_head(walk);
-  git_error_clear();
-  size_t n = 0;
-  git_oid id;
-  while (n < limit && git_revwalk_next(&id, walk) == 0) ++n;
-  git_revwalk_free(walk);
-  return n < limit;
-}
-}  // namespace
-
 GitPlan plan_git_scan(GitRepo& repo, const GitPlanOptions& o) {
   // libgit2 1.5 must never read a loose object whose header lies about its size (heap overflow
   // in git_odb_read). Audits check every loose object first: a lying blob is left out and
@@ -836,10 +825,18 @@ GitPlan plan_git_scan(GitRepo& repo, const GitPlanOptions& o) {
   std::shared_ptr<const PackSet> packs;
   std::vector<std::string> pack_errors;
   ObjectStore* store = nullptr;
+  const bool pack_reader = o.mode == GitPlanOptions::Mode::History && pack_reader_enabled();
   // An audit of a repository whose history is mostly known (a fork, a re-audit) plans a few
-  // commits: libgit2 reads them faster than the pack reader reads every tree of the packs.
-  bool few_new = o.known_commit && !o.packs && few_new_commits(repo, o.known_commit, 500);
-  if (o.mode == GitPlanOptions::Mode::History && pack_reader_enabled() && !few_new) {
+  // commits: libgit2 reads them faster than the pack reader reads every tree of the packs. Such
+  // a plan is tried first, and given up for the pack reader past 500 new commits.
+  std::optional<GitPlan> few;
+  if (pack_reader && o.known_commit && !o.packs) {
+    Planner p(repo, o);
+    p.collect_limit = 500;
+    GitPlan tried = p.run();
+    if (!p.over_limit) few = std::move(tried);
+  }
+  if (pack_reader && !few) {
     if (o.packs) {
       packs = o.packs;
       pack_errors = packs->open_errors();
@@ -848,9 +845,14 @@ GitPlan plan_git_scan(GitRepo& repo, const GitPlanOptions& o) {
     }
     if (packs->pack_count()) store = install_pack_store(repo, *packs, o.threads, pack_errors);
   }
-  Planner p(repo, o);
-  p.store = store;
-  GitPlan plan = p.run();
+  GitPlan plan;
+  if (few) {
+    plan = std::move(*few);
+  } else {
+    Planner p(repo, o);
+    p.store = store;
+    plan = p.run();
+  }
   if (store) {
     store->objs = {};  // the planner was its only reader; the backend answers "not found" now
   }
