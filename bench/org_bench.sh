@@ -4,6 +4,7 @@
 # peak RSS of the whole audit, what the 20 forks cost after their parent (target <= 1.3x the
 # parent alone), and what a re-audit with nothing new costs (target <= 5% of the first).
 #   bench/org_bench.sh [BUILD_DIR] [SEED] [LARGE_COMMITS]
+# KEYHOUND_ORG=DIR reuses an organisation make_org.py wrote there (making one takes minutes).
 set -eu
 BUILD=${1:-build}
 SEED=${2:-1}
@@ -14,8 +15,12 @@ W=$(mktemp -d /tmp/keyhound-org-bench.XXXXXX)
 trap 'rm -rf "$W"' EXIT
 export XDG_CACHE_HOME="$W/cache"
 
-python3 "$HERE/make_org.py" "$W/org" --seed "$SEED" --repos 180 --commits 30 --forks 20 \
-  --large-commits "$LARGE" >/dev/null
+if [ -n "${KEYHOUND_ORG:-}" ]; then
+  ln -s "$(cd "$KEYHOUND_ORG" && pwd)" "$W/org"
+else
+  python3 "$HERE/make_org.py" "$W/org" --seed "$SEED" --repos 180 --commits 30 --forks 20 \
+    --large-commits "$LARGE" >/dev/null
+fi
 REPOS=$(ls "$W/org" | wc -l)
 "$KH" rules list >/dev/null  # the rule cache is built once, outside the timings
 
@@ -47,6 +52,12 @@ set --
 for f in "$W"/org/fork*.git; do set -- "$@" "$f"; done
 audit "$W/forks.db" "$@"
 FORKS=$wall; FORKS_CPU=$cpu; FORKS_SCAN=$scan_ms; FORKS_REPORT=$report_ms; FORK_SCANNED=$(field blobs_scanned); FORK_RSS=$rss
+
+# `keyhound report --format json` of the whole datastore: peak RSS (written as it is made)
+/usr/bin/time -v -o "$W/time.txt" "$KH" report --format json --datastore "$W/all.db" -o /dev/null || [ $? -eq 1 ]
+JSON_RSS=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$W/time.txt")
+JSON_CPU=$(awk -F': ' '/User time|System time/ {s+=$2} END {print s}' "$W/time.txt")
+echo "report --format json of the whole datastore: peak RSS $((JSON_RSS / 1024)) MB, ${JSON_CPU} s CPU"
 
 python3 - "$REPOS" "$FULL" "$FULL_CPU" "$FULL_RSS" "$BYTES" "$BLOBS" "$NOOP" "$NOOP_CPU" "$NOOP_SCANNED" \
   "$ONE" "$ONE_CPU" "$FORKS" "$FORKS_CPU" "$FORK_SCANNED" "$FORK_RSS" "$ONE_SCAN" "$FORKS_SCAN" "$FORKS_REPORT" <<'PY'
