@@ -2,6 +2,7 @@
 // URLs or in a GitHub organisation / GitLab group, into one datastore (resumable, incremental).
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -139,8 +140,11 @@ void draw_progress(const AuditProgress& p) {
 }
 
 int run_audit_command(AuditArgs& a) {
-  // Clone URLs are fetched over https: libgit2 needs the system's certificates.
-  enable_git_tls_certificates();
+  // Clone URLs are fetched over https: libgit2 needs the system's certificates (parsing them
+  // costs more than a re-audit of local repositories, so only when something may be fetched).
+  bool may_fetch = !a.repos_from.empty() || !a.github_orgs.empty() || !a.gitlab_groups.empty() ||
+                   std::any_of(a.targets.begin(), a.targets.end(), is_clone_url);
+  if (may_fetch) enable_git_tls_certificates();
   std::unique_ptr<Datastore> ds;
   ShardSpec shard;
   try {

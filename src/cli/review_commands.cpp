@@ -70,23 +70,23 @@ int run_report(ReportArgs& a) {
     fl.rules = a.rules;
     fl.statuses = a.statuses;
     fl.first_only = !a.all_occurrences;
-    auto occ = ds->occurrences(fl);
     bool want_verify = a.common.verify || a.common.only_verified || !a.common.results.empty();
     const RuleSet& rs = cx.scanner.rules();
     std::set<std::string> repos;
-    for (auto& so : occ) {
+    RuleAttacher attach_rule(rs);
+    tally.result.findings.reserve(ds->count_occurrences(fl));  // as load_stored_findings does
+    ds->each_occurrence(fl, [&](StoredOccurrence& so) {
       if (want_verify && !so.secret_stored)
         throw std::runtime_error("report --verify needs the full secrets, and " + redact_datastore_url(a.datastore) +
                                  " holds only hashes and redacted forms (audit with --store-secrets)");
-      attach_rule(so.finding, rs);
+      attach_rule(so.finding);
       int ri = so.finding.rule_index;
-      if (ri >= 0 && static_cast<int>(finding_severity(so.finding, rs.rules[ri])) > static_cast<int>(min_sev)) continue;
+      if (ri >= 0 && static_cast<int>(finding_severity(so.finding, rs.rules[ri])) > static_cast<int>(min_sev)) return;
       repos.insert(so.repository);
-      Finding f = std::move(so.finding);
+      Finding& f = tally.result.findings.emplace_back(std::move(so.finding));
       f.properties["repository"] = so.repository;
       f.properties["triage"] = so.triage_status.empty() ? "open" : so.triage_status;
-      tally.result.findings.push_back(std::move(f));
-    }
+    });
     tally.result.summary.notes["repositories"] = std::to_string(repos.size());
     if (tally.stream) tally.stream->done(0, tally.result.findings);  // --format jsonl
   };
@@ -105,7 +105,6 @@ int run_summarize(SummarizeArgs& a) {
     auto ds = open_existing(a.datastore);
     OccurrenceFilter fl;
     fl.first_only = false;
-    auto occ = ds->occurrences(fl);
     std::map<std::string, std::string> provider;  // rule id -> provider
     for (auto& r : load_builtin_rules()) provider[r.id] = r.provider;
     struct Count {
@@ -114,7 +113,7 @@ int run_summarize(SummarizeArgs& a) {
       std::set<std::string> open;
     };
     std::map<std::string, Count> by_provider, by_rule, by_repo;
-    for (auto& so : occ) {
+    ds->each_occurrence(fl, [&](StoredOccurrence& so) {
       const Finding& f = so.finding;
       std::string p = provider.count(f.rule_id) ? provider[f.rule_id] : "other";
       bool open = so.triage_status.empty() || so.triage_status == "open";
@@ -123,7 +122,7 @@ int run_summarize(SummarizeArgs& a) {
         c->occurrences++;
         if (open) c->open.insert(f.fingerprint);
       }
-    }
+    });
     auto repos = ds->repositories();
     if (a.format == "json") {
       nlohmann::json j;

@@ -8,6 +8,7 @@
 // column) and ignored when present, so a batch replayed after kill -9 changes nothing.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -96,17 +97,20 @@ class Datastore {
   // True once a repository holding this commit (40 hex) finished: it and all its ancestors
   // were scanned, in whatever repository.
   virtual bool commit_known(const std::string& id) = 0;
-  // The commits any occurrence recorded by scanning (not adopted) is at.
-  virtual std::vector<std::string> commits_with_occurrences() = 0;
-  // Gives `identity` the occurrences other repositories have at these commits (its shared
-  // history with them), in one transaction; returns one more than the highest seq it then
-  // has at them (0 if none), where the occurrences of its own new commits start.
-  virtual uint64_t adopt_occurrences(const std::string& identity, const std::vector<std::string>& commits) = 0;
+  // True once any repository finished (some commit_known() may be true).
+  virtual bool any_commit_known() = 0;
+  // The commits at which repositories other than `identity` recorded occurrences by scanning.
+  virtual std::vector<std::string> commits_with_occurrences(const std::string& identity) = 0;
+  // Records, in one transaction, that `identity` holds these commits (its history shared with
+  // the repositories that scanned them): their occurrences are its own too, read through this
+  // link and never copied. Returns one more than the highest seq it then has at its shared
+  // commits (0 if none), where the occurrences of its own new commits start.
+  virtual uint64_t share_commits(const std::string& identity, const std::vector<std::string>& commits) = 0;
 
   // For each blob id (40 hex): -1 never scanned, else its raw finding count.
   virtual std::vector<int64_t> blob_states(const std::vector<std::string>& ids) = 0;
-  // The blobs (40 hex) that already have occurrences in this repository: scanned here before,
-  // so their provenance here is known.
+  // The blobs (40 hex) that already have occurrences in this repository (its own or through
+  // shared commits): their provenance here is known.
   virtual std::vector<std::string> blobs_with_occurrences(const std::string& identity) = 0;
   // Claims blobs (40 hex) for this process for `ttl_seconds`, so concurrent writers scan each
   // once: with `repository` "" never-scanned blobs, else blobs with findings to scan again for
@@ -124,7 +128,18 @@ class Datastore {
   virtual void record_batch(const ScanBatch& batch) = 0;
   virtual uint64_t scanned_blob_count() = 0;
 
-  virtual std::vector<StoredOccurrence> occurrences(const OccurrenceFilter& filter) = 0;
+  // Calls `each` with every occurrence the filter selects, in report order (by repository, then
+  // as its plan met them), one at a time: a report of a large datastore holds each once.
+  virtual void each_occurrence(const OccurrenceFilter& filter, const std::function<void(StoredOccurrence&)>& each) = 0;
+  // At least as many as each_occurrence() gives for the filter (every place, before first_only),
+  // so a reader can make room once.
+  virtual uint64_t count_occurrences(const OccurrenceFilter& filter) = 0;
+  // The same, collected.
+  std::vector<StoredOccurrence> occurrences(const OccurrenceFilter& filter) {
+    std::vector<StoredOccurrence> out;
+    each_occurrence(filter, [&out](StoredOccurrence& so) { out.push_back(std::move(so)); });
+    return out;
+  }
 
   virtual void set_triage(const TriageRecord& t) = 0;
   virtual std::vector<TriageRecord> triage() = 0;

@@ -70,6 +70,20 @@ Finding decode_finding(const std::string& text) {
   return f;
 }
 
+const Finding& FindingDecoder::decode(const std::string& text) {
+  auto it = cache_.find(text);
+  if (it != cache_.end()) return it->second;
+  if (cache_.size() >= capacity_) cache_.clear();
+  return cache_.emplace(text, decode_finding(text)).first->second;
+}
+
+bool OccurrenceSeen::first(const std::string& repository, const std::string& fingerprint, const std::string& blob,
+                           const std::string& commit, const std::string& path, int64_t line, int64_t col) {
+  std::string key = repository + '\0' + fingerprint;
+  if (!first_only_) key += '\0' + blob + '\0' + commit + '\0' + path + '\0' + std::to_string(line) + ':' + std::to_string(col);
+  return seen_.insert(std::move(key)).second;
+}
+
 std::string secret_hmac(const std::string& key, const Finding& f) {
   std::string m = f.rule_id;
   m += '\0';

@@ -59,7 +59,7 @@ CREATE TABLE occurrences(
   email TEXT COLLATE "C" NOT NULL,
   date TEXT COLLATE "C" NOT NULL,
   seq BIGINT NOT NULL,
-  adopted INTEGER NOT NULL DEFAULT 0,  -- 1: taken from another repository's shared history
+  adopted INTEGER NOT NULL DEFAULT 0,  -- 1: copied from another repository (until version 2)
   PRIMARY KEY(repository, fingerprint, blob, commit_id, path, line, col));
 CREATE TABLE details(
   fingerprint TEXT COLLATE "C" NOT NULL,
@@ -81,6 +81,17 @@ CREATE TABLE commits(id BYTEA PRIMARY KEY);
 -- scope: '' for a first scan, else the repository a blob with findings is scanned again for.
 CREATE TABLE claims(oid BYTEA NOT NULL, scope TEXT NOT NULL, owner TEXT NOT NULL, expires TIMESTAMPTZ NOT NULL,
   PRIMARY KEY(oid, scope));
+)sql",
+    // 2: the SQLite schema's version 3: shared history is linked, not copied.
+    R"sql(
+CREATE TABLE shared_commits(
+  repository BIGINT NOT NULL REFERENCES repositories(id),
+  commit_id TEXT COLLATE "C" NOT NULL,
+  PRIMARY KEY(repository, commit_id));
+INSERT INTO shared_commits(repository, commit_id)
+  SELECT DISTINCT repository, commit_id FROM occurrences WHERE adopted=1 ON CONFLICT DO NOTHING;
+DELETE FROM occurrences WHERE adopted=1;
+ALTER TABLE occurrences DROP COLUMN adopted;
 )sql",
 };
 constexpr int kVersion = sizeof kMigrations / sizeof kMigrations[0];
@@ -284,34 +295,33 @@ class PostgresDatastore : public Datastore {
     return query("SELECT 1 FROM commits WHERE id=decode($1, 'hex')", {id}).rows() > 0;
   }
 
-  std::vector<std::string> commits_with_occurrences() override {
-    Result r = query("SELECT DISTINCT commit_id FROM occurrences WHERE adopted=0");
+  bool any_commit_known() override { return query("SELECT 1 FROM commits LIMIT 1").rows() > 0; }
+
+  std::vector<std::string> commits_with_occurrences(const std::string& identity) override {
+    Result r = query(
+        "SELECT DISTINCT commit_id FROM occurrences WHERE repository<>"
+        "(SELECT COALESCE(MAX(id), -1) FROM repositories WHERE identity=$1)",
+        {identity});
     std::vector<std::string> out;
     for (int i = 0; i < r.rows(); ++i) out.push_back(r.text(i, 0));
     return out;
   }
 
-  uint64_t adopt_occurrences(const std::string& identity, const std::vector<std::string>& commits) override {
+  uint64_t share_commits(const std::string& identity, const std::vector<std::string>& commits) override {
     int64_t max_seq = -1;
+    std::vector<std::string> sorted = commits;
+    std::sort(sorted.begin(), sorted.end());
     transaction([&] {
-      max_seq = -1;
       std::string repo = repo_id(identity);
-      for (size_t at = 0; at < commits.size(); at += kChunk) {
-        std::string list = joined(commits, at, std::min(kChunk, commits.size() - at));
-        // The lowest seq wherever the occurrence was recorded: the same rows whichever
-        // repositories got them first.
-        query("INSERT INTO occurrences(repository, fingerprint, blob, commit_id, path, line, col, author, email, "
-              "date, seq, adopted) SELECT $1::bigint, fingerprint, blob, commit_id, path, line, col, MIN(author), "
-              "MIN(email), MIN(date), MIN(seq), 1 FROM occurrences WHERE adopted=0 AND repository<>$1::bigint AND "
-              "commit_id = "
-              "ANY(string_to_array($2, ',')) GROUP BY fingerprint, blob, commit_id, path, line, col "
-              "ORDER BY fingerprint, blob, commit_id, path, line, col ON CONFLICT DO NOTHING",
-              {repo, list});
-        Result top = query("SELECT MAX(seq) FROM occurrences WHERE repository=$1::bigint AND commit_id = "
-                           "ANY(string_to_array($2, ','))",
-                           {repo, list});
-        if (top.rows() && !top.is_null(0, 0)) max_seq = std::max(max_seq, top.integer(0, 0));
-      }
+      for (size_t at = 0; at < sorted.size(); at += kChunk)
+        query("INSERT INTO shared_commits(repository, commit_id) SELECT $1::bigint, x FROM "
+              "unnest(string_to_array($2, ',')) x ORDER BY 2 ON CONFLICT DO NOTHING",
+              {repo, joined(sorted, at, std::min(kChunk, sorted.size() - at))});
+      // Where this repository's own occurrences start: after every one it now shares.
+      Result top = query("SELECT MAX(seq) FROM (" + occurrence_rows("o.repository=$1::bigint", "s.repository=$1::bigint") +
+                             ") x WHERE commit_id IN (SELECT commit_id FROM shared_commits WHERE repository=$1::bigint)",
+                         {repo});
+      max_seq = top.rows() && !top.is_null(0, 0) ? top.integer(0, 0) : -1;
     });
     return static_cast<uint64_t>(max_seq + 1);
   }
@@ -329,9 +339,8 @@ class PostgresDatastore : public Datastore {
   }
 
   std::vector<std::string> blobs_with_occurrences(const std::string& identity) override {
-    Result r = query(
-        "SELECT DISTINCT o.blob FROM occurrences o JOIN repositories r ON r.id=o.repository WHERE r.identity=$1",
-        {identity});
+    Result r = query("SELECT DISTINCT blob FROM (" + occurrence_rows(repo_is_param1("o"), repo_is_param1("s")) + ") x",
+                     {identity});
     std::vector<std::string> out;
     for (int i = 0; i < r.rows(); ++i) out.push_back(r.text(i, 0));
     return out;
@@ -362,8 +371,8 @@ class PostgresDatastore : public Datastore {
         if (states[i] >= 0) done.insert(got[i]);
     } else {
       for (size_t at = 0; at < got.size(); at += kChunk) {
-        Result r = query("SELECT DISTINCT o.blob FROM occurrences o JOIN repositories r ON r.id=o.repository WHERE "
-                         "r.identity=$1 AND o.blob = ANY(string_to_array($2, ','))",
+        Result r = query("SELECT DISTINCT blob FROM (" + occurrence_rows(repo_is_param1("o"), repo_is_param1("s")) +
+                             ") x WHERE blob = ANY(string_to_array($2, ','))",
                          {repository, joined(got, at, std::min(kChunk, got.size() - at))});
         for (int i = 0; i < r.rows(); ++i) done.insert(r.text(i, 0));
       }
@@ -434,7 +443,9 @@ class PostgresDatastore : public Datastore {
               "date, seq) SELECT $1::bigint, f, b, k, p, l::bigint, c::bigint, a, e, d, s::bigint FROM "
               "unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], "
               "$9::text[], $10::text[], $11::text[]) AS x(f, b, k, p, l, c, a, e, d, s) "
-              "ORDER BY f, b, k, p, l::bigint, c::bigint ON CONFLICT DO NOTHING",
+              // A commit the repository shares holds its occurrences already (--rescan meets them again).
+              "WHERE NOT EXISTS (SELECT 1 FROM shared_commits sc WHERE sc.repository=$1::bigint AND "
+              "sc.commit_id=x.k) ORDER BY f, b, k, p, l::bigint, c::bigint ON CONFLICT DO NOTHING",
               args);
       }
       for (size_t at = 0; at < blobs.size(); at += kChunk) {
@@ -456,60 +467,43 @@ class PostgresDatastore : public Datastore {
     return static_cast<uint64_t>(query("SELECT COUNT(*) FROM blobs").integer(0, 0));
   }
 
-  std::vector<StoredOccurrence> occurrences(const OccurrenceFilter& fl) override {
-    std::string sql =
-        "SELECT r.identity, r.source, o.fingerprint, o.blob, o.commit_id, o.path, o.author, o.email, o.date, o.seq, "
-        "d.detail, f.secret, COALESCE(t.status, '') FROM occurrences o JOIN repositories r ON r.id=o.repository "
-        "JOIN findings f ON f.fingerprint=o.fingerprint JOIN details d ON d.fingerprint=o.fingerprint AND "
-        "d.blob=o.blob AND d.line=o.line AND d.col=o.col LEFT JOIN triage t ON t.fingerprint=o.fingerprint "
-        "WHERE TRUE";
+  uint64_t count_occurrences(const OccurrenceFilter& fl) override {
     std::vector<std::string> args;
-    auto param = [&](const std::string& v) {
-      args.push_back(v);
-      return "$" + std::to_string(args.size());
-    };
-    auto in_list = [&](const std::string& expr, const std::vector<std::string>& vals) {
-      if (vals.empty()) return;
-      sql += " AND " + expr + " IN (";
-      for (size_t i = 0; i < vals.size(); ++i) sql += (i ? "," : "") + param(vals[i]);
-      sql += ")";
-    };
-    if (!fl.repositories.empty()) {
-      sql += " AND (FALSE";
-      for (auto& r : fl.repositories) {
-        std::string p = param(r);
-        sql += " OR r.identity=" + p + " OR r.source=" + p;
-      }
-      sql += ")";
-    }
-    in_list("f.rule_id", fl.rules);
-    in_list("COALESCE(NULLIF(t.status, ''), 'open')", fl.statuses);
-    sql += " ORDER BY r.identity, o.seq, o.fingerprint, o.blob, o.commit_id, o.path, o.line, o.col";
+    std::string sql = "SELECT COUNT(*) " + selected(fl, args);
+    return static_cast<uint64_t>(query(sql, args).integer(0, 0));
+  }
+
+  void each_occurrence(const OccurrenceFilter& fl, const std::function<void(StoredOccurrence&)>& each) override {
+    std::vector<std::string> args;
+    std::string sql =
+        "SELECT r.identity, o.fingerprint, o.blob, o.commit_id, o.path, o.author, o.email, o.date, o.seq, "
+        "d.detail, f.secret, COALESCE(t.status, ''), o.line, o.col " +
+        selected(fl, args) + " ORDER BY r.identity, o.seq, o.fingerprint, o.blob, o.commit_id, o.path, o.line, o.col";
     Result r = query(sql, args);
-    std::vector<StoredOccurrence> out;
-    std::set<std::pair<std::string, std::string>> seen;  // (repository, fingerprint)
+    OccurrenceSeen seen(fl.first_only);
+    FindingDecoder decoder;
     for (int i = 0; i < r.rows(); ++i) {
       StoredOccurrence so;
       so.repository = r.text(i, 0);
-      std::string fp = r.text(i, 2);
-      if (fl.first_only && !seen.emplace(so.repository, fp).second) continue;
-      so.finding = decode_finding(r.text(i, 10));
+      std::string fp = r.text(i, 1);
+      if (!seen.first(so.repository, fp, r.text(i, 2), r.text(i, 3), r.text(i, 4), r.integer(i, 12), r.integer(i, 13)))
+        continue;
+      so.finding = decoder.decode(r.text(i, 9));
       so.finding.fingerprint = fp;
-      so.finding.where.blob = r.text(i, 3);
-      so.finding.where.commit = r.text(i, 4);
-      so.finding.where.path = r.text(i, 5);
-      so.finding.where.author = r.text(i, 6);
-      so.finding.where.email = r.text(i, 7);
-      so.finding.where.date = r.text(i, 8);
-      so.seq = static_cast<uint64_t>(r.integer(i, 9));
-      if (!r.is_null(i, 11)) {
-        so.finding.secret = r.text(i, 11);
+      so.finding.where.blob = r.text(i, 2);
+      so.finding.where.commit = r.text(i, 3);
+      so.finding.where.path = r.text(i, 4);
+      so.finding.where.author = r.text(i, 5);
+      so.finding.where.email = r.text(i, 6);
+      so.finding.where.date = r.text(i, 7);
+      so.seq = static_cast<uint64_t>(r.integer(i, 8));
+      if (!r.is_null(i, 10)) {
+        so.finding.secret = r.text(i, 10);
         so.secret_stored = true;
       }
-      so.triage_status = r.text(i, 12);
-      out.push_back(std::move(so));
+      so.triage_status = r.text(i, 11);
+      each(so);
     }
-    return out;
   }
 
   void set_triage(const TriageRecord& t) override {
@@ -547,8 +541,11 @@ class PostgresDatastore : public Datastore {
           "ORDER BY fingerprint");
     table("occurrences",
           "SELECT r.identity, o.fingerprint, o.blob, o.commit_id, o.path, o.line, o.col, o.author, o.email, o.date, "
-          "o.seq, o.adopted FROM occurrences o JOIN repositories r ON r.id=o.repository "
+          "o.seq FROM occurrences o JOIN repositories r ON r.id=o.repository "
           "ORDER BY r.identity, o.fingerprint, o.blob, o.commit_id, o.path, o.line, o.col");
+    table("shared_commits",
+          "SELECT r.identity, s.commit_id FROM shared_commits s JOIN repositories r ON r.id=s.repository "
+          "ORDER BY r.identity, s.commit_id");
     table("details", "SELECT fingerprint, blob, line, col, detail FROM details ORDER BY fingerprint, blob, line, col");
     table("commits", "SELECT encode(id, 'hex') FROM commits ORDER BY id");
     table("triage", "SELECT fingerprint, status, comment, who FROM triage ORDER BY fingerprint");
@@ -635,6 +632,53 @@ class PostgresDatastore : public Datastore {
     if (!ur.read(raw.data(), raw.size())) throw std::runtime_error("datastore " + name_ + ": cannot read /dev/urandom");
     query("INSERT INTO meta(key, value) VALUES('hmac_key', $1) ON CONFLICT DO NOTHING", {hex_encode(raw)});
     key_ = query("SELECT value FROM meta WHERE key='hmac_key'").text(0, 0);
+  }
+
+  // The SQLite datastore's occurrence_rows (its comment says what they are), in PostgreSQL.
+  static std::string occurrence_rows(const std::string& own_cond, const std::string& shared_cond) {
+    return "SELECT o.repository, o.fingerprint, o.blob, o.commit_id, o.path, o.line, o.col, o.author, o.email, "
+           "o.date, o.seq FROM occurrences o WHERE " + own_cond +
+           " UNION ALL SELECT s.repository, o.fingerprint, o.blob, o.commit_id, o.path, o.line, o.col, o.author, "
+           "o.email, o.date, o.seq FROM shared_commits s JOIN occurrences o ON o.commit_id=s.commit_id AND "
+           "o.repository<>s.repository WHERE " + shared_cond;
+  }
+  // "<alias>.repository is the repository whose identity is $1".
+  static std::string repo_is_param1(const char* alias) {
+    return std::string(alias) + ".repository=(SELECT id FROM repositories WHERE identity=$1)";
+  }
+
+  // "FROM ... WHERE ..." of the occurrences `fl` selects (every place: first_only is the
+  // reader's), as o (occurrence_rows), r, f, d (its details) and t (its triage); the values for
+  // $1, $2... in `args`.
+  static std::string selected(const OccurrenceFilter& fl, std::vector<std::string>& args) {
+    auto param = [&](const std::string& v) {
+      args.push_back(v);
+      return "$" + std::to_string(args.size());
+    };
+    // Repositories by identity or source, used by both halves of the rows.
+    std::string repo_cond = "(SELECT id FROM repositories WHERE FALSE";
+    for (auto& r : fl.repositories) {
+      std::string p = param(r);
+      repo_cond += " OR identity=" + p + " OR source=" + p;
+    }
+    repo_cond += ")";
+    std::string sql =
+        "FROM (" +
+        occurrence_rows(fl.repositories.empty() ? "TRUE" : "o.repository IN " + repo_cond,
+                        fl.repositories.empty() ? "TRUE" : "s.repository IN " + repo_cond) +
+        ") o JOIN repositories r ON r.id=o.repository "
+        "JOIN findings f ON f.fingerprint=o.fingerprint JOIN details d ON d.fingerprint=o.fingerprint AND "
+        "d.blob=o.blob AND d.line=o.line AND d.col=o.col LEFT JOIN triage t ON t.fingerprint=o.fingerprint "
+        "WHERE TRUE";
+    auto in_list = [&](const std::string& expr, const std::vector<std::string>& vals) {
+      if (vals.empty()) return;
+      sql += " AND " + expr + " IN (";
+      for (size_t i = 0; i < vals.size(); ++i) sql += (i ? "," : "") + param(vals[i]);
+      sql += ")";
+    };
+    in_list("f.rule_id", fl.rules);
+    in_list("COALESCE(NULLIF(t.status, ''), 'open')", fl.statuses);
+    return sql;
   }
 
   std::string repo_id(const std::string& identity) {

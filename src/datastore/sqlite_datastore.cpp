@@ -13,6 +13,8 @@
 #include <ctime>
 #include <fstream>
 #include <map>
+#include <optional>
+#include <unordered_map>
 #include <random>
 #include <set>
 #include <sstream>
@@ -85,6 +87,19 @@ CREATE INDEX occurrences_commit ON occurrences(commit_id);
 -- 1: copied from the repository that scanned the commit (adopt_occurrences), which is the
 -- only source copies are taken from (one row per place, however many forks hold it).
 ALTER TABLE occurrences ADD COLUMN adopted INTEGER NOT NULL DEFAULT 0;
+)sql",
+    // 3: shared history is linked, not copied: a fork's commits that another repository
+    // scanned are rows here, and their occurrences are read through them (one row per
+    // commit with findings instead of one per place and fork). Copies become links.
+    R"sql(
+CREATE TABLE shared_commits(
+  repository INTEGER NOT NULL REFERENCES repositories(id),
+  commit_id TEXT NOT NULL,
+  PRIMARY KEY(repository, commit_id)) WITHOUT ROWID;
+INSERT OR IGNORE INTO shared_commits(repository, commit_id)
+  SELECT DISTINCT repository, commit_id FROM occurrences WHERE adopted=1;
+DELETE FROM occurrences WHERE adopted=1;
+ALTER TABLE occurrences DROP COLUMN adopted;
 )sql",
 };
 constexpr int kVersion = sizeof kMigrations / sizeof kMigrations[0];
@@ -230,43 +245,34 @@ class SqliteDatastore : public Datastore {
     return yes;
   }
 
-  std::vector<std::string> commits_with_occurrences() override {
-    Stmt s(db_, "SELECT DISTINCT commit_id FROM occurrences WHERE adopted=0", file_);
+  bool any_commit_known() override {
+    Stmt s(db_, "SELECT 1 FROM commits LIMIT 1", file_);
+    return s.step();
+  }
+
+  std::vector<std::string> commits_with_occurrences(const std::string& identity) override {
+    Stmt s(db_,
+           "SELECT DISTINCT commit_id FROM occurrences WHERE repository<>"
+           "(SELECT COALESCE(MAX(id), -1) FROM repositories WHERE identity=?)",
+           file_);
+    s.bind(1, identity);
     std::vector<std::string> out;
     while (s.step()) out.push_back(s.text(0));
     return out;
   }
 
-  uint64_t adopt_occurrences(const std::string& identity, const std::vector<std::string>& commits) override {
+  uint64_t share_commits(const std::string& identity, const std::vector<std::string>& commits) override {
     exec("BEGIN IMMEDIATE");
     try {
       int64_t repo = repo_id(identity);
-      int64_t max_seq = -1;
-      // In chunks of commits, one statement each (a fork shares hundreds of them).
-      const size_t chunk = 400;
-      for (size_t at = 0; at < commits.size(); at += chunk) {
-        size_t n = std::min(chunk, commits.size() - at);
-        std::string in = "(";
-        for (size_t k = 0; k < n; ++k) in += k ? ",?" : "?";
-        in += ")";
-        // The lowest seq wherever the occurrence was recorded: the same rows whichever
-        // repositories got them first.
-        Stmt ins(db_,
-                 "INSERT OR IGNORE INTO occurrences(repository, fingerprint, blob, commit_id, path, line, col, author, "
-                 "email, date, seq, adopted) SELECT ?1, fingerprint, blob, commit_id, path, line, col, author, email, "
-                 "date, MIN(seq), 1 FROM occurrences WHERE adopted=0 AND repository<>?1 AND commit_id IN " + in +
-                     " GROUP BY fingerprint, blob, commit_id, path, line, col",
-                 file_);
-        Stmt top(db_, "SELECT MAX(seq) FROM occurrences WHERE repository=?1 AND commit_id IN " + in, file_);
-        ins.bind(1, repo);
-        top.bind(1, repo);
-        for (size_t k = 0; k < n; ++k) {
-          ins.bind(static_cast<int>(k + 2), commits[at + k]);
-          top.bind(static_cast<int>(k + 2), commits[at + k]);
-        }
-        ins.run();
-        if (top.step() && !top.is_null(0)) max_seq = std::max(max_seq, top.integer(0));
-      }
+      Stmt ins(db_, "INSERT OR IGNORE INTO shared_commits(repository, commit_id) VALUES(?, ?)", file_);
+      for (auto& c : commits) ins.bind(1, repo).bind(2, c).run();
+      // Where this repository's own occurrences start: after every one it now shares.
+      Stmt top(db_, "SELECT MAX(seq) FROM (" + occurrence_rows("o.repository=?1", "s.repository=?1") +
+                        ") WHERE commit_id IN (SELECT commit_id FROM shared_commits WHERE repository=?1)",
+               file_);
+      top.bind(1, repo);
+      int64_t max_seq = top.step() && !top.is_null(0) ? top.integer(0) : -1;
       exec("COMMIT");
       return static_cast<uint64_t>(max_seq + 1);
     } catch (...) {
@@ -301,7 +307,10 @@ class SqliteDatastore : public Datastore {
 
   std::vector<std::string> blobs_with_occurrences(const std::string& identity) override {
     Stmt s(db_,
-           "SELECT DISTINCT o.blob FROM occurrences o JOIN repositories r ON r.id=o.repository WHERE r.identity=?",
+           "SELECT DISTINCT blob FROM (" +
+               occurrence_rows("o.repository=(SELECT id FROM repositories WHERE identity=?1)",
+                               "s.repository=(SELECT id FROM repositories WHERE identity=?1)") +
+               ")",
            file_);
     s.bind(1, identity);
     std::vector<std::string> out;
@@ -318,9 +327,11 @@ class SqliteDatastore : public Datastore {
                "INSERT INTO findings(fingerprint, rule_id, secret_hmac, redacted, secret) VALUES(?, ?, ?, ?, ?) "
                "ON CONFLICT(fingerprint) DO UPDATE SET secret=COALESCE(findings.secret, excluded.secret)",
                file_);
+      // A commit the repository shares holds its occurrences already (--rescan meets them again).
       Stmt occ(db_,
                "INSERT OR IGNORE INTO occurrences(repository, fingerprint, blob, commit_id, path, line, col, author, "
-               "email, date, seq) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+               "email, date, seq) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11 WHERE NOT EXISTS "
+               "(SELECT 1 FROM shared_commits WHERE repository=?1 AND commit_id=?4)",
                file_);
       Stmt det(db_, "INSERT OR IGNORE INTO details(fingerprint, blob, line, col, detail) VALUES(?, ?, ?, ?, ?)", file_);
       for (auto& o : b.occurrences) {
@@ -350,60 +361,58 @@ class SqliteDatastore : public Datastore {
     return static_cast<uint64_t>(s.integer(0));
   }
 
-  std::vector<StoredOccurrence> occurrences(const OccurrenceFilter& fl) override {
-    std::string sql =
-        "SELECT r.identity, r.source, o.fingerprint, o.blob, o.commit_id, o.path, o.author, o.email, o.date, o.seq, "
-        "d.detail, f.secret, COALESCE(t.status, '') FROM occurrences o JOIN repositories r ON r.id=o.repository "
-        "JOIN findings f ON f.fingerprint=o.fingerprint JOIN details d ON d.fingerprint=o.fingerprint AND "
-        "d.blob=o.blob AND d.line=o.line AND d.col=o.col LEFT JOIN triage t ON t.fingerprint=o.fingerprint WHERE 1";
+  uint64_t count_occurrences(const OccurrenceFilter& fl) override {
     std::vector<std::string> args;
-    auto in_list = [&](const std::string& expr, const std::vector<std::string>& vals) {
-      if (vals.empty()) return;
-      sql += " AND " + expr + " IN (";
-      for (size_t i = 0; i < vals.size(); ++i) {
-        sql += i ? ",?" : "?";
-        args.push_back(vals[i]);
-      }
-      sql += ")";
-    };
-    if (!fl.repositories.empty()) {
-      sql += " AND (0";
-      for (auto& r : fl.repositories) {
-        sql += " OR r.identity=? OR r.source=?";
-        args.push_back(r);
-        args.push_back(r);
-      }
-      sql += ")";
-    }
-    in_list("f.rule_id", fl.rules);
-    in_list("COALESCE(NULLIF(t.status, ''), 'open')", fl.statuses);
-    sql += " ORDER BY r.identity, o.seq, o.fingerprint, o.blob, o.commit_id, o.path, o.line, o.col";
-    Stmt s(db_, sql, file_);
+    Stmt s(db_, "SELECT COUNT(*) " + selected(fl, args), file_);
     for (size_t i = 0; i < args.size(); ++i) s.bind(static_cast<int>(i + 1), args[i]);
-    std::vector<StoredOccurrence> out;
-    std::set<std::pair<std::string, std::string>> seen;  // (repository, fingerprint)
+    return s.step() ? static_cast<uint64_t>(s.integer(0)) : 0;
+  }
+
+  void each_occurrence(const OccurrenceFilter& fl, const std::function<void(StoredOccurrence&)>& each) override {
+    std::vector<std::string> args;
+    // The rows sorted without their details (long JSON): each distinct one is read once below.
+    Stmt s(db_,
+           "SELECT r.identity, o.fingerprint, o.blob, o.commit_id, o.path, o.line, o.col, o.author, o.email, o.date, "
+           "o.seq, f.secret, COALESCE(t.status, '') " +
+               selected(fl, args) +
+               " ORDER BY r.identity, o.seq, o.fingerprint, o.blob, o.commit_id, o.path, o.line, o.col",
+           file_);
+    for (size_t i = 0; i < args.size(); ++i) s.bind(static_cast<int>(i + 1), args[i]);
+    Stmt det(db_, "SELECT detail FROM details WHERE fingerprint=? AND blob=? AND line=? AND col=?", file_);
+    std::unordered_map<std::string, std::optional<Finding>> details;  // fingerprint, blob, line, col
+    OccurrenceSeen seen(fl.first_only);
     while (s.step()) {
       StoredOccurrence so;
       so.repository = s.text(0);
-      std::string fp = s.text(2);
-      if (fl.first_only && !seen.emplace(so.repository, fp).second) continue;
-      so.finding = decode_finding(s.text(10));
-      so.finding.fingerprint = fp;
-      so.finding.where.blob = s.text(3);
-      so.finding.where.commit = s.text(4);
-      so.finding.where.path = s.text(5);
-      so.finding.where.author = s.text(6);
-      so.finding.where.email = s.text(7);
-      so.finding.where.date = s.text(8);
-      so.seq = static_cast<uint64_t>(s.integer(9));
+      std::string fp = s.text(1), blob = s.text(2), commit = s.text(3), path = s.text(4);
+      int64_t line = s.integer(5), col = s.integer(6);
+      if (!seen.first(so.repository, fp, blob, commit, path, line, col)) continue;
+      std::string key = fp + '\0' + blob + '\0' + std::to_string(line) + '\0' + std::to_string(col);
+      auto d = details.find(key);
+      if (d == details.end()) {
+        det.bind(1, fp).bind(2, blob).bind(3, line).bind(4, col);
+        std::optional<Finding> f;
+        if (det.step()) f = decode_finding(det.text(0));
+        det.reset();
+        d = details.emplace(std::move(key), std::move(f)).first;
+      }
+      if (!d->second) continue;  // never without its details (one transaction writes both)
+      so.finding = *d->second;
+      so.finding.fingerprint = std::move(fp);
+      so.finding.where.blob = std::move(blob);
+      so.finding.where.commit = std::move(commit);
+      so.finding.where.path = std::move(path);
+      so.finding.where.author = s.text(7);
+      so.finding.where.email = s.text(8);
+      so.finding.where.date = s.text(9);
+      so.seq = static_cast<uint64_t>(s.integer(10));
       if (!s.is_null(11)) {
         so.finding.secret = s.text(11);
         so.secret_stored = true;
       }
       so.triage_status = s.text(12);
-      out.push_back(std::move(so));
+      each(so);
     }
-    return out;
   }
 
   void set_triage(const TriageRecord& t) override {
@@ -460,9 +469,12 @@ class SqliteDatastore : public Datastore {
       exec("INSERT OR IGNORE INTO details(fingerprint, blob, line, col, detail) SELECT fingerprint, blob, line, col, "
            "detail FROM src.details");
       exec("INSERT OR IGNORE INTO occurrences(repository, fingerprint, blob, commit_id, path, line, col, author, "
-           "email, date, seq, adopted) SELECT r.id, o.fingerprint, o.blob, o.commit_id, o.path, o.line, o.col, "
-           "o.author, o.email, o.date, o.seq, o.adopted FROM src.occurrences o JOIN src.repositories sr ON sr.id=o.repository "
+           "email, date, seq) SELECT r.id, o.fingerprint, o.blob, o.commit_id, o.path, o.line, o.col, "
+           "o.author, o.email, o.date, o.seq FROM src.occurrences o JOIN src.repositories sr ON sr.id=o.repository "
            "JOIN main.repositories r ON r.identity=sr.identity");
+      exec("INSERT OR IGNORE INTO shared_commits(repository, commit_id) SELECT r.id, s.commit_id FROM "
+           "src.shared_commits s JOIN src.repositories sr ON sr.id=s.repository JOIN main.repositories r ON "
+           "r.identity=sr.identity");
       exec("INSERT OR IGNORE INTO commits(id) SELECT id FROM src.commits");
       // The later review of a finding wins.
       exec("INSERT INTO triage(fingerprint, status, comment, who, at) SELECT fingerprint, status, comment, who, at "
@@ -494,9 +506,13 @@ class SqliteDatastore : public Datastore {
           "SELECT fingerprint, rule_id, redacted, secret IS NOT NULL FROM findings ORDER BY fingerprint", 4);
     table("occurrences",
           "SELECT r.identity, o.fingerprint, o.blob, o.commit_id, o.path, o.line, o.col, o.author, o.email, o.date, "
-          "o.seq, o.adopted FROM occurrences o JOIN repositories r ON r.id=o.repository "
+          "o.seq FROM occurrences o JOIN repositories r ON r.id=o.repository "
           "ORDER BY r.identity, o.fingerprint, o.blob, o.commit_id, o.path, o.line, o.col",
-          12);
+          11);
+    table("shared_commits",
+          "SELECT r.identity, s.commit_id FROM shared_commits s JOIN repositories r ON r.id=s.repository "
+          "ORDER BY r.identity, s.commit_id",
+          2);
     table("details", "SELECT fingerprint, blob, line, col, detail FROM details ORDER BY fingerprint, blob, line, col", 5);
     table("commits", "SELECT lower(hex(id)) FROM commits ORDER BY id", 1);
     table("triage", "SELECT fingerprint, status, comment, who FROM triage ORDER BY fingerprint", 4);
@@ -579,6 +595,50 @@ class SqliteDatastore : public Datastore {
     Stmt again(db_, "SELECT value FROM meta WHERE key='hmac_key'", file_);  // another process may have won
     again.step();
     key_ = again.text(0);
+  }
+
+  // Every occurrence of the repositories `own_cond` (on o.repository) and `shared_cond` (on
+  // s.repository) select, as rows (repository, fingerprint, blob, commit_id, path, line, col,
+  // author, email, date, seq): those recorded for the repository, and those other repositories
+  // recorded at the commits it shares with them. A place two repositories recorded (forks
+  // scanned at once by two tasks) comes twice, with the same author and date: readers keep
+  // the lowest seq (OccurrenceSeen).
+  static std::string occurrence_rows(const std::string& own_cond, const std::string& shared_cond) {
+    return "SELECT o.repository, o.fingerprint, o.blob, o.commit_id, o.path, o.line, o.col, o.author, o.email, "
+           "o.date, o.seq FROM occurrences o WHERE " + own_cond +
+           " UNION ALL SELECT s.repository, o.fingerprint, o.blob, o.commit_id, o.path, o.line, o.col, o.author, "
+           "o.email, o.date, o.seq FROM shared_commits s JOIN occurrences o ON o.commit_id=s.commit_id AND "
+           "o.repository<>s.repository WHERE " + shared_cond;
+  }
+
+  // "FROM ... WHERE ..." of the occurrences `fl` selects (every place: first_only is the
+  // reader's), as o (occurrence_rows), r (its repository), f (its finding) and t (its triage);
+  // the values to bind in `args` (?1, ?2...).
+  static std::string selected(const OccurrenceFilter& fl, std::vector<std::string>& args) {
+    // Repositories by identity or source, used by both halves of the rows.
+    std::string repo_cond = "(SELECT id FROM repositories WHERE 0";
+    for (auto& r : fl.repositories) {
+      args.push_back(r);
+      repo_cond += " OR identity=?" + std::to_string(args.size()) + " OR source=?" + std::to_string(args.size());
+    }
+    repo_cond += ")";
+    std::string sql = "FROM (" +
+                      occurrence_rows(fl.repositories.empty() ? "1" : "o.repository IN " + repo_cond,
+                                      fl.repositories.empty() ? "1" : "s.repository IN " + repo_cond) +
+                      ") o JOIN repositories r ON r.id=o.repository JOIN findings f ON f.fingerprint=o.fingerprint "
+                      "LEFT JOIN triage t ON t.fingerprint=o.fingerprint WHERE 1";
+    auto in_list = [&](const std::string& expr, const std::vector<std::string>& vals) {
+      if (vals.empty()) return;
+      sql += " AND " + expr + " IN (";
+      for (size_t i = 0; i < vals.size(); ++i) {
+        args.push_back(vals[i]);
+        sql += (i ? ",?" : "?") + std::to_string(args.size());
+      }
+      sql += ")";
+    };
+    in_list("f.rule_id", fl.rules);
+    in_list("COALESCE(NULLIF(t.status, ''), 'open')", fl.statuses);
+    return sql;
   }
 
   int64_t repo_id(const std::string& identity) {

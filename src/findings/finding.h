@@ -2,6 +2,7 @@
 #pragma once
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -79,7 +80,8 @@ struct Finding {
   // when this one's is not. Emptied once the path is known.
   std::vector<Finding> fallbacks;
   std::map<std::string, std::string> properties;  // e.g. kind, aws_account_id
-  std::optional<Remediation> remediation;
+  // Shared: findings with equal advice (one finding per fork of an audit) hold one copy.
+  std::shared_ptr<const Remediation> remediation;
   Provenance where;
   std::string fingerprint;
   // Suppression / baseline state, set by findings/suppress.*

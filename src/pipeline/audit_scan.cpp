@@ -58,20 +58,22 @@ void audit_repository(const Scanner& sc, Datastore& ds, const AuditOptions& o, c
   po.mode = GitPlanOptions::Mode::History;
   po.exclude_path = o.exclude_path;
   po.threads = o.threads;
-  if (!whole) po.known_commit = [&ds](const git_oid& id) { return ds.commit_known(oid_hex(id)); };
+  // Nothing known yet (the first repository of a datastore): no walk asks about every commit.
+  if (!whole && ds.any_commit_known())
+    po.known_commit = [&ds](const git_oid& id) { return ds.commit_known(oid_hex(id)); };
   auto ms_since = [](Clock::time_point t) {
     return std::to_string(static_cast<long long>(std::chrono::duration<double, std::milli>(Clock::now() - t).count()));
   };
   auto t_plan = Clock::now();
   GitPlan plan = plan_git_scan(repo, po);
-  // History shared with repositories audited before: their occurrences there are this one's too.
   if (o.debug) o.debug("audit " + rr.identity + ": plan " + ms_since(t_plan) + " ms");
+  // History shared with repositories audited before: their occurrences there are this one's
+  // too, linked (one row per shared commit with findings), not copied.
   auto t_adopt = Clock::now();
   uint64_t seq_base = 0;
   if (!plan.known_boundary.empty()) {
-    auto with_findings = ds.commits_with_occurrences();
-    if (!with_findings.empty())
-      seq_base = ds.adopt_occurrences(rr.identity, held_among(repo, with_findings));
+    auto with_findings = ds.commits_with_occurrences(rr.identity);
+    if (!with_findings.empty()) seq_base = ds.share_commits(rr.identity, held_among(repo, with_findings));
   }
   if (o.debug) o.debug("audit " + rr.identity + ": shared history " + ms_since(t_adopt) + " ms");
   auto t_lookup = Clock::now();
@@ -84,9 +86,10 @@ void audit_repository(const Scanner& sc, Datastore& ds, const AuditOptions& o, c
   ids.reserve(plan.blobs.size());
   for (auto& b : plan.blobs) ids.push_back(oid_hex(b.blob));
   std::vector<int64_t> states = o.rescan ? std::vector<int64_t>(ids.size(), -1) : ds.blob_states(ids);
-  // A blob with findings is scanned again for a repository it has no occurrence in yet.
+  // A blob with findings is scanned again for a repository it has no occurrence in yet (which
+  // ones it has is asked only when the plan holds such a blob: a fork's new blobs are new).
   std::unordered_set<std::string> here;
-  if (!o.rescan)
+  if (!o.rescan && std::any_of(states.begin(), states.end(), [](int64_t n) { return n > 0; }))
     for (auto& b : ds.blobs_with_occurrences(rr.identity)) here.insert(std::move(b));
   std::vector<size_t> todo;  // plan indices
   for (size_t i = 0; i < states.size(); ++i) {
@@ -104,6 +107,7 @@ void audit_repository(const Scanner& sc, Datastore& ds, const AuditOptions& o, c
   so.threads = o.threads;
   so.max_blob_size = o.max_blob_size;
   so.debug = o.debug;
+  so.caller_repo = repo.get();
   std::vector<GitBlobTask> all = std::move(plan.blobs);
   // Scans these plan indices and records them in one transaction.
   auto scan_batch = [&](const std::vector<size_t>& idx, std::vector<std::string> claimed) {
@@ -307,19 +311,24 @@ std::vector<std::string> run_audit(const Scanner& sc, Datastore& ds, const Audit
   return audited;
 }
 
-void attach_rule(Finding& f, const RuleSet& rules) {
-  f.rule_index = rules.find(f.rule_id);
-  if (f.rule_index >= 0) f.facts = rules.rules[f.rule_index].facts;
+void RuleAttacher::operator()(Finding& f) {
+  auto it = index_.find(f.rule_id);
+  if (it == index_.end()) it = index_.emplace(f.rule_id, rules_.find(f.rule_id)).first;
+  f.rule_index = it->second;
+  if (f.rule_index >= 0) f.facts = rules_.rules[f.rule_index].facts;
 }
 
 void load_stored_findings(Datastore& ds, const OccurrenceFilter& filter, const RuleSet& rules, Tally& tally) {
-  for (auto& so : ds.occurrences(filter)) {
-    Finding f = std::move(so.finding);
-    attach_rule(f, rules);
+  RuleAttacher attach_rule(rules);
+  // Room for every place at once: growing a vector of findings moves them all, into memory the
+  // kernel must fault in again (room never written costs nothing).
+  tally.result.findings.reserve(tally.result.findings.size() + ds.count_occurrences(filter));
+  ds.each_occurrence(filter, [&](StoredOccurrence& so) {
+    Finding& f = tally.result.findings.emplace_back(std::move(so.finding));
+    attach_rule(f);
     f.properties["repository"] = so.repository;
     f.properties["triage"] = so.triage_status.empty() ? "open" : so.triage_status;
-    tally.result.findings.push_back(std::move(f));
-  }
+  });
   // --format jsonl writes findings as items finish: the datastore's are one item.
   if (tally.stream) tally.stream->done(0, tally.result.findings);
 }

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "datastore/datastore.h"
@@ -65,8 +66,17 @@ std::vector<std::string> run_audit(const Scanner& sc, Datastore& ds, const Audit
 // repository, then as each repository's plan met them); triage status in properties["triage"]
 // and the repository in properties["repository"].
 void load_stored_findings(Datastore& ds, const OccurrenceFilter& filter, const RuleSet& rules, Tally& tally);
-// A finding read back from a datastore gets its rule's index and provider facts (enrichment,
-// verifier, advice) from the rules in play, as the scanner gives them.
-void attach_rule(Finding& f, const RuleSet& rules);
+// Gives findings read back from a datastore their rule's index and provider facts (enrichment,
+// verifier, advice) from the rules in play, as the scanner gives them; each rule is looked up
+// once (a report reads thousands of findings of a few rules).
+class RuleAttacher {
+ public:
+  explicit RuleAttacher(const RuleSet& rules) : rules_(rules) {}
+  void operator()(Finding& f);
+
+ private:
+  const RuleSet& rules_;
+  std::unordered_map<std::string, int> index_;
+};
 
 }  // namespace keyhound

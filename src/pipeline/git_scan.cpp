@@ -1,9 +1,9 @@
 #include "pipeline/git_scan.h"
 
 #include <algorithm>
-#include <optional>
 #include <atomic>
 #include <cstring>
+#include <optional>
 #include <set>
 #include <thread>
 #include <unordered_set>
@@ -371,17 +371,25 @@ void scan_git_plan(const Scanner& sc, const std::string& git_dir, const GitPlan&
     for (size_t i = 0; i < n_tasks; ++i) rest[i] = i;
   }
   struct WorkerState {
-    GitRepo repo;
+    std::optional<GitRepo> own;
+    git_repository* repo;
     std::unique_ptr<Scratch> scratch;
   };
   if (!rest.empty()) {
     debug("git: " + std::to_string(rest.size()) + " of " + std::to_string(n_tasks) + " blobs read through libgit2");
+    const unsigned workers = worker_count(o.threads, rest.size() / 4);
     run_tasks(
-        worker_count(o.threads, rest.size() / 4), rest.size(),
-        [&] { return WorkerState{GitRepo::open(git_dir, false), std::make_unique<Scratch>(sc.db())}; },
+        workers, rest.size(),
+        [&] {
+          // One worker runs on the calling thread (run_tasks): the caller's handle is its own.
+          if (workers == 1 && o.caller_repo) return WorkerState{std::nullopt, o.caller_repo, std::make_unique<Scratch>(sc.db())};
+          WorkerState w{GitRepo::open(git_dir, false), nullptr, std::make_unique<Scratch>(sc.db())};
+          w.repo = w.own->get();
+          return w;
+        },
         [&](WorkerState& w, size_t k) {
           size_t i = rest[k];
-          outcomes[i] = scan_task(sc, *w.scratch, w.repo.get(), plan.blobs[i], plan, o);
+          outcomes[i] = scan_task(sc, *w.scratch, w.repo, plan.blobs[i], plan, o);
           finished(i);
         });
   }

@@ -26,6 +26,9 @@ struct GitScanOptions {
   ContentOptions content;                // --decode-depth, --archive-*
   // Called from the workers after each blob (bytes, findings): progress for people.
   std::function<void(uint64_t, uint64_t)> on_blob;
+  // The caller's own handle on the repository: when one worker reads the blobs (a fork's few
+  // new ones), it runs on the calling thread with this handle instead of opening another.
+  git_repository* caller_repo = nullptr;
 };
 
 // Whole-history audits: every blob of the packs is built (in pack order) and scanned on

@@ -58,17 +58,19 @@ FinishStep finish_one(Finding& f, bool include_examples, const std::function<voi
 
 void finish_findings(std::vector<Finding>& findings, ScanSummary& summary, bool include_examples,
                      const std::function<void(Finding&)>& post_process) {
-  std::vector<Finding> kept;
-  kept.reserve(findings.size());
-  for (auto& f : findings) {
+  // Kept ones move down in place: no second vector of (large) findings.
+  size_t kept = 0;
+  for (size_t i = 0; i < findings.size(); ++i) {
+    Finding& f = findings[i];
     FinishStep step = finish_one(f, include_examples, post_process);
     if (step == FinishStep::HiddenExample) summary.examples_hidden++;
     if (step != FinishStep::Kept) continue;
     if (f.suppressed) summary.suppressed++;
     else summary.findings++;
-    kept.push_back(std::move(f));
+    if (kept != i) findings[kept] = std::move(f);
+    kept++;
   }
-  findings.swap(kept);
+  findings.erase(findings.begin() + static_cast<std::ptrdiff_t>(kept), findings.end());
 }
 
 int run_pipeline(const CommonOptions& o, const Source& source) {
@@ -285,12 +287,26 @@ int emit_report(const ScanResult& r, const RuleSet& rules, const CommonOptions& 
   bool plain_terminal = (no_color && *no_color) || (term && std::string(term) == "dumb");
   ro.color = o.color == "always" ||
              (o.color == "auto" && to_stdout && ::isatty(1) && fmt == Format::Text && !plain_terminal);
-  std::ostringstream os;
-  if (!findings_written) write_report(fmt, r, rules, ro, os);
-  std::string err;
-  if (!findings_written && !write_output(o.output, os.str(), err)) {
-    print_error(err);
-    return 2;
+  if (!findings_written) {
+    // Written as it is made: an audit's report may be larger than the findings it comes from.
+    OutputFile file;
+    std::string err;
+    bool ok = file.open(o.output, err);
+    if (ok) {
+      OutputStreamBuf buf(file);
+      std::ostream os(&buf);
+      write_report(fmt, r, rules, ro, os);
+      os.flush();
+      if (!buf.error().empty()) {
+        err = buf.error();
+        ok = false;
+      }
+    }
+    if (ok) ok = file.close(err);
+    if (!ok) {
+      print_error(err);
+      return 2;
+    }
   }
   // A report in a file leaves the CI log empty: say there what happened.
   if (!to_stdout && !o.quiet) std::cerr << escape_for_terminal(summary_line(r.summary, command)) << "\n";

@@ -63,6 +63,30 @@ bool OutputFile::close(std::string& error) {
   return true;
 }
 
+OutputStreamBuf::OutputStreamBuf(OutputFile& out) : out_(out), buf_(1 << 16) {
+  setp(buf_.data(), buf_.data() + buf_.size());
+}
+
+OutputStreamBuf::~OutputStreamBuf() { drain(); }
+
+bool OutputStreamBuf::drain() {
+  size_t n = static_cast<size_t>(pptr() - pbase());
+  if (n && error_.empty()) out_.write(std::string_view(pbase(), n), error_);
+  setp(buf_.data(), buf_.data() + buf_.size());
+  return error_.empty();
+}
+
+OutputStreamBuf::int_type OutputStreamBuf::overflow(int_type ch) {
+  if (!drain()) return traits_type::eof();
+  if (!traits_type::eq_int_type(ch, traits_type::eof())) {
+    *pptr() = traits_type::to_char_type(ch);
+    pbump(1);
+  }
+  return traits_type::not_eof(ch);
+}
+
+int OutputStreamBuf::sync() { return drain() ? 0 : -1; }
+
 bool write_output(const std::string& path, const std::string& data, std::string& error) {
   OutputFile out;
   return out.open(path, error) && out.write(data, error) && out.close(error);

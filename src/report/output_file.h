@@ -1,7 +1,9 @@
 // Writes output files safely: mode 0600, never through a symlink planted at the path.
 #pragma once
+#include <streambuf>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace keyhound {
 
@@ -24,6 +26,26 @@ class OutputFile {
   int fd_ = -1;
   bool own_ = false;
   std::string path_;
+};
+
+// A std::streambuf over an OutputFile, written in 64 KB pieces: a report goes out as it is
+// made instead of whole from memory. The first write error is kept (error()); what follows it
+// is dropped.
+class OutputStreamBuf : public std::streambuf {
+ public:
+  explicit OutputStreamBuf(OutputFile& out);
+  ~OutputStreamBuf() override;
+  const std::string& error() const { return error_; }
+
+ protected:
+  int_type overflow(int_type ch) override;
+  int sync() override;
+
+ private:
+  bool drain();
+  OutputFile& out_;
+  std::vector<char> buf_;
+  std::string error_;
 };
 
 }  // namespace keyhound

@@ -32,6 +32,13 @@ using OidSet = std::unordered_set<git_oid, OidHash, OidEq>;
 // spent 15% of an audit's planning in malloc and cache misses).
 class FlatOidSet {
  public:
+  bool contains(const git_oid& id) const {
+    if (slots_.empty()) return false;
+    size_t mask = slots_.size() - 1;
+    for (size_t i = OidHash{}(id) & mask; used_[i]; i = (i + 1) & mask)
+      if (std::memcmp(slots_[i].id, id.id, GIT_OID_RAWSZ) == 0) return true;
+    return false;
+  }
   // True if `id` was not in the set.
   bool insert(const git_oid& id) {
     if ((n_ + 1) * 2 > slots_.size()) grow();
@@ -188,6 +195,11 @@ struct Planner {
   FlatOidSet seen_trees, seen_blobs;
   const ObjectStore* store = nullptr;  // objects read ahead from the packs, their ids checked
   std::set<std::string> submodules;
+  // Known commits' snapshots, read lazily: folder prefix ("" for the top) -> their trees there
+  // not read yet. Their ids are seen (a new commit holding the same folder skips it); a new
+  // commit that changes a folder reads theirs first, so what it kept is seen too. A fork's new
+  // commits on top of a long history so read the folders they change, not the whole snapshot.
+  std::unordered_map<std::string, std::vector<git_oid>> boundary_dirs;
 
   Planner(GitRepo& r, const GitPlanOptions& opts) : repo(r), o(opts) {}
 
@@ -264,6 +276,9 @@ struct Planner {
 
   // Every commit reachable from `tips` and not from `stop`; corrupt commits become errors.
   bool hide_known = false;  // collect() stops at known commits (history plans of audits)
+  // History plans: collect() gives up past this many commits (0: never), and says so.
+  size_t collect_limit = 0;
+  bool over_limit = false;
   std::vector<Node> collect(const std::vector<git_oid>& tips, const OidSet& stop) {
     std::vector<Node> nodes;
     OidSet visited;
@@ -305,6 +320,10 @@ struct Planner {
       }
       git_commit_free(c);
       nodes.push_back(std::move(n));
+      if (collect_limit && nodes.size() >= collect_limit) {
+        over_limit = true;
+        break;
+      }
     }
     return nodes;
   }
@@ -423,16 +442,72 @@ struct Planner {
     return t;
   }
 
+  // Marks what the known snapshots hold in the folder `prefix` seen (its files, and its folders
+  // for later), before a new commit's tree there is walked.
+  void expand_boundary(const std::string& prefix) {
+    if (boundary_dirs.empty()) return;
+    auto it = boundary_dirs.find(prefix);
+    if (it == boundary_dirs.end()) return;
+    std::vector<git_oid> trees = std::move(it->second);
+    boundary_dirs.erase(it);
+    for (auto& id : trees) {
+      OpenTree t;
+      if (store) {
+        auto so = store->objs.find(id);
+        if (so != store->objs.end() && so->second.first == GIT_OBJECT_TREE) t.ok = parse_canonical_tree(so->second.second, t.raw);
+      }
+      if (!t.ok) {
+        if (lookup(reinterpret_cast<git_object**>(&t.tree), id, GIT_OBJECT_TREE) != 0) {
+          std::string where = prefix.empty() ? "" : " (" + prefix.substr(0, prefix.size() - 1) + ")";
+          plan.errors.push_back(git_error_text("tree " + oid_hex(id) + where + " in commit already scanned"));
+          continue;
+        }
+        t.ok = true;
+      }
+      plan.trees_visited++;
+      for (size_t i = 0; i < t.count(); ++i) {
+        git_filemode_t mode;
+        std::string_view name;
+        git_oid eid;
+        if (t.tree) {
+          const git_tree_entry* e = git_tree_entry_byindex(t.tree, i);
+          mode = git_tree_entry_filemode(e);
+          name = git_tree_entry_name(e);
+          eid = *git_tree_entry_id(e);
+        } else {
+          mode = t.raw[i].mode;
+          name = t.raw[i].name;
+          std::memcpy(eid.id, t.raw[i].id, GIT_OID_RAWSZ);
+        }
+        std::string path = prefix;
+        path.append(name);
+        if (mode == GIT_FILEMODE_TREE) {
+          seen_trees.insert(eid);
+          auto& later = boundary_dirs[path + "/"];
+          if (std::find_if(later.begin(), later.end(), [&](const git_oid& x) { return git_oid_equal(&x, &eid); }) ==
+              later.end())
+            later.push_back(eid);
+        } else if (mode == GIT_FILEMODE_COMMIT) {
+          submodules.insert(path);
+        } else if (is_blob_mode(mode) && (!o.exclude_path || !o.exclude_path(path))) {
+          seen_blobs.insert(eid);
+        }
+      }
+      if (t.tree) git_tree_free(t.tree);
+    }
+  }
+
   // Depth-first, entries in tree order (the first path a blob is met at is the one reported).
   // An explicit stack: a 10,000-level deep tree must not overflow the call stack.
-  // With mark_only, the trees and blobs are only marked seen (a known commit's snapshot).
-  void walk_tree(const git_oid& tree_id, const std::string& prefix, int commit, bool mark_only = false) {
+  // A folder a known snapshot holds too is compared with it first (expand_boundary).
+  void walk_tree(const git_oid& tree_id, const std::string& prefix, int commit) {
     struct Frame {
       OpenTree t;
       size_t next;
       std::string prefix;
     };
     std::vector<Frame> stack;
+    if (!boundary_dirs.empty() && !seen_trees.contains(tree_id)) expand_boundary(prefix);
     if (OpenTree root = open_tree(tree_id, prefix, commit); root.ok) stack.push_back({std::move(root), 0, prefix});
     while (!stack.empty()) {
       Frame& f = stack.back();
@@ -458,12 +533,11 @@ struct Planner {
       if (mode == GIT_FILEMODE_TREE) {
         std::string sub_prefix = f.prefix;
         sub_prefix.append(name).push_back('/');
+        if (!boundary_dirs.empty() && !seen_trees.contains(id)) expand_boundary(sub_prefix);
         if (OpenTree sub = open_tree(id, sub_prefix, commit); sub.ok)
           stack.push_back({std::move(sub), 0, std::move(sub_prefix)});  // invalidates f: nothing uses it after this
       } else if (mode == GIT_FILEMODE_COMMIT) {
         submodules.insert(f.prefix + std::string(name));
-      } else if (is_blob_mode(mode) && mark_only) {
-        if (!o.exclude_path || !o.exclude_path(f.prefix + std::string(name))) seen_blobs.insert(id);
       } else if (is_blob_mode(mode)) {
         // Without path exclusions a blob seen before needs no path at all.
         if (!o.exclude_path && !seen_blobs.insert(id)) continue;
@@ -694,9 +768,12 @@ struct Planner {
     else
       for (auto& b : o.branches) tips.push_back(resolve_commit(b));
     hide_known = !!o.known_commit;
-    auto nodes = topo_order(collect(tips, {}));
+    auto nodes = collect(tips, {});
     hide_known = false;
-    // What known commits hold is seen: a new commit on top of them plans only its changes.
+    if (over_limit) return;  // the caller plans again with the pack reader
+    nodes = topo_order(std::move(nodes));
+    // What known commits hold is seen (read lazily: expand_boundary): a new commit on top of
+    // them plans only its changes.
     for (auto& k : plan.known_boundary) {
       git_commit* c = nullptr;
       if (lookup(reinterpret_cast<git_object**>(&c), k, GIT_OBJECT_COMMIT) != 0) {
@@ -705,7 +782,7 @@ struct Planner {
       }
       git_oid tree = *git_commit_tree_id(c);
       git_commit_free(c);
-      walk_tree(tree, "", -1, true);
+      if (seen_trees.insert(tree)) boundary_dirs[""].push_back(tree);
     }
     plan.commits.reserve(nodes.size());
     for (auto& n : nodes) {
@@ -730,26 +807,6 @@ struct Planner {
 
 }  // namespace
 
-namespace {
-// True if fewer than `limit` commits reachable from the refs are not known.
-bool few_new_commits(GitRepo& repo, const std::function<bool(const git_oid&)>& known, size_t limit) {
-  git_revwalk* walk = nullptr;
-  if (git_revwalk_new(&walk, repo.get()) != 0) return false;
-  auto hide = [](const git_oid* id, void* payload) -> int {
-    return (*static_cast<const std::function<bool(const git_oid&)>*>(payload))(*id) ? 1 : 0;
-  };
-  git_revwalk_add_hide_cb(walk, hide, const_cast<std::function<bool(const git_oid&)>*>(&known));
-  git_revwalk_push_glob(walk, "refs/*");
-  git_revwalk_push_head(walk);
-  git_error_clear();
-  size_t n = 0;
-  git_oid id;
-  while (n < limit && git_revwalk_next(&id, walk) == 0) ++n;
-  git_revwalk_free(walk);
-  return n < limit;
-}
-}  // namespace
-
 GitPlan plan_git_scan(GitRepo& repo, const GitPlanOptions& o) {
   // libgit2 1.5 must never read a loose object whose header lies about its size (heap overflow
   // in git_odb_read). Audits check every loose object first: a lying blob is left out and
@@ -768,10 +825,18 @@ GitPlan plan_git_scan(GitRepo& repo, const GitPlanOptions& o) {
   std::shared_ptr<const PackSet> packs;
   std::vector<std::string> pack_errors;
   ObjectStore* store = nullptr;
+  const bool pack_reader = o.mode == GitPlanOptions::Mode::History && pack_reader_enabled();
   // An audit of a repository whose history is mostly known (a fork, a re-audit) plans a few
-  // commits: libgit2 reads them faster than the pack reader reads every tree of the packs.
-  bool few_new = o.known_commit && !o.packs && few_new_commits(repo, o.known_commit, 500);
-  if (o.mode == GitPlanOptions::Mode::History && pack_reader_enabled() && !few_new) {
+  // commits: libgit2 reads them faster than the pack reader reads every tree of the packs. Such
+  // a plan is tried first, and given up for the pack reader past 500 new commits.
+  std::optional<GitPlan> few;
+  if (pack_reader && o.known_commit && !o.packs) {
+    Planner p(repo, o);
+    p.collect_limit = 500;
+    GitPlan tried = p.run();
+    if (!p.over_limit) few = std::move(tried);
+  }
+  if (pack_reader && !few) {
     if (o.packs) {
       packs = o.packs;
       pack_errors = packs->open_errors();
@@ -780,9 +845,14 @@ GitPlan plan_git_scan(GitRepo& repo, const GitPlanOptions& o) {
     }
     if (packs->pack_count()) store = install_pack_store(repo, *packs, o.threads, pack_errors);
   }
-  Planner p(repo, o);
-  p.store = store;
-  GitPlan plan = p.run();
+  GitPlan plan;
+  if (few) {
+    plan = std::move(*few);
+  } else {
+    Planner p(repo, o);
+    p.store = store;
+    plan = p.run();
+  }
   if (store) {
     store->objs = {};  // the planner was its only reader; the backend answers "not found" now
   }

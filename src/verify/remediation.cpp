@@ -1,7 +1,9 @@
 #include "verify/remediation.h"
 
 #include <cctype>
+#include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace keyhound {
@@ -350,19 +352,70 @@ bool is_cloudflare(RemediationKind k) {
 }
 
 void apply(Finding& f, const Advice& a) {
-  f.remediation = Remediation{a.kind, a.summary, render_markdown(a), render_commands(a), a.reference};
+  f.remediation = std::make_shared<const Remediation>(
+      Remediation{a.kind, a.summary, render_markdown(a), render_commands(a), a.reference});
 }
 
 }  // namespace
 
 void add_staged_remediation(Finding& f) {
-  if (!f.remediation) f.remediation = Remediation{"staged", "", "", "", ""};
-  f.remediation->summary =
+  Remediation r = f.remediation ? *f.remediation : Remediation{"staged", "", "", "", ""};
+  r.summary =
       "Staged, never committed: remove the key from the file and stage it again; load it from a secret "
       "store or the environment instead. Rotate it only if it was committed, pushed or shared elsewhere.";
+  f.remediation = std::make_shared<const Remediation>(std::move(r));
 }
 
+namespace {
+void build_remediation(Finding& f);
+
+// The properties build_remediation() reads.
+constexpr const char* kAdviceProperties[] = {"root_credentials", "access_key_id", "kind", "verified_arn",
+                                             "verified_account", "aws_account_id", "verified_token_id"};
+
+// Everything build_remediation() reads of a finding. An audit's report holds each finding once
+// per fork that shares it: the advice (Markdown of a dozen steps) is built once per distinct key.
+std::string advice_key(const Finding& f) {
+  std::string key = std::to_string(static_cast<int>(f.facts.remediation));
+  key += '\0';
+  key += std::to_string(static_cast<int>(f.verified));
+  key += '\0';
+  key += f.secret;
+  for (const char* p : kAdviceProperties) {
+    key += '\0';
+    key += prop(f, p);
+  }
+  return key;
+}
+}  // namespace
+
 void add_remediation(Finding& f) {
+  if (f.facts.remediation == RemediationKind::None) return;
+  struct Advised {
+    std::shared_ptr<const Remediation> remediation;
+    bool critical = false;  // root credentials: severity raised
+  };
+  thread_local std::unordered_map<std::string, Advised> memo;
+  std::string key = advice_key(f);
+  auto it = memo.find(key);
+  if (it == memo.end()) {
+    if (memo.size() >= 4096) memo.clear();
+    Finding probe;  // what the key holds, nothing more: what it does to severity is the key's
+    probe.facts.remediation = f.facts.remediation;
+    probe.verified = f.verified;
+    probe.secret = f.secret;
+    for (const char* p : kAdviceProperties)
+      if (auto v = f.properties.find(p); v != f.properties.end()) probe.properties.insert(*v);
+    build_remediation(probe);
+    bool critical = prop(probe, "severity") == "critical";
+    it = memo.emplace(std::move(key), Advised{std::move(probe.remediation), critical}).first;
+  }
+  if (it->second.remediation) f.remediation = it->second.remediation;
+  if (it->second.critical) f.properties["severity"] = "critical";
+}
+
+namespace {
+void build_remediation(Finding& f) {
   RemediationKind k = f.facts.remediation;
   bool root = prop(f, "root_credentials") == "true";
   if (k == RemediationKind::AwsAccessKey || ((k == RemediationKind::AwsSecretKey) && root)) {
@@ -390,6 +443,7 @@ void add_remediation(Finding& f) {
     apply(f, cloudflare(f));
   }
 }
+}  // namespace
 
 std::string remediation_markdown_for_rule(const Rule& rule) {
   if (rule.id.empty()) return "";

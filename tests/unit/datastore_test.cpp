@@ -100,9 +100,11 @@ TEST(Datastore, OlderSchemaIsMigratedForward) {
   { open_sqlite_datastore(path); }
   sqlite3* db = nullptr;
   sqlite3_open(path.c_str(), &db);  // back to version 1: before the commits table
-  sqlite3_exec(db, "DROP TABLE commits; DROP INDEX occurrences_commit; ALTER TABLE occurrences DROP COLUMN adopted; "
-                   "UPDATE schema_version SET version=1", nullptr,
-               nullptr, nullptr);
+  ASSERT_EQ(sqlite3_exec(db, "DROP TABLE commits; DROP INDEX occurrences_commit; DROP TABLE shared_commits; "
+                             "UPDATE schema_version SET version=1",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK)
+      << sqlite3_errmsg(db);
   sqlite3_close(db);
   auto ds = open_sqlite_datastore(path);
   EXPECT_FALSE(ds->commit_known(std::string(40, 'c')));
@@ -192,6 +194,68 @@ TEST(Datastore, FirstOccurrencePerRepositoryAndFilters) {
   fl.statuses = {"false-positive"};
   EXPECT_EQ(ds->occurrences(fl).size(), 3u);
   EXPECT_EQ(ds->triage().size(), 1u);
+}
+
+// A fork's shared history is linked: the occurrences another repository recorded at its shared
+// commits are its own too (read through, one row per commit), and its own start after them.
+TEST(Datastore, SharedCommitsAreReadThroughNotCopied) {
+  auto ds = open_sqlite_datastore(temp_db());
+  ds->start_repository("/r1", "r1");
+  ds->record_batch(batch("/r1"));
+  ds->start_repository("/fork", "fork");
+  const std::string c(40, 'c');
+  EXPECT_TRUE(ds->commits_with_occurrences("/r1").empty());  // its own are not shared with itself
+  EXPECT_EQ(ds->commits_with_occurrences("/fork"), std::vector<std::string>{c});
+  EXPECT_EQ(ds->share_commits("/fork", {c}), 8u);  // after seq 7, the shared one
+  EXPECT_EQ(ds->share_commits("/fork", {c}), 8u);  // replayed after kill -9: the same
+  auto occ = ds->occurrences(OccurrenceFilter{{"/fork"}, {}, {}, false});
+  ASSERT_EQ(occ.size(), 1u);
+  EXPECT_EQ(occ[0].repository, "/fork");
+  EXPECT_EQ(occ[0].seq, 7u);
+  EXPECT_EQ(occ[0].finding.where.commit, c);
+  EXPECT_EQ(occ[0].finding.where.path, "x.env");
+  EXPECT_EQ(ds->blobs_with_occurrences("/fork"), std::vector<std::string>{std::string(40, 'b')});
+  EXPECT_EQ(ds->occurrences(OccurrenceFilter{}).size(), 2u);
+  std::string dump = ds->canonical_dump();
+  EXPECT_NE(dump.find("[shared_commits]\n/fork\t" + c + "\n"), std::string::npos) << dump;
+  EXPECT_EQ(dump.find("/fork\t0123"), std::string::npos) << "copied, not linked:\n" << dump;
+}
+
+// Version 2 copied shared occurrences (adopted=1); version 3 turns the copies into links and
+// reads the same occurrences.
+TEST(Datastore, CopiedOccurrencesOfVersion2BecomeLinks) {
+  std::string path = temp_db();
+  std::vector<StoredOccurrence> before;
+  {
+    auto ds = open_sqlite_datastore(path);
+    ds->start_repository("/r1", "r1");
+    ds->record_batch(batch("/r1"));
+    ds->start_repository("/fork", "fork");
+    ds->share_commits("/fork", {std::string(40, 'c')});
+    before = ds->occurrences(OccurrenceFilter{{}, {}, {}, false});
+  }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db,
+                         "DROP TABLE shared_commits; ALTER TABLE occurrences ADD COLUMN adopted INTEGER NOT NULL "
+                         "DEFAULT 0; INSERT INTO occurrences SELECT (SELECT id FROM repositories WHERE "
+                         "identity='/fork'), fingerprint, blob, commit_id, path, line, col, author, email, date, seq, "
+                         "1 FROM occurrences; UPDATE schema_version SET version=2",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK)
+      << sqlite3_errmsg(db);
+  sqlite3_close(db);
+  auto ds = open_sqlite_datastore(path);
+  auto after = ds->occurrences(OccurrenceFilter{{}, {}, {}, false});
+  ASSERT_EQ(after.size(), before.size());
+  for (size_t i = 0; i < after.size(); ++i) {
+    EXPECT_EQ(after[i].repository, before[i].repository);
+    EXPECT_EQ(after[i].seq, before[i].seq);
+    EXPECT_EQ(after[i].finding.where.commit, before[i].finding.where.commit);
+  }
+  std::string dump = ds->canonical_dump();
+  EXPECT_NE(dump.find("[shared_commits]\n/fork\t"), std::string::npos) << dump;
+  EXPECT_EQ(dump.find("/fork\t0123"), std::string::npos) << dump;
 }
 
 TEST(Datastore, FinishKeepsTheLastGoodRefsOnFailure) {

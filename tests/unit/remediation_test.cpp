@@ -182,7 +182,7 @@ TEST(Remediation, OtherProvidersAreLeftAlone) {
   f = keyhound_test::finding_of("github-pat-classic");
   keyhound::add_remediation(f);
   EXPECT_TRUE(f.properties.empty());
-  EXPECT_FALSE(f.remediation.has_value());
+  EXPECT_FALSE(f.remediation);
 }
 
 TEST(Remediation, RuleHelpMarkdown) {

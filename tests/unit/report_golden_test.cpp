@@ -9,6 +9,7 @@
 
 #include "fake_keys.h"
 #include "findings/fingerprint.h"
+#include "report/json_finding.h"
 #include "report/reporter.h"
 #include "rule_facts.h"
 #include "rules/rule_loader.h"
@@ -103,5 +104,32 @@ void check_golden(Format fmt, const std::string& name) {
 }  // namespace
 
 TEST(ReportGolden, Json) { check_golden(Format::Json, "report.json"); }
+
+// The JSON report is written a finding at a time: the same bytes as dumping the whole document,
+// with no finding, with only hidden ones, and with the first one hidden.
+TEST(ReportGolden, JsonWrittenPieceByPieceIsTheWholeDocument) {
+  ScanResult full = golden_result();
+  for (int shape = 0; shape < 4; ++shape) {
+    ScanResult r = full;
+    ReportOptions o;
+    o.command = "git";
+    o.show_suppressed = shape == 3;
+    if (shape == 0) r.findings.clear();
+    if (shape == 1) r.findings = {full.findings[1]};  // the suppressed one, hidden
+    if (shape == 2) r.findings = {full.findings[1], full.findings[0]};
+    if (shape == 3) r.findings = {full.findings[0], full.findings[1], full.findings[0]};
+    nlohmann::json doc;
+    doc["tool"] = {{"name", "keyhound"}, {"version", r.tool_version}};
+    doc["command"] = o.command;
+    nlohmann::json arr = nlohmann::json::array();
+    for (const auto& f : r.findings)
+      if (!f.suppressed || o.show_suppressed) arr.push_back(finding_to_json(f, rules(), o.redact));
+    doc["findings"] = arr;
+    doc["summary"] = summary_to_json(r.summary);
+    std::ostringstream out;
+    write_report(Format::Json, r, rules(), o, out);
+    EXPECT_EQ(out.str(), doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n") << shape;
+  }
+}
 TEST(ReportGolden, Sarif) { check_golden(Format::Sarif, "report.sarif"); }
 TEST(ReportGolden, Jsonl) { check_golden(Format::Jsonl, "report.jsonl"); }
