@@ -207,9 +207,10 @@ TEST(CredentialsE2E, MoreCredentialStoresAndAssignments) {
   // names and documentation keys (docs/credentials.md). A provider's own rule still finds its
   // tokens there (GitHub's 40-hex layout here).
   EXPECT_FALSE(has(m, "heroku.json", "env-file-token")) << dump(m);
+  EXPECT_TRUE(has(m, "heroku.json", "heroku-api-key")) << dump(m);  // a dashless UUID, by Heroku's rule
   auto opt = findings_by_file(d, nullptr, "--enable env-file-token");
   EXPECT_TRUE(has(opt, "deploy.env", "env-file-token") || has(opt, "deploy.env", "github-token-legacy")) << dump(opt);
-  EXPECT_TRUE(has(opt, "heroku.json", "env-file-token")) << dump(opt);
+  EXPECT_TRUE(has(opt, "heroku.json", "heroku-api-key")) << dump(opt);  // the provider rule wins over the generic one
   EXPECT_TRUE(has(m, "ventrilo_srv.ini", "ini-file-password"));
   EXPECT_TRUE(has(m, "application.properties", "ini-file-password"));
   EXPECT_TRUE(has(m, "config.php", "php-variable-password"));
@@ -224,7 +225,7 @@ TEST(CredentialsE2E, MoreCredentialStoresAndAssignments) {
   EXPECT_EQ(m.count("db/dump.sql"), 2u);
   EXPECT_EQ(m.count(".ftpconfig"), 2u);
   EXPECT_EQ(m.count(".pgpass"), 1u);  // the format's own header comment is no entry
-  EXPECT_EQ(m.size(), 27u) << dump(m);  // heroku.json only with --enable env-file-token
+  EXPECT_EQ(m.size(), 28u) << dump(m);
   EXPECT_EQ(m.count(".tugboat"), 1u);  // client_key is the key's ID
 }
 
