@@ -16,6 +16,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "datastore/occurrence_sql.h"
 #include "base/utc_time.h"
 #include "base/hex.h"
 #include "base/redact.h"
@@ -634,14 +635,6 @@ class PostgresDatastore : public Datastore {
     key_ = query("SELECT value FROM meta WHERE key='hmac_key'").text(0, 0);
   }
 
-  // The SQLite datastore's occurrence_rows (its comment says what they are), in PostgreSQL.
-  static std::string occurrence_rows(const std::string& own_cond, const std::string& shared_cond) {
-    return "SELECT o.repository, o.fingerprint, o.blob, o.commit_id, o.path, o.line, o.col, o.author, o.email, "
-           "o.date, o.seq FROM occurrences o WHERE " + own_cond +
-           " UNION ALL SELECT s.repository, o.fingerprint, o.blob, o.commit_id, o.path, o.line, o.col, o.author, "
-           "o.email, o.date, o.seq FROM shared_commits s JOIN occurrences o ON o.commit_id=s.commit_id AND "
-           "o.repository<>s.repository WHERE " + shared_cond;
-  }
   // "<alias>.repository is the repository whose identity is $1".
   static std::string repo_is_param1(const char* alias) {
     return std::string(alias) + ".repository=(SELECT id FROM repositories WHERE identity=$1)";

@@ -20,6 +20,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "datastore/occurrence_sql.h"
 #include "base/utc_time.h"
 #include "base/hex.h"
 #include "base/redact.h"
@@ -595,20 +596,6 @@ class SqliteDatastore : public Datastore {
     Stmt again(db_, "SELECT value FROM meta WHERE key='hmac_key'", file_);  // another process may have won
     again.step();
     key_ = again.text(0);
-  }
-
-  // Every occurrence of the repositories `own_cond` (on o.repository) and `shared_cond` (on
-  // s.repository) select, as rows (repository, fingerprint, blob, commit_id, path, line, col,
-  // author, email, date, seq): those recorded for the repository, and those other repositories
-  // recorded at the commits it shares with them. A place two repositories recorded (forks
-  // scanned at once by two tasks) comes twice, with the same author and date: readers keep
-  // the lowest seq (OccurrenceSeen).
-  static std::string occurrence_rows(const std::string& own_cond, const std::string& shared_cond) {
-    return "SELECT o.repository, o.fingerprint, o.blob, o.commit_id, o.path, o.line, o.col, o.author, o.email, "
-           "o.date, o.seq FROM occurrences o WHERE " + own_cond +
-           " UNION ALL SELECT s.repository, o.fingerprint, o.blob, o.commit_id, o.path, o.line, o.col, o.author, "
-           "o.email, o.date, o.seq FROM shared_commits s JOIN occurrences o ON o.commit_id=s.commit_id AND "
-           "o.repository<>s.repository WHERE " + shared_cond;
   }
 
   // "FROM ... WHERE ..." of the occurrences `fl` selects (every place: first_only is the
