@@ -10,6 +10,7 @@
 #include "findings/fingerprint.h"
 #include "pipeline/suppression_setup.h"
 #include "fake_keys.h"
+#include "e2e_util.h"
 
 using namespace keyhound;
 
@@ -28,8 +29,7 @@ Finding finding(const std::string& path, unsigned seed, uint64_t line = 1) {
 }
 
 std::string temp_dir() {
-  char t[] = "/tmp/kh-baseline-XXXXXX";
-  return ::mkdtemp(t);
+  return e2e::make_temp_dir();
 }
 
 void write(const std::string& p, const std::string& s) { std::ofstream(p, std::ios::binary) << s; }

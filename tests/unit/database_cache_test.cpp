@@ -11,6 +11,7 @@
 #include "engine/database.h"
 #include "engine/scanner.h"
 #include "rules/rule_loader.h"
+#include "e2e_util.h"
 
 using namespace keyhound;
 namespace fs = std::filesystem;
@@ -35,8 +36,7 @@ std::vector<std::string> findings(const RuleSet& rs, const Database& db) {
   return out;
 }
 std::string tmpdir() {
-  char t[] = "/tmp/keyhound-dbcache-XXXXXX";
-  return mkdtemp(t);
+  return e2e::make_temp_dir();
 }
 std::string only_cache_file(const std::string& dir) {
   std::string f;

@@ -10,14 +10,14 @@
 #include "datastore/datastore.h"
 #include "datastore/finding_codec.h"
 #include "datastore/sqlite_datastore.h"
+#include "e2e_util.h"
 
 namespace {
 
 using namespace keyhound;
 
 std::string temp_db() {
-  char tmpl[] = "/tmp/keyhound-ds-XXXXXX";
-  std::string dir = mkdtemp(tmpl);
+  std::string dir = e2e::make_temp_dir();
   return dir + "/audit.db";
 }
 

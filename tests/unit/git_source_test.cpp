@@ -10,13 +10,13 @@
 #include "cli/hook_command.h"
 #include "pipeline/git_scan.h"
 #include "sources/git_source.h"
+#include "e2e_util.h"
 
 using namespace keyhound;
 
 namespace {
 std::string tmpdir() {
-  char t[] = "/tmp/keyhound-git-unit-XXXXXX";
-  return mkdtemp(t);
+  return e2e::make_temp_dir();
 }
 void sh(const std::string& cmd) {
   std::string full = "GIT_CONFIG_NOSYSTEM=1 GIT_AUTHOR_NAME=A GIT_AUTHOR_EMAIL=a@x GIT_COMMITTER_NAME=A "

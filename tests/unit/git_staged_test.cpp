@@ -15,13 +15,13 @@
 
 #include "sources/git_index.h"
 #include "sources/git_source.h"
+#include "e2e_util.h"
 
 using namespace keyhound;
 
 namespace {
 std::string tmpdir() {
-  char t[] = "/tmp/keyhound-staged-unit-XXXXXX";
-  return mkdtemp(t);
+  return e2e::make_temp_dir();
 }
 const char* kGitEnv =
     "GIT_CONFIG_NOSYSTEM=1 HOME=/nonexistent GIT_AUTHOR_NAME=A GIT_AUTHOR_EMAIL=a@x GIT_COMMITTER_NAME=A "
