@@ -10,16 +10,14 @@
 #include "datastore/datastore.h"
 #include "datastore/finding_codec.h"
 #include "datastore/sqlite_datastore.h"
+#include "e2e_util.h"
 
 namespace {
 
 using namespace keyhound;
 
-std::string temp_db() {
-  char tmpl[] = "/tmp/keyhound-ds-XXXXXX";
-  std::string dir = mkdtemp(tmpl);
-  return dir + "/audit.db";
-}
+// In a folder the test process removes when it exits (e2e_util's temp-dir helper).
+std::string temp_db() { return e2e::make_temp_dir() + "/audit.db"; }
 
 // A secret made at run time: the repository holds no key-shaped literal.
 std::string fake_secret() {
@@ -100,7 +98,7 @@ TEST(Datastore, OlderSchemaIsMigratedForward) {
   { open_sqlite_datastore(path); }
   sqlite3* db = nullptr;
   sqlite3_open(path.c_str(), &db);  // back to version 1: before the commits table
-  ASSERT_EQ(sqlite3_exec(db, "DROP TABLE commits; DROP INDEX occurrences_commit; DROP TABLE shared_commits; "
+  ASSERT_EQ(sqlite3_exec(db, "DROP TABLE commits; DROP INDEX occurrences_commit_rows; DROP TABLE shared_commits; "
                              "UPDATE schema_version SET version=1",
                          nullptr, nullptr, nullptr),
             SQLITE_OK)
@@ -222,7 +220,7 @@ TEST(Datastore, SharedCommitsAreReadThroughNotCopied) {
 }
 
 // Version 2 copied shared occurrences (adopted=1); version 3 turns the copies into links and
-// reads the same occurrences.
+// reads the same occurrences (and version 4 through its covering commit index).
 TEST(Datastore, CopiedOccurrencesOfVersion2BecomeLinks) {
   std::string path = temp_db();
   std::vector<StoredOccurrence> before;
@@ -237,7 +235,9 @@ TEST(Datastore, CopiedOccurrencesOfVersion2BecomeLinks) {
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
   ASSERT_EQ(sqlite3_exec(db,
-                         "DROP TABLE shared_commits; ALTER TABLE occurrences ADD COLUMN adopted INTEGER NOT NULL "
+                         "DROP TABLE shared_commits; DROP INDEX occurrences_commit_rows; "
+                         "CREATE INDEX occurrences_commit ON occurrences(commit_id); "
+                         "ALTER TABLE occurrences ADD COLUMN adopted INTEGER NOT NULL "
                          "DEFAULT 0; INSERT INTO occurrences SELECT (SELECT id FROM repositories WHERE "
                          "identity='/fork'), fingerprint, blob, commit_id, path, line, col, author, email, date, seq, "
                          "1 FROM occurrences; UPDATE schema_version SET version=2",
