@@ -635,15 +635,16 @@ class SqliteDatastore : public Datastore {
   }
 
   // The ids of the repositories `fl` names by identity or source, as a subquery ("" for all);
-  // the values to bind appended to `args`.
+  // the values to bind appended to `args`. IN lists, not a chain of ORs: an audit reads back
+  // hundreds of repositories, and SQLite refuses expressions deeper than 1,000.
   static std::string repositories_cond(const OccurrenceFilter& fl, std::vector<std::string>& args) {
     if (fl.repositories.empty()) return "";
-    std::string cond = "(SELECT id FROM repositories WHERE 0";
+    std::string list;
     for (auto& r : fl.repositories) {
       args.push_back(r);
-      cond += " OR identity=?" + std::to_string(args.size()) + " OR source=?" + std::to_string(args.size());
+      list += (list.empty() ? "?" : ",?") + std::to_string(args.size());
     }
-    return cond + ")";
+    return "(SELECT id FROM repositories WHERE identity IN (" + list + ") OR source IN (" + list + "))";
   }
 
   // "FROM ... WHERE ..." of the occurrences `fl` selects (every place: first_only is the

@@ -194,6 +194,23 @@ TEST(Datastore, FirstOccurrencePerRepositoryAndFilters) {
   EXPECT_EQ(ds->triage().size(), 1u);
 }
 
+// An audit reads back every repository it scanned by name: hundreds of names in one filter
+// (SQLite refuses an expression deeper than 1,000, as a chain of ORs would be).
+TEST(Datastore, ManyRepositoriesInOneFilter) {
+  auto ds = open_sqlite_datastore(temp_db());
+  ds->start_repository("/r1", "src1");
+  ds->record_batch(batch("/r1"));
+  OccurrenceFilter fl;
+  fl.first_only = false;
+  for (int i = 0; i < 1500; ++i) fl.repositories.push_back("/other" + std::to_string(i));
+  fl.repositories.push_back("src1");
+  EXPECT_EQ(ds->occurrences(fl).size(), 1u);
+  EXPECT_GE(ds->count_occurrences(fl), 1u);
+  fl.rules = {"aws-secret-access-key"};
+  EXPECT_EQ(ds->occurrences(fl).size(), 1u);
+  EXPECT_GE(ds->count_occurrences(fl), 1u);
+}
+
 // A fork's shared history is linked: the occurrences another repository recorded at its shared
 // commits are its own too (read through, one row per commit), and its own start after them.
 TEST(Datastore, SharedCommitsAreReadThroughNotCopied) {
