@@ -67,6 +67,23 @@ rm -f "$W"/one.db*; audit "$W/one.db" "$W/org/fork00.git"; ONE_SCAN=$scan_ms
 rm -f "$W"/forks.db*; audit "$W/forks.db" "$@"; FORKS_SCAN=$scan_ms; FORKS_REPORT=$report_ms
 DBG=
 
+# The same two audits counted in instructions (valgrind's callgrind, when installed; INSTR=0
+# skips it): unlike CPU seconds, the same on a busy machine from run to run.
+ONE_IR=0 FORKS_IR=0
+if [ "${INSTR:-1}" = 1 ] && command -v valgrind >/dev/null 2>&1; then
+  instructions() {
+    db=$1; shift
+    valgrind --tool=callgrind --callgrind-out-file=/dev/null "$KH" audit --no-config --datastore "$db" \
+      --clone-dir "$W/clones" --progress none -o /dev/null -q "$@" 2>&1 >/dev/null | sed -n 's/.*Collected : //p' | tr -d ,
+  }
+  # Under valgrind the CPU looks different (no AVX-512), so the engine's cached database is
+  # another one: built once here, outside the count.
+  rm -f "$W"/one.db*; valgrind --tool=none "$KH" audit --no-config --datastore "$W/one.db" --progress none \
+    -o /dev/null -q "$W/org/fork00.git" >/dev/null 2>&1 || true
+  rm -f "$W"/one.db*; ONE_IR=$(instructions "$W/one.db" "$W/org/fork00.git")
+  rm -f "$W"/forks.db*; FORKS_IR=$(instructions "$W/forks.db" "$@")
+fi
+
 # `keyhound report --format json` of the whole datastore: peak RSS (written as it is made)
 /usr/bin/time -v -o "$W/time.txt" "$KH" report --format json --datastore "$W/all.db" -o /dev/null || [ $? -eq 1 ]
 JSON_RSS=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$W/time.txt")
@@ -74,7 +91,8 @@ JSON_CPU=$(awk -F': ' '/User time|System time/ {s+=$2} END {print s}' "$W/time.t
 echo "report --format json of the whole datastore: peak RSS $((JSON_RSS / 1024)) MB, ${JSON_CPU} s CPU"
 
 python3 - "$REPOS" "$FULL" "$FULL_CPU" "$FULL_RSS" "$BYTES" "$BLOBS" "$NOOP" "$NOOP_CPU" "$NOOP_SCANNED" \
-  "$ONE" "$ONE_CPU" "$FORKS" "$FORKS_CPU" "$FORK_SCANNED" "$FORK_RSS" "$ONE_SCAN" "$FORKS_SCAN" "$FORKS_REPORT" <<'PY'
+  "$ONE" "$ONE_CPU" "$FORKS" "$FORKS_CPU" "$FORK_SCANNED" "$FORK_RSS" "$ONE_SCAN" "$FORKS_SCAN" "$FORKS_REPORT" \
+  "$ONE_IR" "$FORKS_IR" <<'PY'
 import os, sys
 a = sys.argv[1:]
 repos, full, full_cpu, rss, b, blobs = int(a[0]), float(a[1]), float(a[2]), int(a[3]), int(a[4]), int(a[5])
@@ -91,4 +109,8 @@ print(f"one fork alone      {one:.2f} s wall, {one_cpu:.2f} s CPU; all 20 forks 
 one_scan, forks_scan, forks_report = float(a[15]), float(a[16]), float(a[17])
 print(f"  scan stage only   (one --debug run, wall) one fork {one_scan:.0f} ms, 20 forks {forks_scan:.0f} ms = {forks_scan/one_scan:.2f}x"
       f" (their report: {forks_report:.0f} ms for 20x the findings)")
+one_ir, forks_ir = int(a[18]), int(a[19])
+if one_ir:
+    print(f"  instructions      one fork {one_ir/1e6:,.0f}M, 20 forks {forks_ir/1e6:,.0f}M = {forks_ir/one_ir:.2f}x"
+          f" ({(forks_ir-one_ir)/19/1e6:.1f}M per fork after the first; callgrind)")
 PY

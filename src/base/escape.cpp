@@ -29,6 +29,15 @@ std::string escape_for_terminal(std::string_view s) {
   std::string out;
   out.reserve(s.size());
   for (size_t i = 0; i < s.size();) {
+    // Printable ASCII, most of any path or line, is copied a run at a time (a report escapes a
+    // path and a line per finding; byte by byte that cost more than the rest of writing it).
+    size_t run = i;
+    while (run < s.size() && ((s[run] >= 0x20 && s[run] < 0x7F) || s[run] == '\t')) ++run;
+    if (run > i) {
+      out.append(s.substr(i, run - i));
+      i = run;
+      continue;
+    }
     unsigned char c = s[i];
     size_t n = utf8_len(s, i);
     // C1 controls (U+0080..U+009F) are escapes too on some terminals.

@@ -18,4 +18,12 @@ inline std::string occurrence_rows(const std::string& own_cond, const std::strin
          "o.repository<>s.repository WHERE " + shared_cond;
 }
 
+// The highest seq of the occurrences repository `repo` (a bound parameter) holds at the commits
+// it shares: every occurrence at those commits, whichever repository recorded it (the rows
+// occurrence_rows gives there), read through the commit index without building those rows.
+inline std::string shared_max_seq(const std::string& repo) {
+  return "SELECT MAX(o.seq) FROM shared_commits s JOIN occurrences o ON o.commit_id=s.commit_id WHERE s.repository=" +
+         repo;
+}
+
 }  // namespace keyhound

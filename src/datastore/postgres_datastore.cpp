@@ -319,9 +319,7 @@ class PostgresDatastore : public Datastore {
               "unnest(string_to_array($2, ',')) x ORDER BY 2 ON CONFLICT DO NOTHING",
               {repo, joined(sorted, at, std::min(kChunk, sorted.size() - at))});
       // Where this repository's own occurrences start: after every one it now shares.
-      Result top = query("SELECT MAX(seq) FROM (" + occurrence_rows("o.repository=$1::bigint", "s.repository=$1::bigint") +
-                             ") x WHERE commit_id IN (SELECT commit_id FROM shared_commits WHERE repository=$1::bigint)",
-                         {repo});
+      Result top = query(shared_max_seq("$1::bigint"), {repo});
       max_seq = top.rows() && !top.is_null(0, 0) ? top.integer(0, 0) : -1;
     });
     return static_cast<uint64_t>(max_seq + 1);

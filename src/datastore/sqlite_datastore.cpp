@@ -13,6 +13,7 @@
 #include <ctime>
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <unordered_map>
 #include <random>
@@ -102,6 +103,13 @@ INSERT OR IGNORE INTO shared_commits(repository, commit_id)
 DELETE FROM occurrences WHERE adopted=1;
 ALTER TABLE occurrences DROP COLUMN adopted;
 )sql",
+    // 4: the commit index covers what a shared commit's occurrences are read for (seq and who,
+    // besides the key): a fork's report reads each of them through a link without visiting
+    // the table.
+    R"sql(
+CREATE INDEX occurrences_commit_rows ON occurrences(commit_id, seq, author, email, date);
+DROP INDEX occurrences_commit;
+)sql",
 };
 constexpr int kVersion = sizeof kMigrations / sizeof kMigrations[0];
 
@@ -109,6 +117,13 @@ std::string now_utc() { return utc_now_text(); }
 
 class Stmt {
  public:
+  // Resets a statement (its bindings too) when the scope that uses it ends, thrown out of or
+  // not: a cached statement left stepping would hold its read transaction open.
+  struct Reset {
+    Stmt& s;
+    ~Reset() { s.reset(); }
+  };
+
   Stmt(sqlite3* db, const std::string& sql, const std::string& file) : db_(db), file_(file) {
     if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st_, nullptr) != SQLITE_OK) fail("prepare");
   }
@@ -140,8 +155,8 @@ class Stmt {
     return false;
   }
   void run() {
+    Reset done{*this};
     step();
-    reset();
   }
   void reset() {
     sqlite3_reset(st_);
@@ -197,6 +212,7 @@ class SqliteDatastore : public Datastore {
   }
   ~SqliteDatastore() override {
     known_stmt_.reset();
+    cache_.clear();  // finalized before the connection closes
     sqlite3_close(db_);
   }
 
@@ -204,7 +220,8 @@ class SqliteDatastore : public Datastore {
   void set_store_secrets(bool on) override { store_secrets_ = on; }
 
   std::optional<RepositoryRecord> repository(const std::string& identity) override {
-    Stmt s(db_, "SELECT identity, source, refs, status, error, scanned_at FROM repositories WHERE identity=?", file_);
+    Stmt& s = cached("SELECT identity, source, refs, status, error, scanned_at FROM repositories WHERE identity=?");
+    Reset s_done{s};
     s.bind(1, identity);
     if (!s.step()) return std::nullopt;
     return repo_row(s);
@@ -216,22 +233,22 @@ class SqliteDatastore : public Datastore {
     return out;
   }
   void start_repository(const std::string& identity, const std::string& source) override {
-    Stmt s(db_,
-           "INSERT INTO repositories(identity, source, status) VALUES(?, ?, 'pending') "
-           "ON CONFLICT(identity) DO UPDATE SET status='pending', source=excluded.source",
-           file_);
+    Stmt& s = cached("INSERT INTO repositories(identity, source, status) VALUES(?, ?, 'pending') "
+                     "ON CONFLICT(identity) DO UPDATE SET status='pending', source=excluded.source");
+    Reset s_done{s};
     s.bind(1, identity).bind(2, source).run();
   }
   void finish_repository(const std::string& identity, const std::string& status, const std::string& refs,
                          const std::string& error, const std::vector<std::string>& commits) override {
-    exec("BEGIN IMMEDIATE");
+    cached("BEGIN IMMEDIATE").run();
     try {
       if (status == "done") {
-        Stmt c(db_, "INSERT OR IGNORE INTO commits(id) VALUES(?)", file_);
+        Stmt& c = cached("INSERT OR IGNORE INTO commits(id) VALUES(?)");
+        Reset c_done{c};
         for (auto& id : commits) c.bind_blob(1, oid_bytes(id)).run();
       }
       update_repository(identity, status, refs, error);
-      exec("COMMIT");
+      cached("COMMIT").run();
     } catch (...) {
       sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
       throw;
@@ -247,15 +264,15 @@ class SqliteDatastore : public Datastore {
   }
 
   bool any_commit_known() override {
-    Stmt s(db_, "SELECT 1 FROM commits LIMIT 1", file_);
+    Stmt& s = cached("SELECT 1 FROM commits LIMIT 1");
+    Reset s_done{s};
     return s.step();
   }
 
   std::vector<std::string> commits_with_occurrences(const std::string& identity) override {
-    Stmt s(db_,
-           "SELECT DISTINCT commit_id FROM occurrences WHERE repository<>"
-           "(SELECT COALESCE(MAX(id), -1) FROM repositories WHERE identity=?)",
-           file_);
+    Stmt& s = cached("SELECT DISTINCT commit_id FROM occurrences WHERE repository<>"
+                     "(SELECT COALESCE(MAX(id), -1) FROM repositories WHERE identity=?)");
+    Reset s_done{s};
     s.bind(1, identity);
     std::vector<std::string> out;
     while (s.step()) out.push_back(s.text(0));
@@ -263,18 +280,22 @@ class SqliteDatastore : public Datastore {
   }
 
   uint64_t share_commits(const std::string& identity, const std::vector<std::string>& commits) override {
-    exec("BEGIN IMMEDIATE");
+    cached("BEGIN IMMEDIATE").run();
     try {
       int64_t repo = repo_id(identity);
-      Stmt ins(db_, "INSERT OR IGNORE INTO shared_commits(repository, commit_id) VALUES(?, ?)", file_);
-      for (auto& c : commits) ins.bind(1, repo).bind(2, c).run();
+      // One statement for all of them (a fork links hundreds; one insert each cost more than
+      // the rows): the ids as a JSON array, unpacked by json_each.
+      std::string list = nlohmann::json(commits).dump();
+      Stmt& ins = cached(
+          "INSERT OR IGNORE INTO shared_commits(repository, commit_id) SELECT ?1, value FROM json_each(?2)");
+      Reset ins_done{ins};
+      ins.bind(1, repo).bind(2, list).run();
       // Where this repository's own occurrences start: after every one it now shares.
-      Stmt top(db_, "SELECT MAX(seq) FROM (" + occurrence_rows("o.repository=?1", "s.repository=?1") +
-                        ") WHERE commit_id IN (SELECT commit_id FROM shared_commits WHERE repository=?1)",
-               file_);
+      Stmt& top = cached(shared_max_seq("?1"));
+      Reset top_done{top};
       top.bind(1, repo);
       int64_t max_seq = top.step() && !top.is_null(0) ? top.integer(0) : -1;
-      exec("COMMIT");
+      cached("COMMIT").run();
       return static_cast<uint64_t>(max_seq + 1);
     } catch (...) {
       sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
@@ -285,10 +306,10 @@ class SqliteDatastore : public Datastore {
   void update_repository(const std::string& identity, const std::string& status, const std::string& refs,
                          const std::string& error) {
     // A failed run keeps the refs of the last good one: the next run scans what changed since.
-    Stmt s(db_,
-           status == "done" ? "UPDATE repositories SET status=?, refs=?, error=?, scanned_at=? WHERE identity=?"
-                            : "UPDATE repositories SET status=?, refs=refs, error=?3, scanned_at=?4 WHERE identity=?5",
-           file_);
+    Stmt& s = cached(status == "done"
+                         ? "UPDATE repositories SET status=?, refs=?, error=?, scanned_at=? WHERE identity=?"
+                         : "UPDATE repositories SET status=?, refs=refs, error=?3, scanned_at=?4 WHERE identity=?5");
+    Reset s_done{s};
     s.bind(1, status);
     if (status == "done") s.bind(2, refs);
     s.bind(3, error).bind(4, now_utc()).bind(5, identity).run();
@@ -297,7 +318,8 @@ class SqliteDatastore : public Datastore {
   std::vector<int64_t> blob_states(const std::vector<std::string>& ids) override {
     std::vector<int64_t> out;
     out.reserve(ids.size());
-    Stmt s(db_, "SELECT findings FROM blobs WHERE oid=?", file_);
+    Stmt& s = cached("SELECT findings FROM blobs WHERE oid=?");
+    Reset s_done{s};
     for (auto& id : ids) {
       s.bind_blob(1, oid_bytes(id));
       out.push_back(s.step() ? s.integer(0) : -1);
@@ -307,12 +329,11 @@ class SqliteDatastore : public Datastore {
   }
 
   std::vector<std::string> blobs_with_occurrences(const std::string& identity) override {
-    Stmt s(db_,
-           "SELECT DISTINCT blob FROM (" +
-               occurrence_rows("o.repository=(SELECT id FROM repositories WHERE identity=?1)",
-                               "s.repository=(SELECT id FROM repositories WHERE identity=?1)") +
-               ")",
-           file_);
+    Stmt& s = cached("SELECT DISTINCT blob FROM (" +
+                     occurrence_rows("o.repository=(SELECT id FROM repositories WHERE identity=?1)",
+                                     "s.repository=(SELECT id FROM repositories WHERE identity=?1)") +
+                     ")");
+    Reset s_done{s};
     s.bind(1, identity);
     std::vector<std::string> out;
     while (s.step()) out.push_back(s.text(0));
@@ -320,21 +341,23 @@ class SqliteDatastore : public Datastore {
   }
 
   void record_batch(const ScanBatch& b) override {
-    exec("BEGIN IMMEDIATE");
+    cached("BEGIN IMMEDIATE").run();
     try {
       int64_t repo = repo_id(b.repository);
-      Stmt blob(db_, "INSERT OR IGNORE INTO blobs(oid, findings) VALUES(?, ?)", file_);
-      Stmt fnd(db_,
-               "INSERT INTO findings(fingerprint, rule_id, secret_hmac, redacted, secret) VALUES(?, ?, ?, ?, ?) "
-               "ON CONFLICT(fingerprint) DO UPDATE SET secret=COALESCE(findings.secret, excluded.secret)",
-               file_);
+      Stmt& blob = cached("INSERT OR IGNORE INTO blobs(oid, findings) VALUES(?, ?)");
+      Reset blob_done{blob};
+      Stmt& fnd = cached(
+          "INSERT INTO findings(fingerprint, rule_id, secret_hmac, redacted, secret) VALUES(?, ?, ?, ?, ?) "
+          "ON CONFLICT(fingerprint) DO UPDATE SET secret=COALESCE(findings.secret, excluded.secret)");
+      Reset fnd_done{fnd};
       // A commit the repository shares holds its occurrences already (--rescan meets them again).
-      Stmt occ(db_,
-               "INSERT OR IGNORE INTO occurrences(repository, fingerprint, blob, commit_id, path, line, col, author, "
-               "email, date, seq) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11 WHERE NOT EXISTS "
-               "(SELECT 1 FROM shared_commits WHERE repository=?1 AND commit_id=?4)",
-               file_);
-      Stmt det(db_, "INSERT OR IGNORE INTO details(fingerprint, blob, line, col, detail) VALUES(?, ?, ?, ?, ?)", file_);
+      Stmt& occ = cached(
+          "INSERT OR IGNORE INTO occurrences(repository, fingerprint, blob, commit_id, path, line, col, author, "
+          "email, date, seq) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11 WHERE NOT EXISTS "
+          "(SELECT 1 FROM shared_commits WHERE repository=?1 AND commit_id=?4)");
+      Reset occ_done{occ};
+      Stmt& det = cached("INSERT OR IGNORE INTO details(fingerprint, blob, line, col, detail) VALUES(?, ?, ?, ?, ?)");
+      Reset det_done{det};
       for (auto& o : b.occurrences) {
         const Finding& f = o.finding;
         fnd.bind(1, f.fingerprint).bind(2, f.rule_id).bind(3, secret_hmac(key_, f)).bind(4, redact(f.secret));
@@ -349,7 +372,7 @@ class SqliteDatastore : public Datastore {
         det.bind(4, static_cast<int64_t>(f.column)).bind(5, encode_finding(f, store_secrets_)).run();
       }
       for (auto& bl : b.blobs) blob.bind_blob(1, oid_bytes(bl.id)).bind(2, static_cast<int64_t>(bl.findings)).run();
-      exec("COMMIT");
+      cached("COMMIT").run();
     } catch (...) {
       sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
       throw;
@@ -364,7 +387,20 @@ class SqliteDatastore : public Datastore {
 
   uint64_t count_occurrences(const OccurrenceFilter& fl) override {
     std::vector<std::string> args;
-    Stmt s(db_, "SELECT COUNT(*) " + selected(fl, args), file_);
+    // Without a rule or triage filter, the places of the repositories are counted from the
+    // table and the commit index alone, without the joins that cost as much as reading the
+    // rows (a fork's shared history is thousands of them).
+    std::string sql = "SELECT COUNT(*) " + selected(fl, args);
+    if (fl.rules.empty() && fl.statuses.empty()) {
+      args.clear();
+      std::string repos = repositories_cond(fl, args);
+      sql = "SELECT (SELECT COUNT(*) FROM occurrences o WHERE " +
+            (repos.empty() ? std::string("1") : "o.repository IN " + repos) +
+            ") + (SELECT COUNT(*) FROM shared_commits s JOIN occurrences o ON o.commit_id=s.commit_id AND "
+            "o.repository<>s.repository WHERE " +
+            (repos.empty() ? std::string("1") : "s.repository IN " + repos) + ")";
+    }
+    Stmt s(db_, sql, file_);
     for (size_t i = 0; i < args.size(); ++i) s.bind(static_cast<int>(i + 1), args[i]);
     return s.step() ? static_cast<uint64_t>(s.integer(0)) : 0;
   }
@@ -598,20 +634,27 @@ class SqliteDatastore : public Datastore {
     key_ = again.text(0);
   }
 
+  // The ids of the repositories `fl` names by identity or source, as a subquery ("" for all);
+  // the values to bind appended to `args`. IN lists, not a chain of ORs: an audit reads back
+  // hundreds of repositories, and SQLite refuses expressions deeper than 1,000.
+  static std::string repositories_cond(const OccurrenceFilter& fl, std::vector<std::string>& args) {
+    if (fl.repositories.empty()) return "";
+    std::string list;
+    for (auto& r : fl.repositories) {
+      args.push_back(r);
+      list += (list.empty() ? "?" : ",?") + std::to_string(args.size());
+    }
+    return "(SELECT id FROM repositories WHERE identity IN (" + list + ") OR source IN (" + list + "))";
+  }
+
   // "FROM ... WHERE ..." of the occurrences `fl` selects (every place: first_only is the
   // reader's), as o (occurrence_rows), r (its repository), f (its finding) and t (its triage);
   // the values to bind in `args` (?1, ?2...).
   static std::string selected(const OccurrenceFilter& fl, std::vector<std::string>& args) {
-    // Repositories by identity or source, used by both halves of the rows.
-    std::string repo_cond = "(SELECT id FROM repositories WHERE 0";
-    for (auto& r : fl.repositories) {
-      args.push_back(r);
-      repo_cond += " OR identity=?" + std::to_string(args.size()) + " OR source=?" + std::to_string(args.size());
-    }
-    repo_cond += ")";
+    std::string repo_cond = repositories_cond(fl, args);
     std::string sql = "FROM (" +
-                      occurrence_rows(fl.repositories.empty() ? "1" : "o.repository IN " + repo_cond,
-                                      fl.repositories.empty() ? "1" : "s.repository IN " + repo_cond) +
+                      occurrence_rows(repo_cond.empty() ? "1" : "o.repository IN " + repo_cond,
+                                      repo_cond.empty() ? "1" : "s.repository IN " + repo_cond) +
                       ") o JOIN repositories r ON r.id=o.repository JOIN findings f ON f.fingerprint=o.fingerprint "
                       "LEFT JOIN triage t ON t.fingerprint=o.fingerprint WHERE 1";
     auto in_list = [&](const std::string& expr, const std::vector<std::string>& vals) {
@@ -628,8 +671,18 @@ class SqliteDatastore : public Datastore {
     return sql;
   }
 
+  using Reset = Stmt::Reset;
+  // The statement for `sql`, prepared on first use: an audit runs the same few statements for
+  // every repository, and preparing one costs as much as running it (~100k instructions).
+  Stmt& cached(const std::string& sql) {
+    auto& st = cache_[sql];
+    if (!st) st = std::make_unique<Stmt>(db_, sql, file_);
+    return *st;
+  }
+
   int64_t repo_id(const std::string& identity) {
-    Stmt s(db_, "SELECT id FROM repositories WHERE identity=?", file_);
+    Stmt& s = cached("SELECT id FROM repositories WHERE identity=?");
+    Reset s_done{s};
     s.bind(1, identity);
     if (!s.step()) throw std::runtime_error("datastore " + file_ + ": unknown repository " + identity);
     return s.integer(0);
@@ -644,6 +697,7 @@ class SqliteDatastore : public Datastore {
   std::string key_;
   bool store_secrets_ = false;
   std::unique_ptr<Stmt> known_stmt_;
+  std::unordered_map<std::string, std::unique_ptr<Stmt>> cache_;
 };
 
 }  // namespace

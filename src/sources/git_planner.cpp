@@ -15,6 +15,8 @@
 #include <ctime>
 #include <cstdio>
 #include <fstream>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <atomic>
 #include <queue>
@@ -187,6 +189,40 @@ struct Node {
   GitCommitInfo info;
 };
 
+// Trees read through libgit2, kept by id for the rest of the process: an audit plans fork
+// after fork on top of the same known snapshot, and each reads the same folders of it
+// (expand_boundary), each time through a cold libgit2 cache and a delta chain. A tree's id is
+// the hash of its bytes, so what one repository held is exactly what another's tree of that id
+// holds. Bounded: emptied when full (whoever still walks a tree holds its bytes).
+class TreeCache {
+ public:
+  std::shared_ptr<const std::string> find(const git_oid& id) {
+    std::lock_guard<std::mutex> lock(m_);
+    auto it = trees_.find(id);
+    return it == trees_.end() ? nullptr : it->second;
+  }
+  void add(const git_oid& id, std::shared_ptr<const std::string> raw) {
+    std::lock_guard<std::mutex> lock(m_);
+    if (bytes_ + raw->size() > kBudget) {
+      trees_.clear();
+      bytes_ = 0;
+    }
+    bytes_ += raw->size();
+    trees_.emplace(id, std::move(raw));
+  }
+
+ private:
+  static constexpr size_t kBudget = 32u << 20;
+  std::mutex m_;
+  std::unordered_map<git_oid, std::shared_ptr<const std::string>, OidHash, OidEq> trees_;
+  size_t bytes_ = 0;
+};
+
+TreeCache& tree_cache() {
+  static TreeCache cache;
+  return cache;
+}
+
 struct Planner {
   GitRepo& repo;
   const GitPlanOptions& o;
@@ -201,7 +237,12 @@ struct Planner {
   // commits on top of a long history so read the folders they change, not the whole snapshot.
   std::unordered_map<std::string, std::vector<git_oid>> boundary_dirs;
 
+  git_odb* odb = nullptr;  // the repository's, for cached_tree
+
   Planner(GitRepo& r, const GitPlanOptions& opts) : repo(r), o(opts) {}
+  ~Planner() { git_odb_free(odb); }
+  Planner(const Planner&) = delete;
+  Planner& operator=(const Planner&) = delete;
 
   void load_shallow() {
     if (!repo.shallow()) return;
@@ -386,6 +427,7 @@ struct Planner {
   struct OpenTree {
     git_tree* tree = nullptr;
     std::vector<RawEntry> raw;
+    std::shared_ptr<const std::string> bytes;  // what `raw` points into, when from the tree cache
     bool ok = false;
     size_t count() const { return tree ? git_tree_entrycount(tree) : raw.size(); }
   };
@@ -418,6 +460,28 @@ struct Planner {
     return true;
   }
 
+  // A tree in canonical form from the process's tree cache, or read whole with libgit2 and
+  // cached; false when it is not there, not a tree or not canonical (libgit2 then parses it
+  // and says what is wrong).
+  bool cached_tree(const git_oid& id, OpenTree& t) {
+    std::shared_ptr<const std::string> bytes = tree_cache().find(id);
+    if (!bytes) {
+      if (!odb && git_repository_odb(&odb, repo.get()) != 0) return false;
+      git_odb_object* obj = nullptr;
+      if (git_odb_read(&obj, odb, &id) != 0) return false;
+      if (git_odb_object_type(obj) == GIT_OBJECT_TREE)
+        bytes = std::make_shared<const std::string>(static_cast<const char*>(git_odb_object_data(obj)),
+                                                    git_odb_object_size(obj));
+      git_odb_object_free(obj);
+      if (!bytes || !parse_canonical_tree(*bytes, t.raw)) return false;
+      tree_cache().add(id, bytes);
+    } else if (!parse_canonical_tree(*bytes, t.raw)) {
+      return false;
+    }
+    t.bytes = std::move(bytes);
+    return true;
+  }
+
   // Opens a tree not seen before; !ok when seen or unreadable (the error is recorded).
   OpenTree open_tree(const git_oid& tree_id, const std::string& prefix, int commit) {
     OpenTree t;
@@ -429,6 +493,11 @@ struct Planner {
         t.ok = true;
         return t;
       }
+    }
+    if (cached_tree(tree_id, t)) {
+      plan.trees_visited++;
+      t.ok = true;
+      return t;
     }
     if (lookup(reinterpret_cast<git_object**>(&t.tree), tree_id, GIT_OBJECT_TREE) != 0) {
       std::string where = prefix.empty() ? "" : " (" + prefix.substr(0, prefix.size() - 1) + ")";
@@ -456,6 +525,7 @@ struct Planner {
         auto so = store->objs.find(id);
         if (so != store->objs.end() && so->second.first == GIT_OBJECT_TREE) t.ok = parse_canonical_tree(so->second.second, t.raw);
       }
+      if (!t.ok) t.ok = cached_tree(id, t);
       if (!t.ok) {
         if (lookup(reinterpret_cast<git_object**>(&t.tree), id, GIT_OBJECT_TREE) != 0) {
           std::string where = prefix.empty() ? "" : " (" + prefix.substr(0, prefix.size() - 1) + ")";

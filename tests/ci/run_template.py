@@ -15,6 +15,7 @@ Prints a JSON summary on stdout; exits 0 when every step (job) succeeded, else 1
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -49,6 +50,13 @@ def run_github(action_path, inputs_json):
     inputs.update(json.loads(inputs_json))
     ctx = {"inputs": inputs, "steps": {}}
     tmp = tempfile.mkdtemp(prefix="kh-gh-")
+    try:  # the runner's temp folder goes whatever a step does, as on a real runner
+        return run_github_steps(action, action_path, ctx, tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def run_github_steps(action, action_path, ctx, tmp):
     path_file = os.path.join(tmp, "path")
     open(path_file, "w").close()
     failed = False
@@ -108,9 +116,13 @@ def run_gitlab(template_path, job_name):
         if not isinstance(line, str):  # e.g. an unquoted "a: b" that YAML reads as a mapping
             sys.exit("run_template: script item is not a string in GitLab's eyes: %r" % (line,))
     fd, script = tempfile.mkstemp(prefix="kh-gl-", suffix=".sh")
-    with os.fdopen(fd, "w") as f:
-        f.write("\n".join(lines) + "\n")
-    rc = subprocess.call(["bash", "--noprofile", "--norc", "-eo", "pipefail", script], env=env, stdout=sys.stderr)
+    try:
+        with os.fdopen(fd, "w") as f:
+            f.write("\n".join(lines) + "\n")
+        rc = subprocess.call(["bash", "--noprofile", "--norc", "-eo", "pipefail", script], env=env,
+                             stdout=sys.stderr)
+    finally:
+        os.unlink(script)
     reports = job.get("artifacts", {}).get("reports", {})
     print(json.dumps({"exit": rc, "reports": reports,
                       "missing": [p for p in reports.values() if not os.path.exists(p)]}))

@@ -211,6 +211,8 @@ TEST(Audit, KilledAtRandomPointsEndsEqualToAnUninterruptedRun) {
       if (n > 0 && n < total) ++mid;
     }
   }
+  RecordProperty("kills", kills);  // in --gtest_output=xml, for whoever reports the run
+  RecordProperty("kills_mid_audit", mid);
   EXPECT_GE(kills, 10);
   EXPECT_GE(mid, 5) << "kills did not land in the middle of the audit";
   auto fin = run(kh() + args + " --datastore " + shell_quote(db));

@@ -16,10 +16,8 @@ namespace {
 
 using namespace keyhound;
 
-std::string temp_db() {
-  std::string dir = e2e::make_temp_dir();
-  return dir + "/audit.db";
-}
+// In a folder the test process removes when it exits (e2e_util's temp-dir helper).
+std::string temp_db() { return e2e::make_temp_dir() + "/audit.db"; }
 
 // A secret made at run time: the repository holds no key-shaped literal.
 std::string fake_secret() {
@@ -100,7 +98,7 @@ TEST(Datastore, OlderSchemaIsMigratedForward) {
   { open_sqlite_datastore(path); }
   sqlite3* db = nullptr;
   sqlite3_open(path.c_str(), &db);  // back to version 1: before the commits table
-  ASSERT_EQ(sqlite3_exec(db, "DROP TABLE commits; DROP INDEX occurrences_commit; DROP TABLE shared_commits; "
+  ASSERT_EQ(sqlite3_exec(db, "DROP TABLE commits; DROP INDEX occurrences_commit_rows; DROP TABLE shared_commits; "
                              "UPDATE schema_version SET version=1",
                          nullptr, nullptr, nullptr),
             SQLITE_OK)
@@ -196,6 +194,23 @@ TEST(Datastore, FirstOccurrencePerRepositoryAndFilters) {
   EXPECT_EQ(ds->triage().size(), 1u);
 }
 
+// An audit reads back every repository it scanned by name: hundreds of names in one filter
+// (SQLite refuses an expression deeper than 1,000, as a chain of ORs would be).
+TEST(Datastore, ManyRepositoriesInOneFilter) {
+  auto ds = open_sqlite_datastore(temp_db());
+  ds->start_repository("/r1", "src1");
+  ds->record_batch(batch("/r1"));
+  OccurrenceFilter fl;
+  fl.first_only = false;
+  for (int i = 0; i < 1500; ++i) fl.repositories.push_back("/other" + std::to_string(i));
+  fl.repositories.push_back("src1");
+  EXPECT_EQ(ds->occurrences(fl).size(), 1u);
+  EXPECT_GE(ds->count_occurrences(fl), 1u);
+  fl.rules = {"aws-secret-access-key"};
+  EXPECT_EQ(ds->occurrences(fl).size(), 1u);
+  EXPECT_GE(ds->count_occurrences(fl), 1u);
+}
+
 // A fork's shared history is linked: the occurrences another repository recorded at its shared
 // commits are its own too (read through, one row per commit), and its own start after them.
 TEST(Datastore, SharedCommitsAreReadThroughNotCopied) {
@@ -222,7 +237,7 @@ TEST(Datastore, SharedCommitsAreReadThroughNotCopied) {
 }
 
 // Version 2 copied shared occurrences (adopted=1); version 3 turns the copies into links and
-// reads the same occurrences.
+// reads the same occurrences (and version 4 through its covering commit index).
 TEST(Datastore, CopiedOccurrencesOfVersion2BecomeLinks) {
   std::string path = temp_db();
   std::vector<StoredOccurrence> before;
@@ -237,7 +252,9 @@ TEST(Datastore, CopiedOccurrencesOfVersion2BecomeLinks) {
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
   ASSERT_EQ(sqlite3_exec(db,
-                         "DROP TABLE shared_commits; ALTER TABLE occurrences ADD COLUMN adopted INTEGER NOT NULL "
+                         "DROP TABLE shared_commits; DROP INDEX occurrences_commit_rows; "
+                         "CREATE INDEX occurrences_commit ON occurrences(commit_id); "
+                         "ALTER TABLE occurrences ADD COLUMN adopted INTEGER NOT NULL "
                          "DEFAULT 0; INSERT INTO occurrences SELECT (SELECT id FROM repositories WHERE "
                          "identity='/fork'), fingerprint, blob, commit_id, path, line, col, author, email, date, seq, "
                          "1 FROM occurrences; UPDATE schema_version SET version=2",
