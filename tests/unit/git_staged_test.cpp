@@ -205,7 +205,7 @@ TEST(GitIndexFile, ReadsEntriesAndCacheTreeOfEveryVersion) {
       std::snprintf(oct, sizeof oct, "%06o", e.mode);
       git_oid id;
       std::memcpy(id.id, e.oid, 20);
-      mine << oct << " " << oid_hex(id) << " " << e.stage << "\t" << e.path << "\n";
+      mine << oct << " " << oid_hex(id) << " " << int(e.stage) << "\t" << e.path << "\n";
     }
     EXPECT_EQ(mine.str(), out(d, "git ls-files -s")) << "version " << v;
   }
