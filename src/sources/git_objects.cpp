@@ -97,6 +97,7 @@ struct GitObjectReader::Pack {
   int64_t find(const unsigned char* id) const {
     const uint8_t* fan = idx.data + 8;
     uint32_t lo = id[0] ? be32(fan + 4 * (id[0] - 1)) : 0, hi = be32(fan + 4 * id[0]);
+    if (hi > n) hi = n;  // a damaged fan-out table reads no further than the ids
     const uint8_t* oids = fan + 1024;
     while (lo < hi) {
       uint32_t mid = lo + (hi - lo) / 2;
