@@ -75,8 +75,9 @@ std::string config_file_concern(const std::string& path) {
 
 }  // namespace
 
-std::string plain_config_concern(const std::string& git_dir) {
-  std::vector<std::string> files{git_dir + "config", "/etc/gitconfig"};
+std::string plain_config_concern(const PlainRepo& repo) {
+  if (access((repo.git_dir + "config.worktree").c_str(), F_OK) == 0) return "config.worktree";
+  std::vector<std::string> files{repo.common_dir + "config", "/etc/gitconfig"};
   const char* home = std::getenv("HOME");
   if (home && *home) files.push_back(std::string(home) + "/.gitconfig");
   const char* xdg = std::getenv("XDG_CONFIG_HOME");
@@ -87,7 +88,8 @@ std::string plain_config_concern(const std::string& git_dir) {
   return "";
 }
 
-bool plain_head_commit(const std::string& git_dir, unsigned char out[20], std::string* why) {
+bool plain_head_commit(const PlainRepo& repo, unsigned char out[20], std::string* why) {
+  const std::string& git_dir = repo.git_dir;
   auto no = [&](const std::string& r) {
     if (why) *why = r;
     return false;
@@ -101,12 +103,13 @@ bool plain_head_commit(const std::string& git_dir, unsigned char out[20], std::s
       ref.find_first_of(" \t\r\n\0", 0, 5) != std::string::npos)
     return no("HEAD names an unusual ref");
   std::string loose;
-  if (read_file(git_dir + ref, loose)) {
+  // A branch lives in the common folder (a linked worktree's own refs are not branches).
+  if (read_file(repo.common_dir + ref, loose)) {
     if (parse_id(loose, out)) return true;
     return no("the ref HEAD names is not a commit id");
   }
   std::string packed;
-  if (read_file(git_dir + "packed-refs", packed)) {
+  if (read_file(repo.common_dir + "packed-refs", packed)) {
     std::istringstream in(packed);
     std::string line;
     while (std::getline(in, line))
@@ -137,15 +140,47 @@ std::optional<PlainRepo> find_plain_repo(const std::string& path, std::string* w
       if (first) device = st.st_dev;
       else if (st.st_dev != device) return no("the search would cross file systems");
       first = false;
-      if (!S_ISDIR(st.st_mode)) return no(".git is not a folder (a linked worktree or submodule)");
-      if (!is_dir(dot + "/objects") || !is_dir(dot + "/refs") || access((dot + "/HEAD").c_str(), F_OK) != 0)
-        return no(".git is not a valid repository folder");
+      PlainRepo r;
+      r.workdir = dir == "/" ? "/" : dir + "/";
+      if (S_ISREG(st.st_mode)) {
+        // A linked worktree: "gitdir: <its folder>", which holds HEAD, the index and a
+        // commondir file naming the main .git folder (objects, refs, config).
+        std::string text;
+        if (!read_file(dot, text) || text.rfind("gitdir: ", 0) != 0 || text.back() != '\n')
+          return no(".git is a file this reader does not take on");
+        std::string target = text.substr(8, text.size() - 9);
+        if (target.empty() || target.find('\n') != std::string::npos) return no(".git is a file this reader does not take on");
+        if (target[0] != '/') target = r.workdir + target;
+        char wbuf[PATH_MAX];
+        if (!realpath(target.c_str(), wbuf)) return no("the folder .git names cannot be resolved");
+        std::string wdir = wbuf;
+        std::string common_rel;
+        if (!read_file(wdir + "/commondir", common_rel) || common_rel.empty())
+          return no(".git names a folder without commondir (a submodule)");
+        if (common_rel.back() == '\n') common_rel.pop_back();
+        if (common_rel.empty() || common_rel.find('\n') != std::string::npos) return no("an unusual commondir file");
+        if (common_rel[0] != '/') common_rel = wdir + "/" + common_rel;
+        char cbuf[PATH_MAX];
+        if (!realpath(common_rel.c_str(), cbuf)) return no("commondir cannot be resolved");
+        std::string cdir = cbuf;
+        struct stat ws {}, cs {};
+        if (stat(wdir.c_str(), &ws) != 0 || stat(cdir.c_str(), &cs) != 0 || ws.st_uid != me || cs.st_uid != me)
+          return no("not owned by this user");
+        if (access((wdir + "/HEAD").c_str(), F_OK) != 0 || !is_dir(cdir + "/objects") || !is_dir(cdir + "/refs"))
+          return no("the linked worktree's folders are not valid");
+        r.git_dir = wdir + "/";
+        r.common_dir = cdir + "/";
+      } else if (S_ISDIR(st.st_mode)) {
+        if (!is_dir(dot + "/objects") || !is_dir(dot + "/refs") || access((dot + "/HEAD").c_str(), F_OK) != 0)
+          return no(".git is not a valid repository folder");
+        if (access((dot + "/commondir").c_str(), F_OK) == 0) return no("a commondir file in .git");
+        r.git_dir = dot + "/";
+        r.common_dir = r.git_dir;
+      } else {
+        return no(".git is neither a file nor a folder");
+      }
       struct stat wd {};
       if (stat(dir.c_str(), &wd) != 0 || wd.st_uid != me || st.st_uid != me) return no("not owned by this user");
-      if (access((dot + "/commondir").c_str(), F_OK) == 0) return no("a commondir file");
-      PlainRepo r;
-      r.git_dir = dot + "/";
-      r.workdir = dir == "/" ? "/" : dir + "/";
       return r;
     }
     if (stat(dir.c_str(), &st) == 0) {

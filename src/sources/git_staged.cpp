@@ -339,14 +339,17 @@ std::optional<GitPlan> plan_staged_own(const PlainRepo& repo, const GitPlanOptio
     return std::nullopt;
   };
   const std::string& gd = repo.git_dir;
-  if (std::string c = plain_config_concern(gd); !c.empty()) return no(c);
+  const std::string& common = repo.common_dir;
+  if (std::string c = plain_config_concern(repo); !c.empty()) return no(c);
   struct stat st {};
-  if (stat((gd + "shallow").c_str(), &st) == 0) return no("a shallow repository");
-  if (stat((gd + "info/grafts").c_str(), &st) == 0) return no("info/grafts");
+  for (const std::string* d : {&gd, &common}) {
+    if (stat((*d + "shallow").c_str(), &st) == 0) return no("a shallow repository");
+    if (stat((*d + "info/grafts").c_str(), &st) == 0) return no("info/grafts");
+  }
   unsigned char head[20];
   std::string r;
-  if (!plain_head_commit(gd, head, &r)) return no(r);
-  std::shared_ptr<GitObjectReader> objects = GitObjectReader::open(gd, &r);
+  if (!plain_head_commit(repo, head, &r)) return no(r);
+  std::shared_ptr<GitObjectReader> objects = GitObjectReader::open(common, &r);
   if (!objects) return no(r);
   GitObjectType type;
   std::string commit;

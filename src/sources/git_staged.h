@@ -19,24 +19,25 @@ namespace keyhound {
 
 // A work tree's repository, found without libgit2 as libgit2 would find it.
 struct PlainRepo {
-  std::string git_dir;  // with a trailing slash
-  std::string workdir;  // with a trailing slash
+  std::string git_dir;     // HEAD and the index; with a trailing slash
+  std::string common_dir;  // objects, refs and config: git_dir, or a linked worktree's main one
+  std::string workdir;     // with a trailing slash
 };
 
 // The repository of `path` (a work tree or a folder in one) when it is a plain one: a `.git`
-// folder (not a file: linked worktrees and submodules), not bare, owned by this user, no
-// core.worktree, no include, no extension. nullopt (and `*why`) otherwise: the caller opens it
-// with libgit2.
+// folder, or a `.git` file naming a linked worktree's folder (with its commondir); not bare,
+// owned by this user. nullopt (and `*why`) otherwise (submodules, a bare repository...): the
+// caller opens it with libgit2.
 std::optional<PlainRepo> find_plain_repo(const std::string& path, std::string* why);
 
 // "" when the configuration (the repository's, the user's and the system's) holds nothing that
 // could make libgit2 see the repository differently (core.ignorecase, core.worktree, core.bare,
 // extensions, includes); else what it holds.
-std::string plain_config_concern(const std::string& git_dir);
+std::string plain_config_concern(const PlainRepo& repo);
 
 // HEAD's commit id (20 bytes) from HEAD and the loose or packed ref it names, or a detached
 // HEAD. False (and `*why`) for an unborn branch or anything unusual.
-bool plain_head_commit(const std::string& git_dir, unsigned char out[20], std::string* why);
+bool plain_head_commit(const PlainRepo& repo, unsigned char out[20], std::string* why);
 
 // The plan of `git --staged`, made without libgit2, exactly as plan_git_scan would make it.
 // nullopt (and `*why`) when anything is out of the ordinary: no HEAD commit yet, a shallow

@@ -219,6 +219,16 @@ TEST(GitStagedOwnE2E, DeclinesWhatItDoesNotTakeOnAndLibgit2Answers) {
   write_file(f + "/x.txt", "x\n" + key_pair(10));
   git(f, "add x.txt");
   EXPECT_EQ(report(f, true, &debug), report(f, false));
+  // A linked worktree, checked from a subfolder: taken on, the same report (paths from the
+  // worktree's root).
+  std::string w = std::filesystem::path(d).parent_path().string() + "/wt";
+  git(d, "worktree add -q -b side " + shell_quote(w));
+  std::filesystem::create_directories(w + "/sub");
+  write_file(w + "/sub/k.env", key_pair(13));
+  git(w, "add sub/k.env");
+  EXPECT_EQ(report(w + "/sub", true, &debug), report(w + "/sub", false));
+  EXPECT_NE(debug.find("staged diff without libgit2:"), std::string::npos) << debug;
+  EXPECT_NE(report(w, true).find("\"sub/k.env\""), std::string::npos) << report(w, true);
   // A damaged pack: bytes flipped at places through it. Whatever the damage hits (HEAD's commit,
   // a tree, the old or new blob, a delta base), the report is libgit2's.
   std::string g = new_repo();

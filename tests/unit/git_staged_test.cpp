@@ -36,6 +36,7 @@ void script(const std::string& dir, const std::string& body) {
   ASSERT_EQ(std::system(cmd.c_str()), 0) << body;
   std::filesystem::remove(path);
 }
+void write_text(const std::string& path, const std::string& text) { std::ofstream(path, std::ios::binary) << text; }
 std::string out(const std::string& dir, const std::string& cmd) {
   std::string full = std::string(kGitEnv) + "cd '" + dir + "' && " + cmd;
   FILE* p = popen(full.c_str(), "r");
@@ -396,10 +397,26 @@ TEST(GitStagedOwn, DeclinesRenamesConflictsAndUnbornBranches) {
   script(e, "git init -q . && printf 'k\\n' > k && git add k\n");
   EXPECT_FALSE(plan_own(e, &why));
   EXPECT_NE(why.find("no commit yet"), std::string::npos) << why;
-  // A linked worktree's .git is a file: libgit2 opens it.
+  // A linked worktree (.git is a file naming its folder, whose commondir names the main one):
+  // taken on, with HEAD and the index of the worktree and the objects and refs of the main one.
   std::string wt = d + "-wt";
-  script(d, "git reset -q --hard && git worktree add -q -b side2 '" + wt + "'\n");
-  EXPECT_FALSE(plan_own(wt, &why));
+  script(d, "git reset -q --hard && git worktree add -q -b side2 '" + wt + "' && git pack-refs --all\n");
+  script(wt, "printf 'wt\\n' >> b/f.txt && git add b/f.txt && printf 'n\\n' > b/new.txt && git add b/new.txt\n");
+  std::optional<GitPlan> own = plan_own(wt, &why);
+  ASSERT_TRUE(own) << why;
+  EXPECT_EQ(own->blobs.size(), 2u);
+  expect_same_plan(wt, "linked worktree");
+  std::optional<PlainRepo> pr = find_plain_repo(wt + "/b", &why);
+  ASSERT_TRUE(pr) << why;
+  EXPECT_EQ(pr->workdir, std::filesystem::canonical(wt).string() + "/");
+  EXPECT_EQ(pr->common_dir, std::filesystem::canonical(d).string() + "/.git/");
+  // A submodule's .git names a folder without commondir: libgit2 opens it.
+  std::string sm = wt + "/smx";
+  std::filesystem::create_directories(sm);
+  std::filesystem::create_directories(d + "/.git/modules/x");
+  write_text(sm + "/.git", "gitdir: " + d + "/.git/modules/x\n");
+  EXPECT_FALSE(find_plain_repo(sm, &why));
+  EXPECT_NE(why.find("commondir"), std::string::npos) << why;
   std::filesystem::remove_all(wt);
   std::filesystem::remove_all(d);
   std::filesystem::remove_all(e);
