@@ -6,9 +6,10 @@
 # cache ($XDG_CACHE_HOME/keyhound) is warmed first, as it is for every hook run but the first.
 #   bench/precommit_bench.sh [KEYHOUND=build/keyhound] [RUNS=20]
 # KEYHOUND_BENCH_DIR=DIR keeps the generated repositories in DIR and reuses them next time.
-# Prints median and spread (min-max) of wall time in ms per row, and the mean CPU time (user +
-# system: steadier than wall time on a shared machine); uses hyperfine when installed, else a
-# loop (wall time only).
+# Prints median and spread (min-max) of wall time in ms per row, the mean CPU time (user +
+# system: steadier than wall time on a shared machine) and, with perf, the median page faults
+# (the same whatever the load; each costs tens of microseconds on a VM); uses hyperfine when
+# installed, else a loop (wall time only).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 kh=${1:-$here/../build/keyhound}
@@ -68,19 +69,30 @@ fi
 echo "keyhound: $kh"
 echo "small repo: $(git -C "$work/small" rev-list --count HEAD) commits, $(git -C "$work/small" ls-files | wc -l) files;" \
      "large repo: $(git -C "$work/large" ls-files | wc -l) files; staged: $(git -C "$work/small" diff --cached --numstat | awk '{n++; a += $1} END {print n " files, " a " added lines"}')"
-printf '%-50s %10s %16s %9s\n' "command" "median ms" "spread (min-max)" "CPU ms"
+printf '%-50s %10s %16s %9s %7s\n' "command" "median ms" "spread (min-max)" "CPU ms" "faults"
+
+faults() {  # median page faults of 5 runs of CMD..., or "-" without perf
+  if command -v perf >/dev/null 2>&1 && perf stat -x, -e page-faults true >/dev/null 2>&1; then
+    for _ in 1 2 3 4 5; do
+      perf stat -x, -e page-faults "$@" 2>&1 >/dev/null | awk -F, '/page-faults/ {print $1}'
+    done | sort -n | sed -n 3p
+  else
+    echo -
+  fi
+}
 
 row() {  # row LABEL DIR CMD...
   label=$1 dir=$2
   shift 2
   if command -v hyperfine >/dev/null 2>&1; then
     (cd "$dir" && hyperfine -N -w 3 -r "$runs" -i --export-json "$work/h.json" -- "$*" >/dev/null 2>&1)
-    python3 - "$work/h.json" "$label" <<'PY'
+    f=$(cd "$dir" && faults "$@")
+    python3 - "$work/h.json" "$label" "$f" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))["results"][0]
 t = sorted(x * 1000 for x in r["times"])
-print("%-50s %10.1f %16s %9.1f" % (sys.argv[2], r["median"] * 1000, "%.1f-%.1f" % (t[0], t[-1]),
-                                   (r["user"] + r["system"]) * 1000))
+print("%-50s %10.1f %16s %9.1f %7s" % (sys.argv[2], r["median"] * 1000, "%.1f-%.1f" % (t[0], t[-1]),
+                                       (r["user"] + r["system"]) * 1000, sys.argv[3]))
 PY
   else
     ts=""
@@ -89,7 +101,7 @@ PY
       ts="$ts $(( (e - s) / 100000 ))"
     done
     echo $ts | tr ' ' '\n' | sort -n | awk -v l="$label" '{t[NR] = $1 / 10} END {
-      printf "%-50s %10.1f %16s %9s\n", l, (t[int((NR + 1) / 2)] + t[int(NR / 2) + 1]) / 2, t[1] "-" t[NR], "-" }'
+      printf "%-50s %10.1f %16s %9s %7s\n", l, (t[int((NR + 1) / 2)] + t[int(NR / 2) + 1]) / 2, t[1] "-" t[NR], "-", "-" }'
   fi
 }
 

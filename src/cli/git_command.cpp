@@ -10,6 +10,7 @@
 #include "pipeline/run.h"
 #include "sources/git_pack.h"
 #include "sources/git_source.h"
+#include "sources/git_staged.h"
 #include "verify/remediation.h"
 
 namespace keyhound {
@@ -61,16 +62,26 @@ int run_git(GitArgs& a) {
   po.branches = a.branches;
   po.threads = a.common.threads;
 
+  // The pre-commit path first tries to do without libgit2 (src/sources/git_staged.h): loading
+  // it and its 14 libraries costs more than the rest of a small commit's check.
+  std::optional<PlainRepo> plain;
+  std::string plain_why;
+  if (a.staged && staged_fast_enabled()) plain = find_plain_repo(a.repo, &plain_why);
   std::optional<GitRepo> repo;
-  try {
-    repo.emplace(GitRepo::open(a.repo));
-  } catch (const std::exception& e) {
-    print_error(e.what());
-    return 2;
+  auto open_repo = [&] {
+    if (!repo) repo.emplace(GitRepo::open(a.repo));
+  };
+  if (!plain) {
+    try {
+      open_repo();
+    } catch (const std::exception& e) {
+      print_error(e.what());
+      return 2;
+    }
   }
   Source src;
   src.command = "git";
-  src.root = repo->bare() ? repo->git_dir() : repo->workdir();
+  src.root = plain ? plain->workdir : repo->bare() ? repo->git_dir() : repo->workdir();
   src.once_per_fingerprint = true;
   src.scan = [&](const ScanContext& cx, Tally& tally) {
     po.exclude_path = cx.suppression.exclude_path;
@@ -81,6 +92,15 @@ int run_git(GitArgs& a) {
     so.debug = cx.debug;
     std::unique_ptr<Progress> progress = make_progress(a.common, "blobs");
     if (progress) so.on_blob = [p = progress.get()](uint64_t bytes, uint64_t findings) { p->add(bytes, findings); };
+    if (plain) {
+      std::optional<GitPlan> own = plan_staged_own(*plain, po, &plain_why);
+      if (own) {
+        scan_git_plan(cx.scanner, plain->git_dir, *own, so, tally);
+        return;
+      }
+    }
+    if (!plain_why.empty() && cx.debug) cx.debug("staged diff without libgit2 declined: " + plain_why);
+    open_repo();
     // A whole audit scans the packs' blobs while the plan is being made.
     std::shared_ptr<BlobPrescan> prescan;
     if (po.mode == GitPlanOptions::Mode::History && po.branches.empty() && !po.exclude_path && pack_reader_enabled()) {

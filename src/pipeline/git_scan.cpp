@@ -12,6 +12,7 @@
 #include "base/parallel.h"
 #include "decode/decode_scan.h"
 #include "findings/enrich.h"
+#include "sources/git_objects.h"
 #include "sources/git_pack.h"
 
 namespace keyhound {
@@ -121,8 +122,43 @@ ItemOutcome outcome_of(BlobResult r, const GitBlobTask& t, const GitPlan& plan) 
   return out;
 }
 
-// Scans the bytes of task t's blob. `repo` reads the old version for added_lines_only tasks.
-ItemOutcome scan_data(const Scanner& sc, Scratch& scratch, git_repository* repo, const GitBlobTask& t,
+// Reads blobs for one worker: the plan's own reader first when it has one (staged plans made
+// without libgit2), else (or when it declines) libgit2, through a handle opened on first need.
+class BlobReader {
+ public:
+  BlobReader(const GitPlan& plan, const std::string& git_dir, git_repository* given)
+      : plan_(plan), git_dir_(git_dir), given_(given) {}
+  BlobBytes read(const git_oid& id, uint64_t max_size) {
+    if (plan_.objects) {
+      GitObjectType type;
+      BlobBytes b;
+      // libgit2's read takes any object type too.
+      if (plan_.objects->read(id.id, type, b.data)) {
+        b.size = b.data.size();
+        if (b.size > max_size) {
+          b.status = BlobBytes::Status::TooLarge;
+          b.data.clear();
+        }
+        return b;
+      }
+    }
+    return read_blob(repo(), id, max_size);
+  }
+
+ private:
+  git_repository* repo() {
+    if (given_) return given_;
+    if (!own_) own_.emplace(GitRepo::open(git_dir_, false));
+    return own_->get();
+  }
+  const GitPlan& plan_;
+  const std::string& git_dir_;
+  git_repository* given_;
+  std::optional<GitRepo> own_;
+};
+
+// Scans the bytes of task t's blob. `reader` reads the old version for added_lines_only tasks.
+ItemOutcome scan_data(const Scanner& sc, Scratch& scratch, BlobReader* reader, const GitBlobTask& t,
                       const GitPlan& plan, std::string_view data, const GitScanOptions& o) {
   if (!t.added_lines_only) return outcome_of(scan_content(sc, scratch, data, o), t, plan);
   ItemOutcome out;
@@ -137,7 +173,11 @@ ItemOutcome scan_data(const Scanner& sc, Scratch& scratch, git_repository* repo,
   olds.insert(olds.end(), t.other_parent_blobs.begin(), t.other_parent_blobs.end());
   for (const git_oid& old_id : olds) {
     if (oid_is_zero(old_id) || out.findings.empty() || out.problem) continue;
-    BlobBytes old = read_blob(repo, old_id, UINT64_MAX);
+    if (std::memcmp(old_id.id, t.blob.id, GIT_OID_RAWSZ) == 0) {  // a mode change: no line is new
+      out.findings.clear();
+      continue;
+    }
+    BlobBytes old = reader->read(old_id, UINT64_MAX);
     if (old.status != BlobBytes::Status::Ok) {
       // Without the old version every line counts as added: better a known key than a miss.
       out.problem = blob_error(old.error + where());
@@ -166,10 +206,10 @@ ItemOutcome scan_data(const Scanner& sc, Scratch& scratch, git_repository* repo,
   return out;
 }
 
-ItemOutcome scan_task(const Scanner& sc, Scratch& scratch, git_repository* repo, const GitBlobTask& t,
+ItemOutcome scan_task(const Scanner& sc, Scratch& scratch, BlobReader& reader, const GitBlobTask& t,
                       const GitPlan& plan, const GitScanOptions& o) {
   ItemOutcome out;
-  BlobBytes b = read_blob(repo, t.blob, o.max_blob_size);
+  BlobBytes b = reader.read(t.blob, o.max_blob_size);
   if (b.status == BlobBytes::Status::TooLarge) {
     out.skip = SkipReason::TooLarge;
     return out;
@@ -178,7 +218,7 @@ ItemOutcome scan_task(const Scanner& sc, Scratch& scratch, git_repository* repo,
     out.problem = blob_error(b.error + where_text(t, plan));
     return out;
   }
-  return scan_data(sc, scratch, repo, t, plan, b.data, o);
+  return scan_data(sc, scratch, &reader, t, plan, b.data, o);
 }
 
 
@@ -366,30 +406,29 @@ void scan_git_plan(const Scanner& sc, const std::string& git_dir, const GitPlan&
     for (size_t i = 0; i < n_tasks; ++i)
       if (!pv.claimed[i]) rest.push_back(i);
   } else {
-    debug("git reading path: libgit2, blob by blob");
+    debug(plan.objects ? "git reading path: keyhound's object reader, blob by blob"
+                       : "git reading path: libgit2, blob by blob");
     rest.resize(n_tasks);
     for (size_t i = 0; i < n_tasks; ++i) rest[i] = i;
   }
   struct WorkerState {
-    std::optional<GitRepo> own;
-    git_repository* repo;
+    std::unique_ptr<BlobReader> reader;
     std::unique_ptr<Scratch> scratch;
   };
   if (!rest.empty()) {
-    debug("git: " + std::to_string(rest.size()) + " of " + std::to_string(n_tasks) + " blobs read through libgit2");
+    debug("git: " + std::to_string(rest.size()) + " of " + std::to_string(n_tasks) + " blobs read " +
+          (plan.objects ? "by keyhound (libgit2 for any it declines)" : "through libgit2"));
     const unsigned workers = worker_count(o.threads, rest.size() / 4);
     run_tasks(
         workers, rest.size(),
         [&] {
           // One worker runs on the calling thread (run_tasks): the caller's handle is its own.
-          if (workers == 1 && o.caller_repo) return WorkerState{std::nullopt, o.caller_repo, std::make_unique<Scratch>(sc.db())};
-          WorkerState w{GitRepo::open(git_dir, false), nullptr, std::make_unique<Scratch>(sc.db())};
-          w.repo = w.own->get();
-          return w;
+          git_repository* given = workers == 1 ? o.caller_repo : nullptr;
+          return WorkerState{std::make_unique<BlobReader>(plan, git_dir, given), std::make_unique<Scratch>(sc.db())};
         },
         [&](WorkerState& w, size_t k) {
           size_t i = rest[k];
-          outcomes[i] = scan_task(sc, *w.scratch, w.repo, plan.blobs[i], plan, o);
+          outcomes[i] = scan_task(sc, *w.scratch, *w.reader, plan.blobs[i], plan, o);
           finished(i);
         });
   }

@@ -4,6 +4,9 @@
 // is defined here with libgit2's own signature (the compiler checks it against git2.h) and
 // forwards to the real one, found with dlsym on first use. A libgit2 function not listed here
 // fails to link, so a new call cannot bypass the loading.
+#include <algorithm>
+#include <cstring>
+
 #include "base/lazy_library.h"
 #include "sources/git_source.h"
 
@@ -125,17 +128,26 @@ int git_odb_read(git_odb_object **out, git_odb *db, const git_oid *id) {
 int git_odb_read_header(size_t *len_out, git_object_t *type_out, git_odb *db, const git_oid *id) {
   return REAL(git_odb_read_header)(len_out, type_out, db, id);
 }
-int git_oid_cmp(const git_oid *a, const git_oid *b) { return REAL(git_oid_cmp)(a, b); }
-int git_oid_equal(const git_oid *a, const git_oid *b) { return REAL(git_oid_equal)(a, b); }
+// Plain operations on the 20 bytes of an id, written out rather than forwarded: printing or
+// comparing an id must not load libgit2 (the pre-commit path reads objects without it).
+int git_oid_cmp(const git_oid *a, const git_oid *b) { return std::memcmp(a->id, b->id, GIT_OID_RAWSZ); }
+int git_oid_equal(const git_oid *a, const git_oid *b) { return std::memcmp(a->id, b->id, GIT_OID_RAWSZ) == 0; }
 int git_oid_fromraw(git_oid *out, const unsigned char *raw) {
-  return REAL(git_oid_fromraw)(out, raw);
+  std::memcpy(out->id, raw, GIT_OID_RAWSZ);
+  return 0;
 }
 int git_oid_fromstr(git_oid *out, const char *str) { return REAL(git_oid_fromstr)(out, str); }
 int git_oid_fromstrn(git_oid *out, const char *str, size_t length) {
   return REAL(git_oid_fromstrn)(out, str, length);
 }
 char * git_oid_tostr(char *out, size_t n, const git_oid *id) {
-  return REAL(git_oid_tostr)(out, n, id);
+  // As libgit2's: at most n - 1 hex digits and a NUL; "" without an id.
+  if (!out || n == 0) return const_cast<char *>("");
+  static const char digits[] = "0123456789abcdef";
+  size_t len = id ? std::min<size_t>(n - 1, GIT_OID_HEXSZ) : 0;
+  for (size_t i = 0; i < len; ++i) out[i] = digits[(id->id[i / 2] >> (i % 2 ? 0 : 4)) & 15];
+  out[len] = '\0';
+  return out;
 }
 int git_reference_dwim(git_reference **out, git_repository *repo, const char *shorthand) {
   return REAL(git_reference_dwim)(out, repo, shorthand);

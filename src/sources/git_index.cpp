@@ -89,7 +89,9 @@ std::optional<GitIndexFile> GitIndexFile::read(const std::string& path, std::str
   }
   GitIndexFile f;
   f.map_size_ = static_cast<size_t>(st.st_size);
-  void* m = ::mmap(nullptr, f.map_size_, PROT_READ, MAP_PRIVATE, fd, 0);
+  // Every byte is read: mapped in one go (MAP_POPULATE) rather than a page fault per 64 KiB
+  // (~135 faults for a 100,000-file index; a fault costs tens of microseconds on a VM).
+  void* m = ::mmap(nullptr, f.map_size_, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
   ::close(fd);
   if (m == MAP_FAILED) return no("cannot map the index");
   f.map_ = m;
@@ -109,10 +111,10 @@ std::optional<GitIndexFile> GitIndexFile::read(const std::string& path, std::str
     IndexEntry& e = f.entries_[i];
     if (end - p < 62) return no("truncated entry");
     e.mode = be32(p + 24);
-    std::memcpy(e.oid, p + 40, 20);
+    e.oid = p + 40;
     uint16_t flags = be16(p + 60);
     e.assume_valid = flags & 0x8000;
-    e.stage = (flags >> 12) & 3;
+    e.stage = static_cast<uint8_t>((flags >> 12) & 3);
     size_t name_len = flags & 0xfff;
     const unsigned char* q = p + 62;
     if (flags & 0x4000) {

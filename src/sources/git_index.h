@@ -12,11 +12,12 @@
 
 namespace keyhound {
 
+// 32 bytes: a 100,000-file index makes 100,000 of them, and each page of them is a page fault.
 struct IndexEntry {
   std::string_view path;  // into GitIndexFile's memory
+  const unsigned char* oid = nullptr;  // 20 bytes, into GitIndexFile's mapping
   uint32_t mode = 0;      // 0100644, 0100755, 0120000, 0160000
-  unsigned char oid[20] = {};
-  int stage = 0;                // 0, or 1-3 for a conflict
+  uint8_t stage = 0;            // 0, or 1-3 for a conflict
   bool intent_to_add = false;   // `git add -N`
   bool skip_worktree = false;
   bool assume_valid = false;

@@ -79,6 +79,7 @@ struct GitBlobTask {
 };
 
 class PackSet;
+class GitObjectReader;
 
 struct GitPlan {
   std::vector<GitCommitInfo> commits;     // the commits looked at, parents first
@@ -93,6 +94,9 @@ struct GitPlan {
   // History audits: the repository's packs, for scan_git_plan to read every blob in pack
   // order (null when the pack reader is off: KEYHOUND_GIT_PACK_READER=0).
   std::shared_ptr<const PackSet> packs;
+  // Staged plans made without libgit2 (src/sources/git_staged.h): the blobs are read here
+  // first, and through libgit2 only if this reader declines one.
+  std::shared_ptr<const GitObjectReader> objects;
 };
 
 struct GitPlanOptions {

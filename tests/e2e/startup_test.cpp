@@ -52,6 +52,16 @@ TEST(Startup, LibrariesAreLoadedOnlyByTheCommandsThatUseThem) {
   auto g = run("LD_DEBUG=files " + kh() + " git --staged " + shell_quote(d + "/repo"));
   EXPECT_EQ(g.exit_code, 0) << g.err.substr(g.err.size() > 2000 ? g.err.size() - 2000 : 0);
   EXPECT_NE(g.err.find("libgit2"), std::string::npos);
+  // ...but the pre-commit check of a change on top of a commit reads the repository itself
+  // (src/sources/git_staged.h): no libgit2.
+  std::string r = shell_quote(d + "/repo");
+  run("printf 'one\\n' > " + r + "/f.txt && git -C " + r + " add f.txt && git -C " + r +
+      " -c user.name=A -c user.email=a@x commit -q -m one && printf 'two\\n' >> " + r + "/f.txt && git -C " + r +
+      " add f.txt");
+  auto own = run("LD_DEBUG=files " + kh() + " git --staged --format json " + r);
+  EXPECT_EQ(own.exit_code, 0) << own.err.substr(own.err.size() > 2000 ? own.err.size() - 2000 : 0);
+  EXPECT_EQ(own.err.find("libgit2"), std::string::npos);
+  EXPECT_NE(own.out.find("\"files_scanned\": 1"), std::string::npos) << own.out;
   // --verify against a closed loopback port: libcurl is loaded, the answer is "unknown".
   auto v = run("LD_DEBUG=files " + kh() + " scan --format json --verify --verify-timeout-ms 2000 "
                "--verify-endpoint-sts http://127.0.0.1:9/ " + shell_quote(f));

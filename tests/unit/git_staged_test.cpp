@@ -10,10 +10,12 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <random>
 #include <sstream>
 
 #include "sources/git_index.h"
+#include "sources/git_staged.h"
 #include "sources/git_source.h"
 #include "e2e_util.h"
 
@@ -34,6 +36,7 @@ void script(const std::string& dir, const std::string& body) {
   ASSERT_EQ(std::system(cmd.c_str()), 0) << body;
   std::filesystem::remove(path);
 }
+void write_text(const std::string& path, const std::string& text) { std::ofstream(path, std::ios::binary) << text; }
 std::string out(const std::string& dir, const std::string& cmd) {
   std::string full = std::string(kGitEnv) + "cd '" + dir + "' && " + cmd;
   FILE* p = popen(full.c_str(), "r");
@@ -76,11 +79,28 @@ std::string plan_or_error(const std::string& dir, bool fast) {
   }
 }
 
+// The plan made without libgit2 (src/sources/git_staged.h), or nullopt where it declines.
+std::optional<GitPlan> plan_own(const std::string& dir, std::string* why = nullptr) {
+  std::optional<PlainRepo> r = find_plain_repo(dir, why);
+  if (!r) return std::nullopt;
+  GitPlanOptions o;
+  o.mode = GitPlanOptions::Mode::Staged;
+  return plan_staged_own(*r, o, why);
+}
+
+int own_plans = 0;  // how many expect_same_plan calls the own way took
+
 void expect_same_plan(const std::string& dir, const std::string& what) {
   GitPlan fast = plan_staged(dir, true);
   GitPlan full = plan_staged(dir, false);
   EXPECT_EQ(describe(fast), describe(full)) << what << "\nindex:\n"
                                             << out(dir, "git ls-files -s --debug | head -80") << "\nfast: " << fast.how;
+  std::string why;
+  if (std::optional<GitPlan> own = plan_own(dir, &why)) {
+    own_plans++;
+    EXPECT_EQ(describe(*own), describe(full)) << what << " (without libgit2)\nindex:\n"
+                                              << out(dir, "git ls-files -s --debug | head -80") << "\n" << own->how;
+  }
 }
 
 // Text of a few lines; `tag` makes it unique.
@@ -186,7 +206,7 @@ TEST(GitIndexFile, ReadsEntriesAndCacheTreeOfEveryVersion) {
       std::snprintf(oct, sizeof oct, "%06o", e.mode);
       git_oid id;
       std::memcpy(id.id, e.oid, 20);
-      mine << oct << " " << oid_hex(id) << " " << e.stage << "\t" << e.path << "\n";
+      mine << oct << " " << oid_hex(id) << " " << int(e.stage) << "\t" << e.path << "\n";
     }
     EXPECT_EQ(mine.str(), out(d, "git ls-files -s")) << "version " << v;
   }
@@ -328,4 +348,76 @@ TEST(GitStagedFast, LinkedWorktreeSparseIndexAndLongPaths) {
   std::filesystem::remove_all(wt);
   std::filesystem::remove_all(d);
   std::filesystem::remove_all(s);
+}
+
+// The own way on changes it takes on (no renames, type changes, submodules, conflicts or
+// `git add -N`), with HEAD's objects loose or packed and refs loose or packed: the same plan
+// as libgit2's full diff, and taken every time.
+TEST(GitStagedOwn, SameAsTheFullDiffWithoutLibgit2) {
+  const char* ops[] = {"printf 'more\\n' >> a && git add a", "printf 'x\\n' >> b/c/d.txt && git add b/c/d.txt",
+                       "printf 'n\\n' > new.txt && git add new.txt", "mkdir -p q/r && printf 'q\\n' > q/r/s && git add q",
+                       "git update-index --chmod=+x a.txt", "printf 'm\\n' >> m/n5.txt && git add m",
+                       "ln -sfn elsewhere link && git add link", "printf 'z\\n' >> z.sh && git add z.sh",
+                       "git write-tree >/dev/null", "git update-index --index-version 4"};
+  const char* layouts[] = {"", "git repack -adq", "git gc -q", "git repack -adq && git pack-refs --all && git checkout -q --detach"};
+  own_plans = 0;
+  int cases = 0;
+  for (unsigned seed = 1; seed <= 12; ++seed) {
+    std::mt19937 rng(seed);
+    std::string d = base_repo();
+    std::string body = std::string(layouts[seed % 4]) + "\n";
+    int n = 1 + static_cast<int>(rng() % 4);
+    for (int i = 0; i < n; ++i) body += std::string(ops[rng() % (sizeof ops / sizeof ops[0])]) + "\n";
+    if (seed % 3 == 0) body += "git rm -q --cached m/n1.txt\n";  // deletions only: no rename to look for
+    script(d, body + "true\n");
+    std::string why;
+    bool takes = plan_own(d, &why).has_value();
+    EXPECT_TRUE(takes || body.find("git rm") != std::string::npos) << body << "\ndeclined: " << why;
+    expect_same_plan(d, body);
+    cases++;
+    std::filesystem::remove_all(d);
+  }
+  EXPECT_GE(own_plans, cases - 4);
+}
+
+TEST(GitStagedOwn, DeclinesRenamesConflictsAndUnbornBranches) {
+  std::string d = base_repo();
+  std::string why;
+  script(d, "git mv a.txt renamed.txt\n");
+  EXPECT_FALSE(plan_own(d, &why));
+  EXPECT_NE(why.find("deletion beside an addition"), std::string::npos) << why;
+  expect_same_plan(d, "rename");
+  script(d, "git reset -q --hard && git update-index --add --cacheinfo 160000,$(git rev-parse HEAD),sm\n");
+  EXPECT_FALSE(plan_own(d, &why));
+  EXPECT_NE(why.find("submodule"), std::string::npos) << why;
+  script(d, "git rm -q --cached sm && printf 'n\\n' > n && git add -N n\n");
+  EXPECT_FALSE(plan_own(d, &why));
+  EXPECT_NE(why.find("add -N"), std::string::npos) << why;
+  std::string e = tmpdir();
+  script(e, "git init -q . && printf 'k\\n' > k && git add k\n");
+  EXPECT_FALSE(plan_own(e, &why));
+  EXPECT_NE(why.find("no commit yet"), std::string::npos) << why;
+  // A linked worktree (.git is a file naming its folder, whose commondir names the main one):
+  // taken on, with HEAD and the index of the worktree and the objects and refs of the main one.
+  std::string wt = d + "-wt";
+  script(d, "git reset -q --hard && git worktree add -q -b side2 '" + wt + "' && git pack-refs --all\n");
+  script(wt, "printf 'wt\\n' >> b/f.txt && git add b/f.txt && printf 'n\\n' > b/new.txt && git add b/new.txt\n");
+  std::optional<GitPlan> own = plan_own(wt, &why);
+  ASSERT_TRUE(own) << why;
+  EXPECT_EQ(own->blobs.size(), 2u);
+  expect_same_plan(wt, "linked worktree");
+  std::optional<PlainRepo> pr = find_plain_repo(wt + "/b", &why);
+  ASSERT_TRUE(pr) << why;
+  EXPECT_EQ(pr->workdir, std::filesystem::canonical(wt).string() + "/");
+  EXPECT_EQ(pr->common_dir, std::filesystem::canonical(d).string() + "/.git/");
+  // A submodule's .git names a folder without commondir: libgit2 opens it.
+  std::string sm = wt + "/smx";
+  std::filesystem::create_directories(sm);
+  std::filesystem::create_directories(d + "/.git/modules/x");
+  write_text(sm + "/.git", "gitdir: " + d + "/.git/modules/x\n");
+  EXPECT_FALSE(find_plain_repo(sm, &why));
+  EXPECT_NE(why.find("commondir"), std::string::npos) << why;
+  std::filesystem::remove_all(wt);
+  std::filesystem::remove_all(d);
+  std::filesystem::remove_all(e);
 }
