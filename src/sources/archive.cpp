@@ -361,9 +361,7 @@ class Walker {
         if (walk_memory(bytes, path, depth + 1)) continue;
       }
       b_.bytes += bytes.size();
-      sink_.begin(path);
-      if (!bytes.empty()) sink_.data(bytes);
-      sink_.end();
+      sink_.whole(path, bytes);
     }
     release_member_buffer(depth);
     return true;
