@@ -251,7 +251,8 @@ class Walker {
   // A zip read by zip_reader: members stored or deflated, inflated in memory by libdeflate
   // (twice the speed of libarchive's zlib stream, no copy for stored ones). False leaves it to
   // libarchive: a directory that does not parse, another method (bzip2, lzma, xz, zstd), or a
-  // member larger than inflate_max that no bound would stop first (libarchive streams it).
+  // member larger than inflate_max (buffer_nested when nested) that no bound would stop first
+  // (libarchive streams it).
   bool walk_zip(std::string_view z, const std::string& name, int depth) {
     std::vector<ZipEntry> entries;
     uint64_t cd_off = 0;
@@ -285,7 +286,9 @@ class Walker {
       else span_end = entries[i].data + entries[i].csize;
     }
     // Every member inflates in memory up to where a bound would stop the archive, or libarchive
-    // reads it all.
+    // reads it all. A zip inside an archive is itself held in memory: its members may take up to
+    // buffer_nested each, so nesting does not multiply inflate_max.
+    const uint64_t cap = depth > 1 ? b_.lim.buffer_nested : b_.lim.inflate_max;
     uint64_t produced = 0, consumed = 0, bytes = b_.bytes, members = b_.members;
     for (size_t i = 0; i < entries.size(); ++i) {
       if (++members > b_.lim.max_members) break;
@@ -296,7 +299,7 @@ class Walker {
       if (bytes > b_.lim.max_bytes ||
           (produced > b_.lim.ratio_floor && static_cast<double>(produced) > b_.lim.max_ratio * static_cast<double>(consumed)))
         break;
-      if (e.usize > b_.lim.inflate_max) return false;
+      if (e.usize > cap) return false;
     }
     produced = consumed = 0;
     bool overlap_said = false;
@@ -334,9 +337,9 @@ class Walker {
       }
       consumed += 30 + e.name.size() + e.csize;
       if (!bounds_hold(path, produced + e.usize, consumed, b_.bytes + e.usize)) break;
-      if (e.usize > b_.lim.inflate_max) {  // only when nested archives made the plan above wrong
+      if (e.usize > cap) {  // only when nested archives made the plan above wrong
         sink_.skipped(path, SkipReason::ArchiveLimit,
-                      path + ": member larger than " + human(b_.lim.inflate_max) + " after a nested archive: skipped");
+                      path + ": member larger than " + human(cap) + " after a nested archive: skipped");
         continue;
       }
       std::string_view bytes;

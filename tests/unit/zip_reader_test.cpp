@@ -215,6 +215,11 @@ TEST(ZipReader, WhatItDoesNotReadGoesToLibarchive) {
   Collect c = read(z, lim);
   EXPECT_EQ(c.members["t.zip!a.txt"], text(100));
   EXPECT_EQ(c.members["t.zip!b.txt"], "b\n");
+  // Nested, the cap is buffer_nested: the inner zip goes to libarchive, its member still read.
+  lim = ArchiveLimits{};
+  lim.buffer_nested = 1024;
+  c = read(e2e::zip({{"lib/in.jar", z, false, true}}), lim);
+  EXPECT_EQ(c.members["t.zip!lib/in.jar!a.txt"], text(100));
   // No end record (cut short): libarchive reads the local headers it finds.
   std::string cut = z.substr(0, cd_offset(z) + 10);
   std::vector<ZipEntry> entries;
