@@ -69,14 +69,18 @@ class MemberScanner : public ArchiveSink {
       add_decoded_findings(sc_, scratch_, buf_, o_.decode, oc.findings);
     }
     oc.bytes = bytes_;
-    oc.scanned = true;
-    if (!oc.findings.empty()) {
-      std::string layer = layer_of(path_);
-      if (!layer.empty())
-        for (auto& f : oc.findings) f.properties["layer"] = layer;
-    }
-    add(std::move(oc));
+    scanned(std::move(oc));
     if (buf_.capacity() > o_.member_buffer) buf_.shrink_to_fit();
+  }
+  // Scanned where the bytes are, without the copy into buf_, when they are few enough to hold.
+  void whole(const std::string& path, std::string_view bytes) override {
+    if (bytes.size() > o_.member_buffer) return ArchiveSink::whole(path, bytes);
+    ItemOutcome oc;
+    oc.path = path;
+    oc.findings = sc_.scan_block(bytes, scratch_);
+    add_decoded_findings(sc_, scratch_, bytes, o_.decode, oc.findings);
+    oc.bytes = bytes.size();
+    scanned(std::move(oc));
   }
   void skipped(const std::string& path, SkipReason reason, const std::string& line) override {
     ItemOutcome oc;
@@ -87,6 +91,15 @@ class MemberScanner : public ArchiveSink {
   }
 
  private:
+  void scanned(ItemOutcome&& oc) {
+    oc.scanned = true;
+    if (!oc.findings.empty()) {
+      std::string layer = layer_of(oc.path);
+      if (!layer.empty())
+        for (auto& f : oc.findings) f.properties["layer"] = layer;
+    }
+    add(std::move(oc));
+  }
   void add(ItemOutcome&& oc) {
     if (oc.clean()) {
       out_.inner_clean++;

@@ -3,14 +3,17 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <libdeflate.h>
-#include <sys/mman.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <memory>
 #include <vector>
+
+#include "base/huge_buffer.h"
+#include "sources/zip_reader.h"
 
 namespace keyhound {
 
@@ -152,28 +155,17 @@ class Inflated {
   // fault each (on a virtual machine about as much as inflating into them), so a tree of
   // archives faults once. Mapped in huge pages where the kernel gives them.
   struct Buffer {
+    HugeBuffer mem;
     char* p = nullptr;
-    size_t mapped = 0;
     bool busy = false;
     bool fit(size_t n) {
-      if (n <= mapped) return true;
-      release(0);
-      size_t want = (n + (2u << 20) - 1) & ~size_t{(2u << 20) - 1};
-      void* m = ::mmap(nullptr, want, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-      if (m == MAP_FAILED) return false;
-      ::madvise(m, want, MADV_HUGEPAGE);
-      p = static_cast<char*>(m);
-      mapped = want;
+      if (!mem.reserve(n)) return false;
+      p = mem.data();
       return true;
     }
     void release(size_t keep = 64u << 20) {
-      if (mapped > keep) {
-        ::munmap(p, mapped);
-        p = nullptr;
-        mapped = 0;
-      }
+      if (mem.capacity() > keep) mem.release(), p = nullptr;
     }
-    ~Buffer() { release(0); }
   };
   static Buffer& buffer() {
     thread_local Buffer b;
@@ -247,12 +239,135 @@ class Walker {
 
   // Opens and walks the archive held in `data`; false if it is no archive.
   bool walk_memory(std::string_view data, const std::string& name, int depth) {
+    if ((starts(data, "PK\x03\x04") || starts(data, "PK\x05\x06")) && walk_zip(data, name, depth)) return true;
     Inflated gz(data, b_.lim);
     ArchivePtr a = new_reader();
     // Blocks of 64 KiB, so the bytes consumed (for the ratio bound) grow as reading goes.
     int rc = gz.ok() ? archive_read_open_memory2(a.get(), gz.data(), gz.size(), 64 << 10)
                      : archive_read_open_memory2(a.get(), data.data(), data.size(), 64 << 10);
     return open_and_walk(a.get(), rc, name, depth);
+  }
+
+  // A zip read by zip_reader: members stored or deflated, inflated in memory by libdeflate
+  // (twice the speed of libarchive's zlib stream, no copy for stored ones). False leaves it to
+  // libarchive: a directory that does not parse, another method (bzip2, lzma, xz, zstd), or a
+  // member larger than inflate_max (buffer_nested when nested) that no bound would stop first
+  // (libarchive streams it).
+  bool walk_zip(std::string_view z, const std::string& name, int depth) {
+    std::vector<ZipEntry> entries;
+    uint64_t cd_off = 0;
+    if (!read_zip_directory(z, entries, cd_off)) return false;
+    enum class Fate : uint8_t { Read, Dir, Link, Special, Unsafe, Encrypted, Damaged, Overlap };
+    std::vector<Fate> fate(entries.size(), Fate::Read);
+    std::vector<std::string> paths(entries.size());
+    std::vector<size_t> read;  // the entries to read, by offset for the overlap test
+    for (size_t i = 0; i < entries.size(); ++i) {
+      ZipEntry& e = entries[i];
+      std::string member = e.name;
+      bool safe = clean_name(member);
+      paths[i] = name + "!" + (safe ? member : e.name);
+      uint32_t type = e.unix_type();
+      Fate& f = fate[i];
+      if (e.directory() || type == 0040000) f = Fate::Dir;
+      else if (type == 0120000) f = Fate::Link;
+      else if (type != 0 && type != 0100000) f = Fate::Special;
+      else if (!safe) f = Fate::Unsafe;
+      else if (e.encrypted()) f = Fate::Encrypted;
+      else if (e.method != 0 && e.method != 8) return false;
+      else if (!zip_locate(z, cd_off, e)) f = Fate::Damaged;
+      else read.push_back(i);
+    }
+    // Members whose bytes overlap an earlier one's (the overlapping-entry bomb: one deflate
+    // stream listed many times) are not read: the first of them is.
+    std::stable_sort(read.begin(), read.end(), [&](size_t a, size_t b) { return entries[a].local < entries[b].local; });
+    uint64_t span_end = 0;
+    for (size_t i : read) {
+      if (entries[i].local < span_end) fate[i] = Fate::Overlap;
+      else span_end = entries[i].data + entries[i].csize;
+    }
+    // Every member inflates in memory up to where a bound would stop the archive, or libarchive
+    // reads it all. A zip inside an archive is itself held in memory: its members may take up to
+    // buffer_nested each, so nesting does not multiply inflate_max.
+    const uint64_t cap = depth > 1 ? b_.lim.buffer_nested : b_.lim.inflate_max;
+    uint64_t produced = 0, consumed = 0, bytes = b_.bytes, members = b_.members;
+    for (size_t i = 0; i < entries.size(); ++i) {
+      if (++members > b_.lim.max_members) break;
+      if (fate[i] != Fate::Read) continue;
+      const ZipEntry& e = entries[i];
+      consumed += 30 + e.name.size() + e.csize;
+      produced += e.usize, bytes += e.usize;
+      if (bytes > b_.lim.max_bytes ||
+          (produced > b_.lim.ratio_floor && static_cast<double>(produced) > b_.lim.max_ratio * static_cast<double>(consumed)))
+        break;
+      if (e.usize > cap) return false;
+    }
+    produced = consumed = 0;
+    bool overlap_said = false;
+    for (size_t i = 0; i < entries.size() && !b_.stopped; ++i) {
+      const ZipEntry& e = entries[i];
+      const std::string& path = paths[i];
+      if (++b_.members > b_.lim.max_members) {
+        stop(path, "more than " + std::to_string(b_.lim.max_members) + " members (--archive-max-members)");
+        break;
+      }
+      switch (fate[i]) {
+        case Fate::Dir: continue;
+        case Fate::Link: sink_.skipped(path, SkipReason::Symlink, ""); continue;
+        case Fate::Special:
+          sink_.skipped(path, SkipReason::SpecialFile, path + ": not a regular file (device, fifo or socket): skipped");
+          continue;
+        case Fate::Unsafe:
+          sink_.skipped(path, SkipReason::UnsafeName,
+                        path + ": member name leaves the archive (\"../\" or an absolute path): skipped");
+          continue;
+        case Fate::Encrypted: sink_.skipped(path, SkipReason::Encrypted, path + ": encrypted member: skipped"); continue;
+        case Fate::Damaged:
+          sink_.skipped(path, SkipReason::CorruptArchive,
+                        path + ": damaged member: no local header where the directory says, or its bytes run past "
+                               "the directory: skipped");
+          continue;
+        case Fate::Overlap:
+          // One line for the lot: a bomb lists thousands.
+          sink_.skipped(path, SkipReason::CorruptArchive,
+                        overlap_said ? "" : path + ": its bytes overlap another member's (an overlapping-entry zip bomb): "
+                                                   "skipped, as is every other such member");
+          overlap_said = true;
+          continue;
+        case Fate::Read: break;
+      }
+      consumed += 30 + e.name.size() + e.csize;
+      if (!bounds_hold(path, produced + e.usize, consumed, b_.bytes + e.usize)) break;
+      if (e.usize > cap) {  // only when nested archives made the plan above wrong
+        sink_.skipped(path, SkipReason::ArchiveLimit,
+                      path + ": member larger than " + human(cap) + " after a nested archive: skipped");
+        continue;
+      }
+      std::string_view bytes;
+      ZipInflate r = zip_member_bytes(z, e, member_buffer(depth, e.usize), bytes);
+      if (r != ZipInflate::Ok) {
+        sink_.skipped(path, SkipReason::CorruptArchive,
+                      path + ": damaged member: " +
+                          (r == ZipInflate::CrcMismatch    ? "CRC mismatch"
+                           : r == ZipInflate::SizeMismatch ? "not the size the directory gives"
+                                                           : "bad deflate data") +
+                          ": skipped");
+        continue;
+      }
+      produced += bytes.size();
+      if (looks_like_archive(bytes.substr(0, 512))) {
+        if (depth >= b_.lim.max_depth) {
+          sink_.skipped(path, SkipReason::ArchiveLimit,
+                        path + ": archive nested deeper than " + std::to_string(b_.lim.max_depth) +
+                            " levels (--archive-depth): skipped");
+          continue;
+        }
+        if (walk_memory(bytes, path, depth + 1)) continue;
+      }
+      b_.bytes += bytes.size();
+      sink_.whole(path, bytes);
+    }
+    release_member_buffer(depth);
+    return true;
   }
 
   // Opens and walks `a` (rc: what archive_read_open* returned); false if it is no archive.
@@ -354,16 +469,24 @@ class Walker {
   bool within(archive* a, const std::string& path, uint64_t& produced, uint64_t n, bool leaf) {
     produced += n;
     if (leaf) b_.bytes += n;
-    if (b_.bytes > b_.lim.max_bytes) {
-      stop(path, human(b_.lim.max_bytes) + " of decompressed data (--archive-max-bytes)");
-      return false;
-    }
-    uint64_t consumed = static_cast<uint64_t>(std::max<la_int64_t>(archive_filter_bytes(a, -1), 1));
+    return bounds_hold(path, produced, static_cast<uint64_t>(std::max<la_int64_t>(archive_filter_bytes(a, -1), 1)),
+                       b_.bytes);
+  }
+
+  // The bounds once a level has produced `produced` bytes from `consumed` and the archive's
+  // leaf members come to `bytes`; false (after saying so) when one is passed.
+  bool bounds_hold(const std::string& path, uint64_t produced, uint64_t consumed, uint64_t bytes) {
+    // The ratio first: a zip declares a bomb's size before a byte is inflated, and the ratio is
+    // what makes it a bomb.
     if (produced > b_.lim.ratio_floor && static_cast<double>(produced) > b_.lim.max_ratio * static_cast<double>(consumed)) {
       char ratio[32];
       std::snprintf(ratio, sizeof ratio, "%g", b_.lim.max_ratio);
       stop(path, "compression ratio " + std::string(ratio) + " (" + human(produced) + " from " + human(consumed) +
                      ", --archive-max-ratio)");
+      return false;
+    }
+    if (bytes > b_.lim.max_bytes) {
+      stop(path, human(b_.lim.max_bytes) + " of decompressed data (--archive-max-bytes)");
       return false;
     }
     double secs = std::chrono::duration<double>(Clock::now() - b_.start).count();
@@ -461,6 +584,24 @@ class Walker {
     }
     sink_.end();
     return true;
+  }
+
+  // Where a zip member at `depth` inflates: one buffer per thread and nesting level, kept from
+  // member to member and archive to archive (fresh pages cost a fault each).
+  static std::vector<HugeBuffer>& member_buffers() {
+    thread_local std::vector<HugeBuffer> pool;
+    return pool;
+  }
+  // Null when memory ran out (the inflate then fails as damaged, which it is not: rare enough).
+  static char* member_buffer(int depth, uint64_t n) {
+    auto& pool = member_buffers();
+    if (pool.size() <= static_cast<size_t>(depth)) pool.resize(depth + 1);
+    HugeBuffer& b = pool[depth];
+    return b.reserve(std::max<size_t>(n, 64u << 10)) ? b.data() : nullptr;
+  }
+  static void release_member_buffer(int depth) {
+    auto& pool = member_buffers();
+    if (pool.size() > static_cast<size_t>(depth) && pool[depth].capacity() > (16u << 20)) pool[depth].release();
   }
 
   Budget b_;

@@ -25,7 +25,9 @@ struct ArchiveLimits {
   uint64_t ratio_floor = 1ull << 20;
   // A gzip stream held in memory whose trailer says it inflates to at most this is inflated
   // whole with libdeflate rather than streamed through zlib; this is also the most all threads
-  // together hold that way at once (more waits for nothing: it streams).
+  // together hold that way at once (more waits for nothing: it streams). A zip held in memory
+  // is read by keyhound's zip reader when no member it would read inflates to more than this
+  // (else libarchive streams it).
   uint64_t inflate_max = 256ull << 20;
 };
 
@@ -37,6 +39,13 @@ class ArchiveSink {
   virtual void begin(const std::string& path) = 0;
   virtual void data(std::string_view chunk) = 0;
   virtual void end() = 0;
+  // A member's bytes all at once (the zip reader holds them whole): begin, data and end,
+  // unless the sink can use them where they are.
+  virtual void whole(const std::string& path, std::string_view bytes) {
+    begin(path);
+    if (!bytes.empty()) data(bytes);
+    end();
+  }
   // `path` was not read (or only in part, when a bound stopped it): one line naming it and the
   // reason, or no line for things met in every file system image (links).
   virtual void skipped(const std::string& path, SkipReason reason, const std::string& line) = 0;

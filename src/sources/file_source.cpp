@@ -103,6 +103,7 @@ bool read_into(int fd, uint64_t size_hint, uint64_t max, ReadBuffer& buf, std::s
   buf.reserve(static_cast<size_t>(want) + 1);
   size_t have = 0;
   while (have < max) {
+    buf.set_size(have);  // what a larger buffer must keep
     if (have == buf.capacity()) buf.reserve(static_cast<size_t>(std::min<uint64_t>(max, buf.capacity() * 2)));
     size_t ask = static_cast<size_t>(std::min<uint64_t>(buf.capacity() - have, max - have));
     ssize_t n = ::read(fd, buf.data() + have, ask);

@@ -10,7 +10,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <new>
 
+#include "base/huge_buffer.h"
 #include "findings/skip_reason.h"
 
 namespace keyhound {
@@ -35,31 +37,27 @@ bool is_stream_path(const std::string& path);
 // (naming nothing: the caller names the path) when it cannot be opened or nothing came.
 int open_named_stream(const std::string& path, int wait_ms, std::string& error);
 // A growable byte buffer that is reused from file to file by one thread: never zero-filled,
-// never shrunk, so reading a small file costs no allocation and no memset.
+// never shrunk, so reading a small file costs no allocation and no memset; a large one is
+// mapped in huge pages (base/huge_buffer.h).
 class ReadBuffer {
  public:
   void reserve(size_t n) {
-    if (n <= cap_) return;
-    size_t c = std::max(n, cap_ * 2);
-    std::unique_ptr<char[]> p(new char[c]);  // uninitialised on purpose
-    if (size_) std::memcpy(p.get(), data_.get(), size_);
-    data_ = std::move(p);
-    cap_ = c;
+    if (n > buf_.capacity() && !buf_.reserve(n, size_)) throw std::bad_alloc();
   }
-  char* data() { return data_.get(); }
-  size_t capacity() const { return cap_; }
+  char* data() { return buf_.data(); }
+  size_t capacity() const { return buf_.capacity(); }
   void set_size(size_t n) { size_ = n; }
-  std::string_view view() const { return {data_.get(), size_}; }
+  std::string_view view() const { return {buf_.data(), size_}; }
   // Gives the memory back after an unusually large file, so a thread keeps at most `limit`.
   void shrink_to(size_t limit) {
-    if (cap_ <= limit) return;
-    data_.reset();
-    cap_ = size_ = 0;
+    if (buf_.capacity() <= limit) return;
+    buf_.release();
+    size_ = 0;
   }
 
  private:
-  std::unique_ptr<char[]> data_;
-  size_t cap_ = 0, size_ = 0;
+  HugeBuffer buf_;
+  size_t size_ = 0;
 };
 
 // Reads to EOF into `buf` (a file may have grown or shrunk since the walk), at most `max`

@@ -97,7 +97,10 @@ TEST(ArchiveE2e, MembersOfEveryKindAreScannedWithTheirPath) {
 
 TEST(ArchiveE2e, ArchivesCommittedToGitAreReadToo) {
   std::string d = gite2e::new_repo();
-  gite2e::commit_file(d, "lib/app.jar", zip({{"config/app.properties", creds(611)}}), "jar");
+  // Deflated, as jar tools write it: the zip reader inflates it from the blob's bytes.
+  gite2e::commit_file(d, "lib/app.jar", zip({{"META-INF/MANIFEST.MF", "Manifest-Version: 1.0\n", false, true},
+                                             {"config/app.properties", creds(611), false, true}}),
+                      "jar");
   auto r = run(kh() + " git --format json " + d);
   ASSERT_EQ(r.exit_code, 1) << r.err;
   json j = json::parse(r.out);

@@ -70,23 +70,42 @@ std::string gzip(const std::string& data) {
   return out;
 }
 
-std::string zip(const std::vector<ZipMember>& members) {
+std::string zip(const std::vector<ZipMember>& members, bool zip64) {
   std::string out, cd;
   for (auto& m : members) {
     uint32_t crc = crc32(0, reinterpret_cast<const Bytef*>(m.data.data()), m.data.size());
+    std::string body = m.deflated ? deflate_raw(m.data, Z_FINISH, true) : m.data;
     uint64_t off = out.size();
-    put(out, 0x04034b50, 4), put(out, 20, 2), put(out, m.encrypted ? 1 : 0, 2), put(out, 0, 2);
-    put(out, 0, 4), put(out, crc, 4), put(out, m.data.size(), 4), put(out, m.data.size(), 4);
-    put(out, m.name.size(), 2), put(out, 0, 2);
-    out += m.name + m.data;
-    put(cd, 0x02014b50, 4), put(cd, 20, 2), put(cd, 20, 2), put(cd, m.encrypted ? 1 : 0, 2), put(cd, 0, 2);
-    put(cd, 0, 4), put(cd, crc, 4), put(cd, m.data.size(), 4), put(cd, m.data.size(), 4);
-    put(cd, m.name.size(), 2), put(cd, 0, 2), put(cd, 0, 2), put(cd, 0, 2), put(cd, 0, 2), put(cd, 0, 4);
-    put(cd, off, 4);
-    cd += m.name;
+    int flags = (m.encrypted ? 1 : 0) | (m.descriptor ? 8 : 0), method = m.deflated ? 8 : 0;
+    uint64_t small = zip64 ? 0xFFFFFFFF : 0;  // zip64: the 32-bit fields say "see the extra field"
+    std::string extra;
+    if (zip64) put(extra, 1, 2), put(extra, 24, 2), put(extra, m.data.size(), 8), put(extra, body.size(), 8), put(extra, off, 8);
+    put(out, 0x04034b50, 4), put(out, zip64 ? 45 : 20, 2), put(out, flags, 2), put(out, method, 2), put(out, 0, 4);
+    put(out, m.descriptor ? 0 : crc, 4);
+    put(out, m.descriptor ? 0 : small ? small : body.size(), 4), put(out, m.descriptor ? 0 : small ? small : m.data.size(), 4);
+    put(out, m.name.size(), 2), put(out, zip64 ? 20 : 0, 2);
+    out += m.name;
+    if (zip64) put(out, 1, 2), put(out, 16, 2), put(out, m.data.size(), 8), put(out, body.size(), 8);
+    out += body;
+    if (m.descriptor) put(out, 0x08074b50, 4), put(out, crc, 4), put(out, body.size(), 4), put(out, m.data.size(), 4);
+    put(cd, 0x02014b50, 4), put(cd, (m.unix_mode ? 3 << 8 : 0) | (zip64 ? 45 : 20), 2), put(cd, zip64 ? 45 : 20, 2);
+    put(cd, flags, 2), put(cd, method, 2), put(cd, 0, 4), put(cd, crc, 4);
+    put(cd, small ? small : body.size(), 4), put(cd, small ? small : m.data.size(), 4);
+    put(cd, m.name.size(), 2), put(cd, extra.size(), 2), put(cd, 0, 2), put(cd, 0, 2), put(cd, 0, 2);
+    put(cd, static_cast<uint64_t>(m.unix_mode) << 16, 4), put(cd, small ? small : off, 4);
+    cd += m.name + extra;
   }
   uint64_t cd_off = out.size();
   out += cd;
+  if (zip64) {
+    uint64_t rec = out.size();
+    put(out, 0x06064b50, 4), put(out, 44, 8), put(out, 45, 2), put(out, 45, 2), put(out, 0, 4), put(out, 0, 4);
+    put(out, members.size(), 8), put(out, members.size(), 8), put(out, cd.size(), 8), put(out, cd_off, 8);
+    put(out, 0x07064b50, 4), put(out, 0, 4), put(out, rec, 8), put(out, 1, 4);
+    put(out, 0x06054b50, 4), put(out, 0, 2), put(out, 0, 2), put(out, 0xFFFF, 2), put(out, 0xFFFF, 2);
+    put(out, 0xFFFFFFFF, 4), put(out, 0xFFFFFFFF, 4), put(out, 0, 2);
+    return out;
+  }
   put(out, 0x06054b50, 4), put(out, 0, 2), put(out, 0, 2), put(out, members.size(), 2), put(out, members.size(), 2);
   put(out, cd.size(), 4), put(out, cd_off, 4), put(out, 0, 2);
   return out;
@@ -130,10 +149,12 @@ std::string zip_bomb(uint64_t chunks, int entries) {
   for (uint64_t i = 0; i < chunks; ++i) data += block;
   data += deflate_raw("", Z_FINISH, true);
   uint64_t usize = chunks << 20, csize = data.size();
+  uint32_t mib_crc = crc32(0, reinterpret_cast<const Bytef*>(mib.data()), mib.size()), crc = 0;
+  for (uint64_t i = 0; i < chunks; ++i) crc = crc32_combine(crc, mib_crc, 1 << 20);
   const std::string name = "zeros.bin";
   std::string out;
   put(out, 0x04034b50, 4), put(out, 45, 2), put(out, 0, 2), put(out, 8, 2), put(out, 0, 4);
-  put(out, 0, 4), put(out, 0xFFFFFFFF, 4), put(out, 0xFFFFFFFF, 4);  // CRC unknown: never reached
+  put(out, crc, 4), put(out, 0xFFFFFFFF, 4), put(out, 0xFFFFFFFF, 4);
   put(out, name.size(), 2), put(out, 20, 2);
   out += name;
   put(out, 1, 2), put(out, 16, 2), put(out, usize, 8), put(out, csize, 8);
@@ -142,7 +163,7 @@ std::string zip_bomb(uint64_t chunks, int entries) {
   for (int i = 0; i < entries; ++i) {
     std::string n = entries == 1 ? name : "zeros" + std::to_string(i) + ".bin";
     put(cd, 0x02014b50, 4), put(cd, 45, 2), put(cd, 45, 2), put(cd, 0, 2), put(cd, 8, 2), put(cd, 0, 4);
-    put(cd, 0, 4), put(cd, 0xFFFFFFFF, 4), put(cd, 0xFFFFFFFF, 4);
+    put(cd, crc, 4), put(cd, 0xFFFFFFFF, 4), put(cd, 0xFFFFFFFF, 4);
     put(cd, n.size(), 2), put(cd, 28, 2), put(cd, 0, 2), put(cd, 0, 2), put(cd, 0, 2), put(cd, 0, 4);
     put(cd, 0xFFFFFFFF, 4);
     cd += n;

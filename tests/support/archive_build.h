@@ -17,10 +17,14 @@ std::string gzip(const std::string& data);
 
 struct ZipMember {
   std::string name, data;
-  bool encrypted = false;  // the traditional-encryption flag (the bytes are not really encrypted)
+  bool encrypted = false;   // the traditional-encryption flag (the bytes are not really encrypted)
+  bool deflated = false;    // method 8 rather than stored
+  bool descriptor = false;  // sizes and CRC in a data descriptor after the bytes (flag bit 3)
+  uint32_t unix_mode = 0;   // made on Unix with this mode (0120777 a symlink, 020644 a device)
 };
-// A zip of stored members.
-std::string zip(const std::vector<ZipMember>& members);
+// A zip of the members (stored unless deflated); zip64: with zip64 end records and extra
+// fields holding every size and offset.
+std::string zip(const std::vector<ZipMember>& members, bool zip64 = false);
 // A 7z of the members (LZMA1-compressed), written by libarchive's 7z writer: no p7zip needed.
 std::string seven_zip(const std::vector<ZipMember>& members);
 // A zip64 bomb: `chunks` MiB of zeros deflated (about 1 KiB per MiB) as one member, listed
