@@ -89,6 +89,7 @@ int git_index_conflict_add(git_index *index, const git_index_entry *ancestor_ent
 }
 void git_index_free(git_index *index) { REAL(git_index_free)(index); }
 int git_index_new(git_index **out) { return REAL(git_index_new)(out); }
+int git_index_open(git_index **out, const char *index_path) { return REAL(git_index_open)(out, index_path); }
 int git_libgit2_init(void) { return REAL(git_libgit2_init)(); }
 void git_object_free(git_object *object) { REAL(git_object_free)(object); }
 const git_oid * git_object_id(const git_object *obj) { return REAL(git_object_id)(obj); }

@@ -144,7 +144,7 @@ std::optional<GitIndexFile> GitIndexFile::read(const std::string& path, std::str
       prev.append(reinterpret_cast<const char*>(q), suffix);
       q += suffix + 1;
       v4_spans.emplace_back(f.v4_paths_.size(), prev.size());
-      f.v4_paths_ += prev;
+      f.v4_paths_.insert(f.v4_paths_.end(), prev.begin(), prev.end());
       p = q;
     } else {
       size_t len = name_len;
@@ -165,7 +165,7 @@ std::optional<GitIndexFile> GitIndexFile::read(const std::string& path, std::str
   }
   if (f.version_ == 4)
     for (uint32_t i = 0; i < count; ++i)
-      f.entries_[i].path = std::string_view(f.v4_paths_).substr(v4_spans[i].first, v4_spans[i].second);
+      f.entries_[i].path = std::string_view(f.v4_paths_.data() + v4_spans[i].first, v4_spans[i].second);
   for (uint32_t i = 0; i < count; ++i) {
     const IndexEntry& e = f.entries_[i];
     if (e.path.empty() || e.path.front() == '/' || e.path.back() == '/') return no("bad path");

@@ -55,7 +55,9 @@ class GitIndexFile {
   GitIndexFile() = default;
   void* map_ = nullptr;
   size_t map_size_ = 0;
-  std::string v4_paths_;  // version 4 stores paths prefix-compressed: rebuilt here
+  // Version 4 stores paths prefix-compressed: rebuilt here. A vector, not a string: entries
+  // point into it, and a moved vector keeps its buffer where a short string would not (SSO).
+  std::vector<char> v4_paths_;
   int version_ = 0;
   std::vector<IndexEntry> entries_;
   std::unique_ptr<CacheTreeNode> cache_tree_;

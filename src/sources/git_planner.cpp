@@ -795,7 +795,7 @@ struct Planner {
       head_tree = reinterpret_cast<git_tree*>(obj);
     }
     if (head_tree && staged_fast_enabled()) {
-      StagedDiff sd = staged_diff_fast(repo.get(), head_tree, repo.git_dir() + "index");
+      StagedDiff sd = staged_diff_fast(repo.get(), head_tree, staged_index_path(repo.git_dir()));
       plan.how = sd.how;
       if (sd.diff) {
         git_tree_free(head_tree);
@@ -808,7 +808,11 @@ struct Planner {
                            : "staged diff: libgit2's index (no commit yet)";
     }
     git_index* index = nullptr;
-    if (git_repository_index(&index, repo.get()) != 0) {
+    // libgit2's repository index ignores GIT_INDEX_FILE: the temporary index of `git commit -a`
+    // or `git commit PATHS` is opened by path.
+    const char* env_index = std::getenv("GIT_INDEX_FILE");
+    int irc = env_index && *env_index ? git_index_open(&index, env_index) : git_repository_index(&index, repo.get());
+    if (irc != 0) {
       git_tree_free(head_tree);
       throw GitError(git_error_text("index"));
     }

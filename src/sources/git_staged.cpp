@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <cstring>
 #include <optional>
 #include <string_view>
@@ -247,6 +248,12 @@ bool add_entries(git_index* small, const std::vector<IndexEntry>& es, const std:
 
 }  // namespace
 
+std::string staged_index_path(const std::string& git_dir) {
+  const char* env = std::getenv("GIT_INDEX_FILE");
+  if (env && *env) return env;
+  return git_dir + "index";
+}
+
 StagedDiff staged_diff_fast(git_repository* repo, git_tree* head_tree, const std::string& index_path) {
   StagedDiff out;
   std::string why;
@@ -356,7 +363,7 @@ std::optional<GitPlan> plan_staged_own(const PlainRepo& repo, const GitPlanOptio
   unsigned char root[20];
   if (!objects->read(head, type, commit) || type != GitObjectType::Commit || !commit_tree(commit, root))
     return no("HEAD's commit could not be read");
-  std::optional<GitIndexFile> index = GitIndexFile::read(gd + "index", &r);
+  std::optional<GitIndexFile> index = GitIndexFile::read(staged_index_path(gd), &r);
   if (!index) return no("index: " + r);
   const std::vector<IndexEntry>& es = index->entries();
   for (const IndexEntry& e : es) {

@@ -46,6 +46,12 @@ bool plain_head_commit(const PlainRepo& repo, unsigned char out[20], std::string
 // or object this reader does not take on.
 std::optional<GitPlan> plan_staged_own(const PlainRepo& repo, const GitPlanOptions& o, std::string* why);
 
+// The index a staged scan compares with HEAD: $GIT_INDEX_FILE when set and not empty (git sets
+// it for the hooks of `git commit -a`, `git commit PATHS` and `--include`/`--only` to the
+// temporary index that holds what will be committed; a relative path is taken from the current
+// directory, as git does), else `git_dir`/index.
+std::string staged_index_path(const std::string& git_dir);
+
 struct StagedDiff {
   git_diff* diff = nullptr;   // owned by the caller (git_diff_free); null when not made
   std::string how;            // one line for --debug: the way taken, or why the fast way was not

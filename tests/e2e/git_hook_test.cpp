@@ -155,3 +155,41 @@ TEST(GitHookE2E, InstallChainsAnExistingHookAndUninstallRestoresIt) {
   EXPECT_NE(r.err.find("not keyhound's hook"), std::string::npos) << r.err;
   EXPECT_EQ(read_file(hook), mine);
 }
+
+TEST(GitHookE2E, CommitAllAndCommitPathsCheckWhatGitWillCommit) {
+  // `git commit -a` and `git commit PATHS` build a temporary index and hand it to the hook in
+  // GIT_INDEX_FILE: the hook must judge that one, not .git/index. Both ways of building the
+  // staged diff (keyhound's own reader and libgit2's) are checked.
+  for (std::string fast : {"1", "0"}) {
+    SCOPED_TRACE("KEYHOUND_GIT_STAGED_FAST=" + fast);
+    std::string d = new_repo();
+    commit_file(d, "config.env", "region=eu-west-1\n");
+    commit_file(d, "notes.txt", "notes\n");
+    auto r = run(kh() + " hook install " + d);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    std::string env = "KEYHOUND_GIT_STAGED_FAST=" + fast;
+    // The key is in the work tree only: `git commit` alone commits nothing of it...
+    write_file(d + "/config.env", "region=eu-west-1\n" + key_pair(70));
+    write_file(d + "/notes.txt", "notes\nmore notes\n");
+    git(d, "add notes.txt");
+    // ...but -a does: blocked, and the key's file is named.
+    auto c = try_commit(d, "-a");
+    EXPECT_NE(c.exit_code, 0);
+    EXPECT_NE(c.err.find("config.env"), std::string::npos) << c.err;
+    EXPECT_EQ(git(d, "rev-list --count HEAD"), "2");
+    // Naming the file commits it as in the work tree: blocked too.
+    c = run(env + " " + kh_env() + " GIT_CONFIG_NOSYSTEM=1 HOME=" + shell_quote(d) +
+            " git -c user.name=T -c user.email=t@example.com -c commit.gpgsign=false -C " + shell_quote(d) +
+            " commit -q -m test -- config.env");
+    EXPECT_NE(c.exit_code, 0);
+    EXPECT_NE(c.err.find("config.env"), std::string::npos) << c.err;
+    // The key staged in .git/index, but only notes.txt committed: nothing of the key goes in.
+    git(d, "add config.env");
+    c = run(env + " " + kh_env() + " GIT_CONFIG_NOSYSTEM=1 HOME=" + shell_quote(d) +
+            " git -c user.name=T -c user.email=t@example.com -c commit.gpgsign=false -C " + shell_quote(d) +
+            " commit -q -m test -- notes.txt");
+    EXPECT_EQ(c.exit_code, 0) << c.err;
+    EXPECT_EQ(git(d, "rev-list --count HEAD"), "3");
+    EXPECT_EQ(git(d, "diff --cached --name-only"), "config.env");
+  }
+}
