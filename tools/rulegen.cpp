@@ -97,7 +97,7 @@ int main(int argc, char** argv) {
          << static_cast<int>(r.severity) << ", " << pool.str(r.family) << ", " << (r.enabled ? "true" : "false")
          << ",\n   " << pool.str(r.context_line) << ", " << pool.str(r.context_nearby) << ", " << r.context_lines
          << ", " << pool.list(r.reject_shapes) << ", " << pool.list(r.evidence_files) << ", "
-         << pool.list(r.doc_examples) << ",\n   " << static_cast<int>(r.facts.enrich) << ", "
+         << pool.list(r.doc_examples) << ", " << pool.list(r.decode) << ",\n   " << static_cast<int>(r.facts.enrich) << ", "
          << static_cast<int>(r.facts.verify) << ", " << static_cast<int>(r.facts.remediation) << ", "
          << pool.str(r.attach_to) << ", " << pool.str(r.attach_role) << ", " << r.attach_lines << ", "
          << pool.list(r.examples) << ", " << pool.list(r.negative_examples) << "},\n";

@@ -1,34 +1,23 @@
 #include "checks/embedded_json.h"
 
+#include "decode/decoders.h"
+
 namespace keyhound {
 namespace {
 
-int b64_value(char c) {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '+' || c == '-') return 62;
-  if (c == '/' || c == '_') return 63;
-  return -1;
-}
-
-// Decodes the run of `url` (-_) or standard (+/) characters from `at`; trailing bits dropped.
+// Decodes the run of `url` (-_) or standard (+/) characters from `at`; a last lone character
+// (a run of 4n+1) is dropped, as its bits make no byte.
 std::string decode_run(std::string_view s, size_t at, bool url) {
+  size_t e = at;
+  auto in = [&](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+           (url ? c == '-' || c == '_' : c == '+' || c == '/');
+  };
+  while (e < s.size() && in(s[e])) ++e;
+  std::string_view run = s.substr(at, e - at);
+  if (run.size() % 4 == 1) run.remove_suffix(1);
   std::string out;
-  unsigned acc = 0;
-  int bits = 0;
-  for (size_t i = at; i < s.size(); ++i) {
-    char c = s[i];
-    bool other = url ? (c == '+' || c == '/') : (c == '-' || c == '_');
-    int v = other ? -1 : b64_value(c);
-    if (v < 0) break;
-    acc = (acc << 6) | static_cast<unsigned>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((acc >> bits) & 0xFF);
-    }
-  }
+  base64_decode(run, url, out);
   return out;
 }
 

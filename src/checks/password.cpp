@@ -4,7 +4,9 @@
 #include <cctype>
 
 #include "base/ascii.h"
+#include "base/hex.h"
 #include "checks/placeholder.h"
+#include "decode/decoders.h"
 
 namespace keyhound {
 
@@ -12,30 +14,11 @@ namespace {
 
 bool starts(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
 
-int b64(char c) {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '+' || c == '-') return 62;
-  if (c == '/' || c == '_') return 63;
-  return -1;
-}
-
+// Base64 up to its padding, standard alphabet or URL-safe; a last lone character is dropped.
 bool decode_base64(std::string_view in, std::string& out) {
-  uint32_t acc = 0;
-  int bits = 0;
-  for (char c : in) {
-    if (c == '=') break;
-    int v = b64(c);
-    if (v < 0) return false;
-    acc = (acc << 6) | static_cast<uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<char>((acc >> bits) & 0xff));
-    }
-  }
-  return true;
+  in = in.substr(0, in.find('='));
+  if (in.size() % 4 == 1) in.remove_suffix(1);
+  return base64_decode(in, false, out) || base64_decode(in, true, out);
 }
 
 }  // namespace
@@ -112,6 +95,11 @@ bool plaintext_password(std::string_view v) {
   // Passwords shorter than 4 bytes are masks, flags or single letters in practice.
   if (v.size() < 4 || v.size() > 256) return false;
   if (is_reference(v) || is_dummy_password(v)) return false;
+  // A URL holds its password percent-encoded: "%3Cpassword%3E" is the template "<password>".
+  if (v.find('%') != std::string_view::npos) {
+    std::string d = percent_decode(v);
+    if (d != v && (is_reference(d) || is_dummy_password(d))) return false;
+  }
   // Code that builds the value: "... '" + pw + "' ..." (a quote and a space together).
   bool quote = v.find('"') != std::string_view::npos || v.find('\'') != std::string_view::npos;
   if (quote && v.find(' ') != std::string_view::npos) return false;

@@ -105,9 +105,11 @@ bool decode_deep(std::string_view enc, Encoding e, int depth, const RegionLimits
   return true;
 }
 
-void add_decoded_findings(const Scanner& sc, Scratch& scratch, std::string_view data, const DecodeOptions& o,
-                          std::vector<Finding>& findings) {
-  if (o.depth <= 0 || data.empty()) return;
+namespace {
+
+// The findings in the decoded regions of `data`, spliced into their surroundings.
+void splice_findings(const Scanner& sc, Scratch& scratch, std::string_view data, const DecodeOptions& o, bool binary,
+                     std::vector<Finding>& found, std::vector<size_t>& span_ends) {
   std::vector<EncodedRegion> regions = find_encoded_regions(data, o.limits);
   if (regions.empty()) return;
   std::vector<Decoded> decs;
@@ -117,10 +119,6 @@ void add_decoded_findings(const Scanner& sc, Scratch& scratch, std::string_view 
       decs.push_back(std::move(d));
   }
   if (decs.empty()) return;
-
-  std::vector<Finding> found;     // decoded findings, offsets mapped to the original
-  std::vector<size_t> span_ends;  // the end of each one's encoded span
-  bool binary = looks_binary(data);
   for (size_t i = 0; i < decs.size();) {
     // One segment: regions whose context windows touch, with the original bytes between them.
     size_t seg_start = decs[i].start > o.context ? decs[i].start - o.context : 0;
@@ -163,6 +161,71 @@ void add_decoded_findings(const Scanner& sc, Scratch& scratch, std::string_view 
     }
     i = j + 1;
   }
+}
+
+// The findings in the UTF-16 text of `data` (PowerShell's Out-File, regedit exports, strings in
+// Windows binaries): the runs, one byte per code unit, joined by newlines, scanned and decoded
+// as any text; each finding is mapped back with a stride of 2, at its own code units.
+void utf16_findings(const Scanner& sc, Scratch& scratch, std::string_view data, const DecodeOptions& o,
+                    std::vector<Finding>& found, std::vector<size_t>& span_ends) {
+  std::vector<EncodedRegion> runs = find_utf16_runs(data);
+  if (runs.empty()) return;
+  std::string text;
+  std::vector<size_t> at;  // where each run starts in `text`
+  std::string unit;
+  for (auto& r : runs) {
+    if (!text.empty()) text += '\n';
+    at.push_back(text.size());
+    utf16_to_bytes(data.substr(r.start, r.end - r.start), r.encoding == Encoding::Utf16Be, unit);
+    text += unit;
+  }
+  std::vector<Finding> fs = sc.scan_block(text, scratch);
+  add_decoded_findings(sc, scratch, text, o, fs);
+  auto orig = [&](size_t off, size_t* run = nullptr) {
+    size_t k = std::upper_bound(at.begin(), at.end(), off) - at.begin() - 1;
+    if (run) *run = k;
+    return runs[k].start + 2 * std::min(off - at[k], (runs[k].end - runs[k].start) / 2);
+  };
+  for (Finding& f : fs) {
+    size_t k;
+    f.offset = orig(f.offset, &k);
+    for (auto& p : f.parts) p.offset = orig(p.offset);
+    std::vector<std::string> chain = {encoding_word(runs[k].encoding)};
+    chain.insert(chain.end(), f.decoded.begin(), f.decoded.end());
+    f.decoded = chain;
+    f.binary = true;
+    span_ends.push_back(std::min(runs[k].end, f.offset + 2 * f.secret.size()));
+    found.push_back(std::move(f));
+  }
+}
+
+// A decoded secret that is only a piece of a plain finding's secret decoded (a percent-encoded
+// password holding '@' or '/', which cut the decoded URL short) is that finding seen worse.
+bool piece_of(const std::string& secret, const std::string& plain) {
+  if (plain.size() <= secret.size()) return false;
+  std::string d;
+  if (percent_unescape(plain, d) || string_unescape(plain, d) || html_unescape(plain, d))
+    return d.size() > secret.size() && d.find(secret) != std::string::npos;
+  return false;
+}
+
+}  // namespace
+
+namespace {
+bool asks_hex(const Rule& r) { return std::find(r.decode.begin(), r.decode.end(), "hex") != r.decode.end(); }
+}  // namespace
+
+void add_decoded_findings(const Scanner& sc, Scratch& scratch, std::string_view data, const DecodeOptions& opt,
+                          std::vector<Finding>& findings) {
+  if (opt.depth <= 0 || data.empty()) return;
+  DecodeOptions o = opt;
+  o.limits.hex = sc.asks_decoder("hex");
+  std::vector<Finding> found;     // decoded findings, offsets mapped to the original
+  std::vector<size_t> span_ends;  // the end of each one's encoded span
+  bool binary = looks_binary(data);
+  // UTF-16 needs NULs, and text in it has one every other byte: the head tells.
+  if (binary) utf16_findings(sc, scratch, data, o, found, span_ends);
+  splice_findings(sc, scratch, data, o, binary, found, span_ends);
   if (found.empty()) return;
 
   // Lines and columns in the original item.
@@ -184,6 +247,11 @@ void add_decoded_findings(const Scanner& sc, Scratch& scratch, std::string_view 
   for (size_t fi = 0; fi < found.size(); ++fi) {
     Finding& f = found[fi];
     size_t span_end = span_ends[fi];
+    // Hex only for the rules that ask for it (RegionLimits::hex).
+    if (std::find(f.decoded.begin(), f.decoded.end(), "hex") != f.decoded.end()) {
+      int ri = sc.rules().find(f.rule_id);
+      if (ri < 0 || !asks_hex(sc.rules().rules[ri])) continue;
+    }
     std::tie(f.line, f.column) = lc[f.offset];
     f.end_line = f.line;
     for (auto& p : f.parts) std::tie(p.line, p.column) = lc[p.offset];
@@ -205,6 +273,11 @@ void add_decoded_findings(const Scanner& sc, Scratch& scratch, std::string_view 
       continue;
     }
     if (!seen.insert({f.rule_id, f.secret, f.offset}).second) continue;
+    if (std::any_of(findings.begin(), findings.end(), [&](const Finding& pf) {
+          return pf.rule_id == f.rule_id && pf.decoded.empty() && pf.offset >= f.offset && pf.offset < span_end &&
+                 piece_of(f.secret, pf.secret);
+        }))
+      continue;
     // A plain match of the same rule inside the encoded span saw the encoded form of this
     // secret (a percent-escaped password): the decoded finding replaces it.
     for (size_t k = 0; k < findings.size(); ++k)

@@ -63,6 +63,10 @@ const char* encoding_word(Encoding e) {
     case Encoding::Base64Url: return "base64url";
     case Encoding::Percent: return "percent";
     case Encoding::Escape: return "escape";
+    case Encoding::Html: return "html";
+    case Encoding::Utf16Le: return "utf16le";
+    case Encoding::Utf16Be: return "utf16be";
+    case Encoding::Hex: return "hex";
   }
   return "base64";
 }
@@ -154,6 +158,72 @@ bool string_unescape(std::string_view in, std::string& out) {
     }
   }
   return any;
+}
+
+bool hex_decode(std::string_view in, std::string& out) {
+  if (in.size() % 2) return false;
+  out.resize(in.size() / 2);
+  for (size_t k = 0; k < out.size(); ++k) {
+    int hi = hexv(in[2 * k]), lo = hexv(in[2 * k + 1]);
+    if (hi < 0 || lo < 0) return false;
+    out[k] = static_cast<char>(hi * 16 + lo);
+  }
+  return true;
+}
+
+bool html_unescape(std::string_view in, std::string& out) {
+  // The named references a key, a URL or a JSON value needs; &nbsp; is a space to a reader.
+  static const struct { const char* name; char c; } kNamed[] = {
+      {"quot", '"'}, {"amp", '&'}, {"apos", '\''}, {"lt", '<'}, {"gt", '>'}, {"sol", '/'}, {"colon", ':'},
+      {"equals", '='}, {"plus", '+'}, {"percnt", '%'}, {"num", '#'}, {"excl", '!'}, {"quest", '?'},
+      {"lowbar", '_'}, {"period", '.'}, {"comma", ','}, {"semi", ';'}, {"commat", '@'}, {"dollar", '$'},
+      {"lpar", '('}, {"rpar", ')'}, {"lsqb", '['}, {"rsqb", ']'}, {"lcub", '{'}, {"rcub", '}'}, {"bsol", '\\'},
+      {"Hat", '^'}, {"grave", '`'}, {"verbar", '|'}, {"tilde", '~'}, {"ast", '*'}, {"nbsp", ' '}};
+  out.clear();
+  out.reserve(in.size());
+  bool any = false;
+  for (size_t i = 0; i < in.size(); ++i) {
+    if (in[i] != '&') {
+      out += in[i];
+      continue;
+    }
+    size_t semi = in.find(';', i + 1);
+    if (semi == std::string_view::npos || semi - i > 10 || semi == i + 1) {
+      out += in[i];
+      continue;
+    }
+    std::string_view name = in.substr(i + 1, semi - i - 1);
+    long cp = -1;
+    if (name[0] == '#') {
+      bool hex = name.size() > 1 && (name[1] == 'x' || name[1] == 'X');
+      size_t k = hex ? 2 : 1;
+      if (k < name.size()) cp = 0;
+      for (; k < name.size() && cp >= 0; ++k) {
+        int d = hex ? hexv(name[k]) : (name[k] >= '0' && name[k] <= '9' ? name[k] - '0' : -1);
+        cp = d < 0 || cp > 0x10FFFF ? -1 : cp * (hex ? 16 : 10) + d;
+      }
+      if (cp > 0x10FFFF || cp == 0 || (cp >= 0xD800 && cp < 0xE000)) cp = -1;
+    } else {
+      for (auto& n : kNamed)
+        if (name == n.name) cp = static_cast<unsigned char>(n.c);
+    }
+    if (cp < 0) {
+      out += in[i];
+      continue;
+    }
+    put_utf8(static_cast<uint32_t>(cp), out);
+    i = semi;
+    any = true;
+  }
+  return any;
+}
+
+void utf16_to_bytes(std::string_view in, bool be, std::string& out) {
+  out.resize(in.size() / 2);
+  for (size_t k = 0; k < out.size(); ++k) {
+    uint8_t lo = static_cast<uint8_t>(in[2 * k + (be ? 1 : 0)]), hi = static_cast<uint8_t>(in[2 * k + (be ? 0 : 1)]);
+    out[k] = hi == 0 && lo != 0 && lo < 0x80 ? static_cast<char>(lo) : '?';
+  }
 }
 
 bool looks_like_text(std::string_view b) {

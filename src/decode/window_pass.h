@@ -18,15 +18,15 @@ namespace keyhound {
 
 // What the pass found, each list in offset order (find_encoded_regions merges them).
 struct WindowPassOut {
-  std::vector<EncodedRegion> base64, percent, escape;
+  std::vector<EncodedRegion> base64, percent, escape;  // character references go with escapes
 };
 
 // Where the '%' and '\' handlers (regions.cpp) may look next, and the floors their regions
 // grow back to: the same as one memchr pass per byte would keep.
 struct SpecialState {
-  size_t esc_next = 0, esc_floor = 0, pct_next = 0, pct_floor = 0;
+  size_t esc_next = 0, esc_floor = 0, pct_next = 0, pct_floor = 0, ref_next = 0, ref_floor = 0;
 };
-// The '%' or '\' at `q`: a percent or escape region around it, if there is one.
+// The '%', '\' or '&' at `q`: a percent or escape region around it, if there is one.
 void on_special(std::string_view d, size_t q, const RegionLimits& lim, SpecialState& st, WindowPassOut& out);
 
 namespace {
@@ -56,7 +56,7 @@ struct Window {
   // '_' next to it once found (consider_base64), and base64 of text has few: '_' (63) only
   // encodes a third byte of '?' or DEL.
   uint64_t sym;
-  uint64_t special;  // '%' and '\'
+  uint64_t special;  // '%', '\' and '&'
 };
 
 inline bool run_byte(uint8_t c) { return kC.c[c] != 0 && c != '_'; }
@@ -65,7 +65,7 @@ inline Window tail_window(const uint8_t* p, size_t len) {  // len < 64
   Window w{0, 0};
   for (size_t k = 0; k < len; ++k) {
     w.sym |= static_cast<uint64_t>(run_byte(p[k])) << k;
-    w.special |= static_cast<uint64_t>(p[k] == '%' || p[k] == '\\') << k;
+    w.special |= static_cast<uint64_t>(p[k] == '%' || p[k] == '\\' || p[k] == '&') << k;
   }
   return w;
 }
@@ -108,11 +108,29 @@ inline bool text_leads(std::string_view d, size_t s, size_t e) {
   return text_lead * 10 >= (e - s + 3) / 4 * 8;
 }
 
+// True when [s, e) is hex digits of one case: what hex_encode and xxd write.
+inline bool hex_run(std::string_view d, size_t s, size_t e) {
+  uint8_t seen = 0;
+  for (size_t i = s; i < e; ++i) {
+    char ch = d[i];
+    if (ch >= '0' && ch <= '9') continue;
+    if (ch >= 'a' && ch <= 'f') seen |= 1;
+    else if (ch >= 'A' && ch <= 'F') seen |= 2;
+    else return false;
+  }
+  return seen != 3;
+}
+
 // A base64 run [s, e): keep it if its characters look like base64 rather than a word or a path.
 inline void consider_base64(std::string_view d, size_t s, size_t e, const RegionLimits& lim,
                             std::vector<EncodedRegion>& out, size_t& floor) {
   if (e <= floor) return;
   s = std::max(s, floor);
+  if (lim.hex && e - s >= 32 && (e - s) % 2 == 0 && hex_run(d, s, e)) {
+    floor = e;
+    out.push_back({s, e, Encoding::Hex});
+    return;
+  }
   // The run only grows over a '_' next to it: without one, the cheapest test (a quarter of
   // the bytes) goes first; it turns away most names and words.
   bool may_grow = (s > floor && d[s - 1] == '_') || (e < d.size() && d[e] == '_');

@@ -1,6 +1,6 @@
 // The decode window pass with AVX2: two nibble lookups classify 32 bytes (a class bit per high
 // nibble: 2 for "+-/", 3 for digits, 4 and 6 for A-O a-o, 5 and 7 for P-Z p-z; two more bits
-// for '%' and '\'). Built with -mavx2 (CMakeLists.txt) and called only when the CPU has it
+// for '%', '&' and '\'). Built with -mavx2 (CMakeLists.txt) and called only when the CPU has it
 // (regions.cpp).
 #include "decode/window_pass.h"
 
@@ -13,9 +13,10 @@ namespace {
 struct Avx2Mask {
   static constexpr bool kBlocks = true;
   static __m256i cls(__m256i c) {
-    // Class bits: 1-8 the base64 symbols (as in the comment above), 0x40 '%', 0x80 '\'.
-    const __m256i lo_t = _mm256_setr_epi8(10, 14, 14, 14, 14, 78, 14, 14, 14, 14, 12, 5, -124, 5, 4, 5,
-                                          10, 14, 14, 14, 14, 78, 14, 14, 14, 14, 12, 5, -124, 5, 4, 5);
+    // Class bits: 1-8 the base64 symbols (as in the comment above), 0x40 '%' and '&' (low
+    // nibbles 5 and 6 under high nibble 2, the only one with 0x40), 0x80 '\'.
+    const __m256i lo_t = _mm256_setr_epi8(10, 14, 14, 14, 14, 78, 78, 14, 14, 14, 12, 5, -124, 5, 4, 5,
+                                          10, 14, 14, 14, 14, 78, 78, 14, 14, 14, 12, 5, -124, 5, 4, 5);
     const __m256i hi_t = _mm256_setr_epi8(0, 0, 65, 2, 4, -120, 4, 8, 0, 0, 0, 0, 0, 0, 0, 0,
                                           0, 0, 65, 2, 4, -120, 4, 8, 0, 0, 0, 0, 0, 0, 0, 0);
     const __m256i f = _mm256_set1_epi8(0x0F);

@@ -297,6 +297,9 @@ Scanner::Scanner(const RuleSet& rules, const Database& db)
   for (auto& r : rules.rules) {
     required_.push_back(regex_required_bytes(r.regex));
     if (r.enabled) max_window_ = std::max<uint64_t>(max_window_, r.window);
+    if (r.enabled)
+      for (auto& d : r.decode)
+        if (std::find(extra_decoders_.begin(), extra_decoders_.end(), d) == extra_decoders_.end()) extra_decoders_.push_back(d);
     if (r.enabled && std::find(r.keywords.begin(), r.keywords.end(), kWholeItemKeyword) != r.keywords.end()) {
       whole_item_.push_back(static_cast<int>(&r - rules.rules.data()));
       whole_item_window_ = std::max<uint64_t>(whole_item_window_, r.window);

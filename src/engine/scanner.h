@@ -1,6 +1,7 @@
 // Scans bytes for secrets: Hyperscan finds keyword hits, RE2 confirms them in a window around
 // each hit, then the rule's checks run. Knows nothing about files, git or output formats.
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -32,6 +33,10 @@ class Scanner {
   uint64_t max_window() const { return max_window_; }
   // Enabled rules whose keyword is the whole item (kWholeItemKeyword).
   const std::vector<int>& whole_item_rules() const { return whole_item_; }
+  // Whether an enabled rule asks for a decoder beyond the defaults (a rule's `decode`).
+  bool asks_decoder(const std::string& name) const {
+    return std::find(extra_decoders_.begin(), extra_decoders_.end(), name) != extra_decoders_.end();
+  }
 
  private:
   const RuleSet& rules_;
@@ -39,6 +44,7 @@ class Scanner {
   std::unique_ptr<std::once_flag[]> compiled_;
   std::vector<std::string> required_;
   std::vector<int> whole_item_;
+  std::vector<std::string> extra_decoders_;
   uint64_t whole_item_window_ = 0;  // the widest window of those
   uint64_t max_window_ = 0;
 };

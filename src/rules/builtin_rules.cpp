@@ -45,6 +45,7 @@ std::vector<Rule> load_builtin_rules(bool examples) {
     r.reject_shapes = list(w.reject_shapes);
     r.evidence_files = list(w.evidence_files);
     r.doc_examples = list(w.doc_examples);
+    r.decode = list(w.decode);
     r.facts.enrich = static_cast<Enricher>(w.enrich);
     r.facts.verify = static_cast<VerifyWith>(w.verify);
     r.facts.remediation = static_cast<RemediationKind>(w.remediation);

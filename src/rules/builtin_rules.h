@@ -30,7 +30,7 @@ struct BuiltinRuleRow {
   bool enabled;
   Str context_line, context_nearby;
   int context_lines;
-  List reject_shapes, evidence_files, doc_examples;
+  List reject_shapes, evidence_files, doc_examples, decode;
   int enrich, verify, remediation;  // ProviderFacts' enums
   Str attach_to, attach_role;
   int attach_lines;

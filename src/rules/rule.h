@@ -47,6 +47,9 @@ struct Rule {
   std::vector<std::string> evidence_files;
   // Keys the provider prints in its own documentation: reported only as examples.
   std::vector<std::string> doc_examples;
+  // Decoders the rule asks for beyond those every rule gets ("hex": src/decode/): a key written
+  // as hex is reported only for rules that say the form is theirs.
+  std::vector<std::string> decode;
   // Enrichment, verification and advice beyond matching (rules/provider_facts.h).
   ProviderFacts facts;
   std::string attach_to;

@@ -74,7 +74,7 @@ const std::set<std::string>& known_keys() {
       "id", "name", "description", "reference", "keywords", "regex", "secret_group",
       "min_entropy", "window", "checksum", "severity", "family", "enabled", "context_line",
       "context_nearby", "context_lines", "attach_to", "attach_role", "attach_lines", "examples",
-      "negative_examples", "provider", "tags", "reject_shapes", "evidence_files", "doc_examples",
+      "negative_examples", "provider", "tags", "reject_shapes", "evidence_files", "doc_examples", "decode",
       "enrich", "verify", "remediation", "check"};
   return k;
 }
@@ -134,6 +134,7 @@ std::vector<Rule> parse_rule_file(const std::string& text, const std::string& or
     r.reject_shapes = string_list(*t, "reject_shapes", origin, r.id);
     r.evidence_files = string_list(*t, "evidence_files", origin, r.id);
     r.doc_examples = string_list(*t, "doc_examples", origin, r.id);
+    r.decode = string_list(*t, "decode", origin, r.id);
     auto fact = [&](const char* key, auto parse, auto* out, const std::vector<std::string>& known) {
       std::string v = get_string(*t, key, origin, r.id, false);
       if (v.empty() || parse(v, out)) return;
@@ -190,6 +191,8 @@ void check_rule_fields(Rule& r) {
   static const std::set<std::string> shapes = {"identifier", "path", "letters-only"};
   for (auto& s : r.reject_shapes)
     if (!shapes.count(s)) bad("unknown shape '" + s + "' in reject_shapes (identifier, path, letters-only)");
+  for (auto& d : r.decode)
+    if (d != "hex") bad("unknown decoder '" + d + "' in decode (hex)");
   for (auto& g : r.evidence_files) {
     try {
       PathGlob check(g);

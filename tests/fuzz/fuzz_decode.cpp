@@ -1,7 +1,8 @@
 // Decode-layer fuzzer (src/decode/): arbitrary bytes through the region finder, every decoder
-// and the decoding stage on the built-in engine. Regions are in order, disjoint and inside the
-// input; decoders never read past their input; every decoded finding lies inside the input
-// with a line and column that point at its offset; base64 round-trips.
+// (base64, percent, escapes, character references, hex, UTF-16) and the decoding stage on the
+// built-in engine. Regions and UTF-16 runs are in order, disjoint and inside the input; decoders
+// never read past their input; every decoded finding lies inside the input with a line and
+// column that point at its offset; base64 round-trips; UTF-16 keeps its stride of 2.
 //
 // Input layout: byte 0 picks the decode depth (0-3), the rest is the data.
 #include <cstddef>
@@ -41,7 +42,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   int depth = data[0] % 4;
   std::string_view text(reinterpret_cast<const char*>(data) + 1, size - 1);
 
-  auto regions = find_encoded_regions(text);
+  RegionLimits lim;
+  lim.hex = depth & 1;  // hex runs only when a rule asks: both ways
+  auto regions = find_encoded_regions(text, lim);
   size_t prev_end = 0;
   for (auto& r : regions) {
     if (r.start < prev_end || r.end <= r.start || r.end > text.size()) fail("regions out of order or outside the input");
@@ -63,6 +66,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (out.size() > text.size()) fail("percent-decoding grew the input");
   string_unescape(text, out);
   if (out.size() > text.size() * 2) fail("unescaping grew the input more than UTF-8 allows");
+  html_unescape(text, out);
+  if (out.size() > text.size()) fail("character references grew the input");
+  if (hex_decode(text, out) && out.size() * 2 != text.size()) fail("hex decoded to the wrong length");
+  prev_end = 0;
+  for (auto& r : find_utf16_runs(text)) {
+    if (r.start < prev_end || r.end <= r.start || r.end > text.size() || (r.end - r.start) % 2)
+      fail("UTF-16 runs out of order, outside the input or of an odd length");
+    prev_end = r.end;
+    utf16_to_bytes(text.substr(r.start, r.end - r.start), r.encoding == Encoding::Utf16Be, out);
+    if (out.size() * 2 != r.end - r.start || out.find('\0') != std::string::npos) fail("UTF-16 stride broken");
+  }
   looks_like_text(text);
 
   Env& e = env();

@@ -73,7 +73,8 @@ for k in range(30):
 for k, name in enumerate(sorted(os.listdir(rules_dir))):
     if name.endswith(".toml"):
         write("fuzz_rules", k, open(os.path.join(rules_dir, name), "rb").read())
-# Decoding: keys written base64-, percent- and escape-encoded (byte 0: depth).
+# Decoding: keys written base64- (also MIME-wrapped), percent-, escape-, reference-, hex- and
+# UTF-16-encoded (byte 0: depth).
 import base64 as _b64
 import gzip as _gzip
 import io as _io
@@ -90,6 +91,11 @@ for k in range(40):
         b"u=https://h/?k=" + _url.quote(body.decode()).encode() + b"\n",
         b'{"k": "' + body.replace(b"/", b"\\/").replace(b"\n", b"\\n") + b'"}\n',
         b"x: " + _b64.b64encode(b'{"a": "' + body.replace(b"/", b"\\/").replace(b"\n", b"\\n") + b'"}') + b"\n",
+        b"\xff\xfe" + body.decode().encode("utf-16-le"),
+        body.decode().encode("utf-16-be"),
+        b'<a v="' + body.replace(b"/", b"&#x2F;").replace(b"=", b"&#61;").replace(b"\n", b"&#10;") + b'"/>\n',
+        b"\r\n".join(_b64.b64encode(body * 3)[i:i + 76] for i in range(0, len(body) * 4, 76)) + b"\r\n",
+        b"h: " + ("ghp_" + b64(36).replace("+", "a").replace("/", "b")).encode().hex().encode() + b"\n",
     ]
     write("fuzz_decode", k, bytes([k % 4]) + forms[k % len(forms)])
 # Archives: small real ones of every kind (byte 0: 0 = as is).

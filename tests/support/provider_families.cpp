@@ -634,6 +634,13 @@ std::vector<std::string> family_names() {
   return out;
 }
 
+std::string sample_token(const std::string& family, uint64_t seed) {
+  Rng r{std::mt19937_64(seed)};
+  for (auto& f : families())
+    if (f.name == family) return f.gen(r);
+  throw std::invalid_argument("no token family " + family);
+}
+
 Corpus generate(const std::string& root, uint64_t seed, int forms_per_family) {
   Corpus c;
   Rng r{std::mt19937_64(seed)};

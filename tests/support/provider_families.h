@@ -37,6 +37,10 @@ struct Corpus {
 // Every family's name, in order.
 std::vector<std::string> family_names();
 
+// One token of `family` (a name from family_names()) as its generator writes it; the same
+// seed gives the same token. Other corpora (encoded forms) plant these.
+std::string sample_token(const std::string& family, uint64_t seed);
+
 // Writes the corpus under `root`; `forms_per_family` files of planted tokens per family (at
 // least 3), plus one file per applicable look-alike kind. The same seed gives the same tree.
 Corpus generate(const std::string& root, uint64_t seed, int forms_per_family = 8);

@@ -5,6 +5,7 @@
 #include <random>
 #include <regex>
 
+#include "base/hex.h"
 #include "decode/decode_scan.h"
 #include "decode/decoders.h"
 #include "decode/regions.h"
@@ -106,6 +107,48 @@ TEST(Decoders, TextOrNot) {
     passed += looks_like_text(r);
   }
   EXPECT_EQ(passed, 0);  // random bytes (an image, a hash) never read as text
+}
+
+TEST(Decoders, CharacterReferencesHexAndUtf16) {
+  std::string out;
+  EXPECT_TRUE(html_unescape("https:&#x2F;&#47;h&sol;a?x=1&amp;y=&quot;z&quot;&#61;", out));
+  EXPECT_EQ(out, "https://h/a?x=1&y=\"z\"=");
+  EXPECT_FALSE(html_unescape("a && b &x; &#; &#xZZ; &unknown;", out));
+  EXPECT_EQ(out, "a && b &x; &#; &#xZZ; &unknown;");
+  EXPECT_TRUE(hex_decode("68656C6c6f", out));
+  EXPECT_EQ(out, "hello");
+  EXPECT_FALSE(hex_decode("686", out));
+  EXPECT_FALSE(hex_decode("68zz", out));
+  std::string le = std::string("\xFF\xFE") + std::string("k\0e\0y\0=\0\xE9\0v\0", 12);
+  utf16_to_bytes(std::string_view(le).substr(2), false, out);
+  EXPECT_EQ(out, "key=?v");
+}
+
+TEST(Regions, Utf16RunsAndWrappedBase64) {
+  std::string text = "aws_access_key_id = value-of-the-key\n";
+  std::string le, be;
+  for (char c : text) le += c, le += '\0', be += '\0', be += c;
+  std::string data = std::string(40, '\0') + "\x01\x02" + le + std::string(7, '\0') + be;
+  auto runs = find_utf16_runs(data);
+  ASSERT_EQ(runs.size(), 2u);
+  EXPECT_EQ(runs[0].start, 42u);
+  EXPECT_EQ(runs[0].end - runs[0].start, le.size());
+  EXPECT_EQ(runs[0].encoding, Encoding::Utf16Le);
+  EXPECT_EQ(runs[1].encoding, Encoding::Utf16Be);
+  EXPECT_EQ(runs[1].end, data.size());
+  EXPECT_TRUE(find_utf16_runs(std::string(1000, '\0') + "plain text, no UTF-16").empty());
+
+  // MIME: 76 columns, CRLF, a short last line; one region, decoded whole.
+  std::string plain;
+  for (int i = 0; i < 12; ++i) plain += "line " + std::to_string(i) + " of a wrapped attachment\n";
+  std::string b64 = base64_encode(plain), wrapped;
+  for (size_t i = 0; i < b64.size(); i += 76) wrapped += b64.substr(i, 76) + "\r\n";
+  auto regions = find_encoded_regions("Content-Transfer-Encoding: base64\r\n\r\n" + wrapped + "--b1--\r\n");
+  ASSERT_EQ(regions.size(), 1u);
+  std::string doc = "Content-Transfer-Encoding: base64\r\n\r\n" + wrapped, out;
+  ASSERT_TRUE(decode_region(std::string_view(doc).substr(regions[0].start, regions[0].end - regions[0].start),
+                            regions[0].encoding, out));
+  EXPECT_EQ(out, plain);
 }
 
 TEST(Regions, FindsEachKindAndOnlyWhereItLooksEncoded) {
