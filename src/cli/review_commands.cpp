@@ -84,7 +84,7 @@ int run_report(ReportArgs& a) {
       if (ri >= 0 && static_cast<int>(finding_severity(so.finding, rs.rules[ri])) > static_cast<int>(min_sev)) return;
       repos.insert(so.repository);
       Finding& f = tally.result.findings.emplace_back(std::move(so.finding));
-      f.properties["repository"] = so.repository;
+      f.properties["repository"] = std::move(so.repository);
       f.properties["triage"] = so.triage_status.empty() ? "open" : so.triage_status;
     });
     tally.result.summary.notes["repositories"] = std::to_string(repos.size());

@@ -126,6 +126,12 @@ class Datastore {
   virtual void release_all_claims() {}
   // One transaction; replaying it is a no-op.
   virtual void record_batch(const ScanBatch& batch) = 0;
+  // Keeps what the calls after it write in one transaction until release() commits it: a
+  // small repository's start, shared history, one batch and finish are one commit instead of
+  // four (a commit costs a few dozen system calls). Held work is one batch's worth, lost to a
+  // kill as a batch is. A backend with concurrent writers may commit each call as it comes.
+  virtual void hold() {}
+  virtual void release() {}
   virtual uint64_t scanned_blob_count() = 0;
 
   // Calls `each` with every occurrence the filter selects, in report order (by repository, then

@@ -211,6 +211,7 @@ class SqliteDatastore : public Datastore {
     }
   }
   ~SqliteDatastore() override {
+    if (held_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
     known_stmt_.reset();
     cache_.clear();  // finalized before the connection closes
     sqlite3_close(db_);
@@ -218,6 +219,22 @@ class SqliteDatastore : public Datastore {
 
   bool stores_secrets() const override { return store_secrets_; }
   void set_store_secrets(bool on) override { store_secrets_ = on; }
+
+  void hold() override {
+    if (held_) return;
+    cached("BEGIN IMMEDIATE").run();
+    held_ = true;
+  }
+  void release() override {
+    if (!held_) return;
+    held_ = false;
+    try {
+      cached("COMMIT").run();
+    } catch (...) {
+      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+      throw;
+    }
+  }
 
   std::optional<RepositoryRecord> repository(const std::string& identity) override {
     Stmt& s = cached("SELECT identity, source, refs, status, error, scanned_at FROM repositories WHERE identity=?");
@@ -240,7 +257,7 @@ class SqliteDatastore : public Datastore {
   }
   void finish_repository(const std::string& identity, const std::string& status, const std::string& refs,
                          const std::string& error, const std::vector<std::string>& commits) override {
-    cached("BEGIN IMMEDIATE").run();
+    begin();
     try {
       if (status == "done") {
         Stmt& c = cached("INSERT OR IGNORE INTO commits(id) VALUES(?)");
@@ -248,9 +265,9 @@ class SqliteDatastore : public Datastore {
         for (auto& id : commits) c.bind_blob(1, oid_bytes(id)).run();
       }
       update_repository(identity, status, refs, error);
-      cached("COMMIT").run();
+      commit();
     } catch (...) {
-      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+      rollback();
       throw;
     }
   }
@@ -280,7 +297,7 @@ class SqliteDatastore : public Datastore {
   }
 
   uint64_t share_commits(const std::string& identity, const std::vector<std::string>& commits) override {
-    cached("BEGIN IMMEDIATE").run();
+    begin();
     try {
       int64_t repo = repo_id(identity);
       // One statement for all of them (a fork links hundreds; one insert each cost more than
@@ -295,10 +312,10 @@ class SqliteDatastore : public Datastore {
       Reset top_done{top};
       top.bind(1, repo);
       int64_t max_seq = top.step() && !top.is_null(0) ? top.integer(0) : -1;
-      cached("COMMIT").run();
+      commit();
       return static_cast<uint64_t>(max_seq + 1);
     } catch (...) {
-      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+      rollback();
       throw;
     }
   }
@@ -341,7 +358,7 @@ class SqliteDatastore : public Datastore {
   }
 
   void record_batch(const ScanBatch& b) override {
-    cached("BEGIN IMMEDIATE").run();
+    begin();
     try {
       int64_t repo = repo_id(b.repository);
       Stmt& blob = cached("INSERT OR IGNORE INTO blobs(oid, findings) VALUES(?, ?)");
@@ -372,9 +389,9 @@ class SqliteDatastore : public Datastore {
         det.bind(4, static_cast<int64_t>(f.column)).bind(5, encode_finding(f, store_secrets_)).run();
       }
       for (auto& bl : b.blobs) blob.bind_blob(1, oid_bytes(bl.id)).bind(2, static_cast<int64_t>(bl.findings)).run();
-      cached("COMMIT").run();
+      commit();
     } catch (...) {
-      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+      rollback();
       throw;
     }
   }
@@ -418,20 +435,27 @@ class SqliteDatastore : public Datastore {
     Stmt det(db_, "SELECT detail FROM details WHERE fingerprint=? AND blob=? AND line=? AND col=?", file_);
     std::unordered_map<std::string, std::optional<Finding>> details;  // fingerprint, blob, line, col
     OccurrenceSeen seen(fl.first_only);
+    std::string key;  // reused: a report reads thousands of rows
     while (s.step()) {
       StoredOccurrence so;
       so.repository = s.text(0);
       std::string fp = s.text(1), blob = s.text(2), commit = s.text(3), path = s.text(4);
       int64_t line = s.integer(5), col = s.integer(6);
       if (!seen.first(so.repository, fp, blob, commit, path, line, col)) continue;
-      std::string key = fp + '\0' + blob + '\0' + std::to_string(line) + '\0' + std::to_string(col);
+      key.assign(fp);
+      key += '\0';
+      key += blob;
+      key += '\0';
+      key += std::to_string(line);
+      key += '\0';
+      key += std::to_string(col);
       auto d = details.find(key);
       if (d == details.end()) {
         det.bind(1, fp).bind(2, blob).bind(3, line).bind(4, col);
         std::optional<Finding> f;
         if (det.step()) f = decode_finding(det.text(0));
         det.reset();
-        d = details.emplace(std::move(key), std::move(f)).first;
+        d = details.emplace(key, std::move(f)).first;
       }
       if (!d->second) continue;  // never without its details (one transaction writes both)
       so.finding = *d->second;
@@ -671,6 +695,19 @@ class SqliteDatastore : public Datastore {
     return sql;
   }
 
+  // One write transaction, or a part of the one hold() keeps open.
+  void begin() {
+    if (!held_) cached("BEGIN IMMEDIATE").run();
+  }
+  void commit() {
+    if (!held_) cached("COMMIT").run();
+  }
+  // Undoes the whole transaction, a held one too (what it held is written again next run).
+  void rollback() {
+    held_ = false;
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+
   using Reset = Stmt::Reset;
   // The statement for `sql`, prepared on first use: an audit runs the same few statements for
   // every repository, and preparing one costs as much as running it (~100k instructions).
@@ -696,6 +733,7 @@ class SqliteDatastore : public Datastore {
   sqlite3* db_ = nullptr;
   std::string key_;
   bool store_secrets_ = false;
+  bool held_ = false;  // hold(): one transaction open across calls
   std::unique_ptr<Stmt> known_stmt_;
   std::unordered_map<std::string, std::unique_ptr<Stmt>> cache_;
 };

@@ -53,6 +53,19 @@ void audit_repository(const Scanner& sc, Datastore& ds, const AuditOptions& o, c
     rr.outcome = "unchanged";
     return;
   }
+  // A repository scanned in one batch (a fork: its few new blobs) is written in one
+  // transaction, from its start to its finish; a larger one commits each batch as it goes.
+  // Not when shards may share the datastore: a held write lock would stall the others.
+  struct Holder {
+    Datastore& ds;
+    ~Holder() {
+      try {
+        ds.release();  // on an exception: what was written is as valid as unheld calls' writes
+      } catch (...) {
+      }
+    }
+  } holder{ds};
+  if (o.shard_count <= 1) ds.hold();
   ds.start_repository(rr.identity, t.source);
   GitPlanOptions po;
   po.mode = GitPlanOptions::Mode::History;
@@ -97,6 +110,7 @@ void audit_repository(const Scanner& sc, Datastore& ds, const AuditOptions& o, c
     if (states[i] == 0 || (states[i] > 0 && here.count(ids[i]))) rr.blobs_known++;
     else todo.push_back(i);
   }
+  if (todo.size() > std::max<size_t>(1, o.batch_blobs)) ds.release();
   if (o.debug)
     o.debug("audit " + rr.identity + ": " + std::to_string(plan.blobs.size()) + " blobs, " +
             std::to_string(rr.blobs_known) + " already scanned, " + std::to_string(todo.size()) + " to scan (lookup " +
@@ -193,12 +207,14 @@ void audit_repository(const Scanner& sc, Datastore& ds, const AuditOptions& o, c
     rr.error = problems.front();
     if (problems.size() > 1) rr.error += " (and " + std::to_string(problems.size() - 1) + " more)";
     ds.finish_repository(rr.identity, "failed", refs, rr.error);
+    ds.release();
     return;
   }
   std::vector<std::string> planned;
   planned.reserve(plan.commits.size());
   for (auto& c : plan.commits) planned.push_back(c.id);
   ds.finish_repository(rr.identity, "done", refs, "", planned);
+  ds.release();
   rr.outcome = "scanned";
 }
 
@@ -326,7 +342,7 @@ void load_stored_findings(Datastore& ds, const OccurrenceFilter& filter, const R
   ds.each_occurrence(filter, [&](StoredOccurrence& so) {
     Finding& f = tally.result.findings.emplace_back(std::move(so.finding));
     attach_rule(f);
-    f.properties["repository"] = so.repository;
+    f.properties["repository"] = std::move(so.repository);
     f.properties["triage"] = so.triage_status.empty() ? "open" : so.triage_status;
   });
   // --format jsonl writes findings as items finish: the datastore's are one item.

@@ -1,6 +1,7 @@
 #include "verify/remediation.h"
 
 #include <cctype>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -375,17 +376,20 @@ constexpr const char* kAdviceProperties[] = {"root_credentials", "access_key_id"
 
 // Everything build_remediation() reads of a finding. An audit's report holds each finding once
 // per fork that shares it: the advice (Markdown of a dozen steps) is built once per distinct key.
-std::string advice_key(const Finding& f) {
-  std::string key = std::to_string(static_cast<int>(f.facts.remediation));
+// Built for every finding of a report (thousands in an audit's): the property names are made
+// strings once and the values appended where they are, not copied out first.
+void advice_key(const Finding& f, std::string& key) {
+  static const std::vector<std::string> names(std::begin(kAdviceProperties), std::end(kAdviceProperties));
+  key.clear();
+  key += std::to_string(static_cast<int>(f.facts.remediation));
   key += '\0';
   key += std::to_string(static_cast<int>(f.verified));
   key += '\0';
   key += f.secret;
-  for (const char* p : kAdviceProperties) {
+  for (const std::string& name : names) {
     key += '\0';
-    key += prop(f, p);
+    if (auto it = f.properties.find(name); it != f.properties.end()) key += it->second;
   }
-  return key;
 }
 }  // namespace
 
@@ -396,7 +400,8 @@ void add_remediation(Finding& f) {
     bool critical = false;  // root credentials: severity raised
   };
   thread_local std::unordered_map<std::string, Advised> memo;
-  std::string key = advice_key(f);
+  thread_local std::string key;  // its room reused from finding to finding
+  advice_key(f, key);
   auto it = memo.find(key);
   if (it == memo.end()) {
     if (memo.size() >= 4096) memo.clear();
@@ -408,7 +413,7 @@ void add_remediation(Finding& f) {
       if (auto v = f.properties.find(p); v != f.properties.end()) probe.properties.insert(*v);
     build_remediation(probe);
     bool critical = prop(probe, "severity") == "critical";
-    it = memo.emplace(std::move(key), Advised{std::move(probe.remediation), critical}).first;
+    it = memo.emplace(key, Advised{std::move(probe.remediation), critical}).first;
   }
   if (it->second.remediation) f.remediation = it->second.remediation;
   if (it->second.critical) f.properties["severity"] = "critical";
