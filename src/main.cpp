@@ -5,6 +5,7 @@
 #include <cstring>
 #include <iostream>
 
+#include "base/heap_warmup.h"
 #include "cli/cli_docs.h"
 #include "cli/commands.h"
 #include "cli/unknown_command.h"
@@ -17,6 +18,7 @@ int main(int argc, char** argv) {
     std::fputs("keyhound " KEYHOUND_VERSION "\n", stdout);
     return 0;
   }
+  keyhound::warm_heap();
   // Named here: CLI11 would otherwise print argv[0], the build path, in --help.
   CLI::App app{"keyhound: find leaked access keys in code, files and git histories", "keyhound"};
   app.set_version_flag("--version", std::string("keyhound ") + KEYHOUND_VERSION);
