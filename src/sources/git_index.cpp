@@ -1,4 +1,5 @@
 #include "sources/git_index.h"
+#include "sources/git_pack_format.h"
 
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -10,9 +11,6 @@
 namespace keyhound {
 namespace {
 
-uint32_t be32(const unsigned char* p) {
-  return (uint32_t(p[0]) << 24) | (uint32_t(p[1]) << 16) | (uint32_t(p[2]) << 8) | uint32_t(p[3]);
-}
 uint16_t be16(const unsigned char* p) { return static_cast<uint16_t>((p[0] << 8) | p[1]); }
 
 // The cache-tree ("TREE"): nodes in pre-order, each "<name>\0<entries> <subtrees>\n[oid]".
@@ -98,9 +96,9 @@ std::optional<GitIndexFile> GitIndexFile::read(const std::string& path, std::str
   const unsigned char* base = static_cast<const unsigned char*>(m);
   const unsigned char* end = base + f.map_size_ - 20;  // the trailing checksum
   if (std::memcmp(base, "DIRC", 4) != 0) return no("no DIRC signature");
-  f.version_ = static_cast<int>(be32(base + 4));
+  f.version_ = static_cast<int>(git_be32(base + 4));
   if (f.version_ < 2 || f.version_ > 4) return no("index version other than 2-4");
-  uint32_t count = be32(base + 8);
+  uint32_t count = git_be32(base + 8);
   if (count > (f.map_size_ - 32) / 62) return no("entry count larger than the file");
   f.entries_.resize(count);
   const unsigned char* p = base + 12;
@@ -110,7 +108,7 @@ std::optional<GitIndexFile> GitIndexFile::read(const std::string& path, std::str
   for (uint32_t i = 0; i < count; ++i) {
     IndexEntry& e = f.entries_[i];
     if (end - p < 62) return no("truncated entry");
-    e.mode = be32(p + 24);
+    e.mode = git_be32(p + 24);
     e.oid = p + 40;
     uint16_t flags = be16(p + 60);
     e.assume_valid = flags & 0x8000;
@@ -179,7 +177,7 @@ std::optional<GitIndexFile> GitIndexFile::read(const std::string& path, std::str
   // read this index (split index "link", sparse index "sdir"); optional ones are skipped.
   while (end - p >= 8) {
     const unsigned char* sig = p;
-    uint32_t size = be32(p + 4);
+    uint32_t size = git_be32(p + 4);
     p += 8;
     if (static_cast<size_t>(end - p) < size) return no("truncated extension");
     if (std::memcmp(sig, "TREE", 4) == 0) {

@@ -14,6 +14,7 @@
 #include "base/hex.h"
 #include "base/sha1.h"
 #include "sources/git_delta.h"
+#include "sources/git_pack_format.h"
 
 namespace keyhound {
 
@@ -24,10 +25,6 @@ constexpr int kMaxDepth = 5000;
 // Objects larger than this are left to libgit2 (it reads them, then they are skipped as too
 // large or scanned as before).
 constexpr uint64_t kMaxObject = 1ull << 31;
-
-uint32_t be32(const uint8_t* p) {
-  return (uint32_t(p[0]) << 24) | (uint32_t(p[1]) << 16) | (uint32_t(p[2]) << 8) | uint32_t(p[3]);
-}
 
 const char* type_name(GitObjectType t) {
   switch (t) {
@@ -94,30 +91,17 @@ struct GitObjectReader::Pack {
   Mapping idx, pack;
   uint32_t n = 0;
   // The position of `id` in the index, or -1.
-  int64_t find(const unsigned char* id) const {
-    const uint8_t* fan = idx.data + 8;
-    uint32_t lo = id[0] ? be32(fan + 4 * (id[0] - 1)) : 0, hi = be32(fan + 4 * id[0]);
-    if (hi > n) hi = n;  // a damaged fan-out table reads no further than the ids
-    const uint8_t* oids = fan + 1024;
-    while (lo < hi) {
-      uint32_t mid = lo + (hi - lo) / 2;
-      int c = std::memcmp(oids + 20 * size_t(mid), id, 20);
-      if (c == 0) return mid;
-      if (c < 0) lo = mid + 1;
-      else hi = mid;
-    }
-    return -1;
-  }
+  int64_t find(const unsigned char* id) const { return pack_index_find(idx.data + 8, idx.data + 8 + 1024, n, id); }
   // The pack offset of index position i; false when the index is damaged there.
   bool offset(uint32_t i, uint64_t& off) const {
     const uint8_t* offs = idx.data + 8 + 1024 + 24 * size_t(n);
-    uint32_t o = be32(offs + 4 * size_t(i));
+    uint32_t o = git_be32(offs + 4 * size_t(i));
     off = o;
     if (o & 0x80000000u) {
       uint64_t k = o & 0x7fffffffu;
       const uint8_t* large = offs + 4 * size_t(n) + 8 * k;
       if (large + 8 > idx.data + idx.size - 40) return false;
-      off = (uint64_t(be32(large)) << 32) | be32(large + 4);
+      off = (uint64_t(git_be32(large)) << 32) | git_be32(large + 4);
     }
     return off >= 12 && off < pack.size - 20;
   }
@@ -145,10 +129,10 @@ std::unique_ptr<GitObjectReader> GitObjectReader::open(const std::string& git_di
     // there is "not found", and libgit2 reads it.
     if (!p->idx.map(base + ".idx") || !p->pack.map(base + ".pack")) continue;
     static const uint8_t magic[4] = {0xff, 't', 'O', 'c'};
-    if (p->idx.size < 8 + 1024 + 40 || std::memcmp(p->idx.data, magic, 4) != 0 || be32(p->idx.data + 4) != 2) continue;
-    p->n = be32(p->idx.data + 8 + 4 * 255);
+    if (p->idx.size < 8 + 1024 + 40 || std::memcmp(p->idx.data, magic, 4) != 0 || git_be32(p->idx.data + 4) != 2) continue;
+    p->n = git_be32(p->idx.data + 8 + 4 * 255);
     if (8 + 1024 + uint64_t(p->n) * 28 + 40 > p->idx.size) continue;
-    if (p->pack.size < 32 || std::memcmp(p->pack.data, "PACK", 4) != 0 || be32(p->pack.data + 8) != p->n) continue;
+    if (p->pack.size < 32 || std::memcmp(p->pack.data, "PACK", 4) != 0 || git_be32(p->pack.data + 8) != p->n) continue;
     r->packs_.push_back(std::move(p));
   }
   closedir(d);
@@ -223,41 +207,24 @@ bool GitObjectReader::build_at(const Pack& p, uint64_t offset, GitObjectType& ty
                                int depth) const {
   if (depth > kMaxDepth) return false;
   const uint8_t* end = p.pack.data + p.pack.size - 20;
-  const uint8_t* q = p.pack.data + offset;
-  unsigned c = *q++;
-  unsigned raw = (c >> 4) & 7;
-  uint64_t size = c & 15;
-  for (int shift = 4; c & 0x80; shift += 7) {
-    if (q >= end || shift > 60) return false;
-    c = *q++;
-    size |= uint64_t(c & 0x7f) << shift;
-  }
-  if (raw >= 1 && raw <= 4) {
-    type = static_cast<GitObjectType>(raw);
-    return inflate_exact(q, end, size, data);
+  PackObjectHeader h;
+  if (parse_pack_object_header(p.pack.data + offset, end, h) != PackHeaderError::None) return false;
+  const uint8_t* q = p.pack.data + offset + h.length;
+  if (h.type >= 1 && h.type <= 4) {
+    type = static_cast<GitObjectType>(h.type);
+    return inflate_exact(q, end, h.size, data);
   }
   std::string base;
-  if (raw == 6) {  // OFS_DELTA: the base sits a varint's distance before this object
-    if (q >= end) return false;
-    c = *q++;
-    uint64_t dist = c & 0x7f;
-    while (c & 0x80) {
-      if (q >= end || dist > (UINT64_MAX >> 8)) return false;
-      c = *q++;
-      dist = ((dist + 1) << 7) | (c & 0x7f);
-    }
-    if (dist == 0 || dist > offset - 12) return false;
-    if (!build_at(p, offset - dist, type, base, depth + 1)) return false;
-  } else if (raw == 7) {  // REF_DELTA: the base by id, in any pack
-    if (end - q < 20) return false;
-    const unsigned char* base_id = q;
-    q += 20;
-    if (!read_packed(base_id, type, base, depth + 1)) return false;
+  if (h.type == 6) {  // OFS_DELTA: the base sits a varint's distance before this object
+    if (h.base_distance == 0 || h.base_distance > offset - 12) return false;
+    if (!build_at(p, offset - h.base_distance, type, base, depth + 1)) return false;
+  } else if (h.type == 7) {  // REF_DELTA: the base by id, in any pack
+    if (!read_packed(h.base_id, type, base, depth + 1)) return false;
   } else {
     return false;
   }
   std::string delta;
-  if (!inflate_exact(q, end, size, delta)) return false;
+  if (!inflate_exact(q, end, h.size, delta)) return false;
   std::string error;
   return apply_git_delta(base, delta, data, error);
 }

@@ -1,6 +1,7 @@
 #include "sources/git_pack.h"
 
 #include "sources/git_delta.h"
+#include "sources/git_pack_format.h"
 
 #include <dirent.h>
 #include <dlfcn.h>
@@ -37,10 +38,6 @@ git_object_t to_git_type(uint8_t t) {
     case kTag: return GIT_OBJECT_TAG;
     default: return GIT_OBJECT_INVALID;
   }
-}
-
-uint32_t be32(const uint8_t* p) {
-  return (uint32_t(p[0]) << 24) | (uint32_t(p[1]) << 16) | (uint32_t(p[2]) << 8) | uint32_t(p[3]);
 }
 
 // An id as 40 hex digits, from its 20 raw bytes in the index.
@@ -126,11 +123,11 @@ class PackFile {
     if (idx_len < 8 + 1024 + 40) return "index too short";
     static const uint8_t magic[4] = {0xff, 't', 'O', 'c'};
     if (std::memcmp(idx, magic, 4) != 0) return "v1";  // left to libgit2
-    if (be32(idx + 4) != 2) return "unsupported index version " + std::to_string(be32(idx + 4));
+    if (git_be32(idx + 4) != 2) return "unsupported index version " + std::to_string(git_be32(idx + 4));
     const uint8_t* fan = idx + 8;
     uint32_t prev = 0;
     for (int i = 0; i < 256; ++i) {
-      uint32_t f = be32(fan + 4 * i);
+      uint32_t f = git_be32(fan + 4 * i);
       if (f < prev) return "index fan-out table is not sorted";
       prev = f;
     }
@@ -146,24 +143,24 @@ class PackFile {
         return "index object ids are not sorted";
     for (uint32_t i = 0; i < n; ++i) {
       unsigned b = oids[20 * size_t(i)];
-      if (i < (b ? be32(fan + 4 * (b - 1)) : 0) || i >= be32(fan + 4 * b)) return "index fan-out table does not match its ids";
+      if (i < (b ? git_be32(fan + 4 * (b - 1)) : 0) || i >= git_be32(fan + 4 * b)) return "index fan-out table does not match its ids";
     }
     if (pack_len < 12 + 20) return "pack too short";
     if (std::memcmp(pack, "PACK", 4) != 0) return "not a pack (bad signature)";
-    uint32_t ver = be32(pack + 4);
+    uint32_t ver = git_be32(pack + 4);
     if (ver != 2 && ver != 3) return "unsupported pack version " + std::to_string(ver);
-    if (be32(pack + 8) != n)
-      return "pack holds " + std::to_string(be32(pack + 8)) + " objects but its index lists " + std::to_string(n);
+    if (git_be32(pack + 8) != n)
+      return "pack holds " + std::to_string(git_be32(pack + 8)) + " objects but its index lists " + std::to_string(n);
     uint64_t limit = pack_len - 20;
     objs.resize(n);
     for (uint32_t i = 0; i < n; ++i) {
-      uint32_t o = be32(offs + 4 * size_t(i));
+      uint32_t o = git_be32(offs + 4 * size_t(i));
       uint64_t off = o;
       if (o & 0x80000000u) {
         uint64_t k = o & 0x7fffffffu;
         if (k >= n_large) return "index large offset entry out of range";
         const uint8_t* p = large + 8 * k;
-        off = (uint64_t(be32(p)) << 32) | be32(p + 4);
+        off = (uint64_t(git_be32(p)) << 32) | git_be32(p + 4);
       }
       objs[i].offset = off;
       objs[i].idx_pos = i;
@@ -239,18 +236,7 @@ class PackFile {
     return "";
   }
 
-  int64_t find_oid(const uint8_t* id) const {
-    const uint8_t* fan = idx + 8;
-    uint32_t lo = id[0] ? be32(fan + 4 * (id[0] - 1)) : 0, hi = be32(fan + 4 * id[0]);
-    while (lo < hi) {
-      uint32_t mid = lo + (hi - lo) / 2;
-      int c = std::memcmp(oids + 20 * size_t(mid), id, 20);
-      if (c == 0) return mid;
-      if (c < 0) lo = mid + 1;
-      else hi = mid;
-    }
-    return -1;
-  }
+  int64_t find_oid(const uint8_t* id) const { return pack_index_find(idx + 8, oids, n, id); }
 
   void bad(Entry& e, const std::string& why) {
     e.bad = true;
@@ -258,49 +244,30 @@ class PackFile {
   }
 
   void parse_header(Entry& e) {
-    const uint8_t* p = pack + e.offset;
-    const uint8_t* end = pack + e.end;
-    uint8_t c = *p++;
-    e.type = (c >> 4) & 7;
-    uint64_t size = c & 15;
-    unsigned shift = 4;
-    while (c & 0x80) {
-      if (p >= end || shift > 57) return bad(e, "object header runs past its data");
-      c = *p++;
-      size |= uint64_t(c & 0x7f) << shift;
-      shift += 7;
+    PackObjectHeader h;
+    PackHeaderError err = parse_pack_object_header(pack + e.offset, pack + e.end, h);
+    e.type = static_cast<uint8_t>(h.type);
+    if (err != PackHeaderError::Header) e.size = h.size;
+    switch (err) {
+      case PackHeaderError::Header: return bad(e, "object header runs past its data");
+      case PackHeaderError::BaseOffset: return bad(e, "delta base offset runs past its data");
+      case PackHeaderError::BaseId: return bad(e, "delta base id runs past its data");
+      case PackHeaderError::None: break;
     }
-    e.size = size;
     if (e.type == kOfsDelta) {
-      if (p >= end) return bad(e, "delta base offset runs past its data");
-      c = *p++;
-      uint64_t off = c & 0x7f;
-      while (c & 0x80) {
-        if (p >= end || off > (UINT64_MAX >> 8)) return bad(e, "delta base offset runs past its data");
-        c = *p++;
-        off = ((off + 1) << 7) | (c & 0x7f);
-      }
-      if (off == 0 || off > e.offset) return bad(e, "delta base offset " + std::to_string(off) + " points outside the pack");
-    } else if (e.type == kRefDelta) {
-      if (end - p < 20) return bad(e, "delta base id runs past its data");
-      p += 20;
-    } else if (e.type < kCommit || e.type > kTag) {
+      if (h.base_distance == 0 || h.base_distance > e.offset)
+        return bad(e, "delta base offset " + std::to_string(h.base_distance) + " points outside the pack");
+    } else if (e.type != kRefDelta && (e.type < kCommit || e.type > kTag)) {
       return bad(e, "unknown object type " + std::to_string(e.type));
     }
-    e.hdr = static_cast<uint32_t>(p - (pack + e.offset));
+    e.hdr = static_cast<uint32_t>(h.length);
   }
 
+  // Only for an entry parse_header accepted as an OFS_DELTA.
   uint64_t base_offset_of(const Entry& e) const {
-    const uint8_t* p = pack + e.offset;
-    uint8_t c = *p++;
-    while (c & 0x80) c = *p++;
-    c = *p++;
-    uint64_t off = c & 0x7f;
-    while (c & 0x80) {
-      c = *p++;
-      off = ((off + 1) << 7) | (c & 0x7f);
-    }
-    return e.offset - off;
+    PackObjectHeader h;
+    parse_pack_object_header(pack + e.offset, pack + e.end, h);
+    return e.offset - h.base_distance;
   }
 };
 
