@@ -33,9 +33,10 @@ void put(std::string& s, uint64_t v, int n) {
   for (int i = 0; i < n; ++i) s += static_cast<char>((v >> (8 * i)) & 0xFF);
 }
 
-std::string gzip(std::string_view data) {
+// zlib's deflate with the given window bits: 31 writes a gzip file, -15 raw deflate (a zip member).
+std::string deflate_bits(std::string_view data, int window_bits) {
   z_stream z{};
-  deflateInit2(&z, 6, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY);
+  deflateInit2(&z, 6, Z_DEFLATED, window_bits, 8, Z_DEFAULT_STRATEGY);
   std::string out(compressBound(data.size()) + 64, '\0');
   z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
   z.avail_in = data.size();
@@ -46,20 +47,8 @@ std::string gzip(std::string_view data) {
   deflateEnd(&z);
   return out;
 }
-
-std::string deflate_raw(std::string_view data) {
-  z_stream z{};
-  deflateInit2(&z, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY);
-  std::string out(compressBound(data.size()) + 64, '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  z.avail_in = data.size();
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = out.size();
-  deflate(&z, Z_FINISH);
-  out.resize(out.size() - z.avail_out);
-  deflateEnd(&z);
-  return out;
-}
+std::string gzip(std::string_view data) { return deflate_bits(data, 31); }
+std::string deflate_raw(std::string_view data) { return deflate_bits(data, -15); }
 
 // The data cut into up to four members at '|' bytes, deflated and stored in turn, a directory
 // entry named "d/" among them; zip64 records and extra fields when asked.
