@@ -13,6 +13,7 @@
 #include "checks/entropy.h"
 #include "checks/placeholder.h"
 #include "rules/rule_loader.h"
+#include "provider_families.h"
 
 namespace provider_corpus {
 namespace {
@@ -25,15 +26,6 @@ std::string lower(std::string s) {
 }
 
 bool is_alnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
-
-uint32_t crc32_ieee(const std::string& s) {
-  uint32_t c = 0xFFFFFFFFu;
-  for (unsigned char b : s) {
-    c ^= b;
-    for (int k = 0; k < 8; ++k) c = (c >> 1) ^ (0xEDB88320u & (0u - (c & 1u)));
-  }
-  return c ^ 0xFFFFFFFFu;
-}
 
 const std::string kDigits = "0123456789";
 const std::string kLower = "abcdefghijklmnopqrstuvwxyz";
@@ -86,7 +78,7 @@ std::string apply_checksum(const Rule& rule, std::string s) {
   size_t us = s.find('_');
   if (us == std::string::npos || s.size() - us - 1 != 36) return s;
   std::string body = s.substr(us + 1, 30);
-  return s.substr(0, us + 1) + body + github_crc32_suffix(body);
+  return s.substr(0, us + 1) + body + provider_families::github_crc32_suffix(body);
 }
 
 std::string slug(const std::string& s) {
@@ -305,17 +297,6 @@ std::vector<uint64_t> write_entries(const std::string& path, const std::string& 
 }
 
 }  // namespace
-
-std::string github_crc32_suffix(const std::string& body30) {
-  static const char* alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-  uint32_t v = crc32_ieee(body30);
-  std::string out(6, '0');
-  for (int i = 5; i >= 0 && v; --i) {
-    out[i] = alphabet[v % 62];
-    v /= 62;
-  }
-  return out;
-}
 
 bool regex_captures(const Rule& rule, const std::string& text, size_t offset, size_t len) {
   return regex_captures(rule, text, offset, len, nullptr);

@@ -69,7 +69,4 @@ bool regex_captures(const keyhound::Rule& rule, const std::string& text, size_t 
 bool regex_captures(const keyhound::Rule& rule, const std::string& text, size_t offset, size_t len,
                     std::string* whole);
 
-// base62 CRC32 suffix of GitHub-style tokens (6 chars), for tests.
-std::string github_crc32_suffix(const std::string& body30);
-
 }  // namespace provider_corpus

@@ -49,18 +49,6 @@ uint32_t crc32(const std::string& s) {
   return c ^ 0xFFFFFFFFu;
 }
 
-// GitHub's and npm's token checksum: CRC32 of the 30 random characters in 6 base62 digits
-// (github.blog 2021-04-05 "Behind GitHub's new authentication token formats").
-std::string crc_base62(const std::string& body) {
-  static const std::string a = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-  uint32_t v = crc32(body);
-  std::string out(6, '0');
-  for (int i = 5; i >= 0 && v; --i) {
-    out[i] = a[v % 62];
-    v /= 62;
-  }
-  return out;
-}
 
 std::string b64json(const std::string& json, bool url) {
   std::string s = keyhound::base64_encode(json, url, false);
@@ -87,14 +75,14 @@ const std::vector<Family>& families() {
     auto add = [&](Family x) { v.push_back(std::move(x)); };
     // GitHub: ghp_/ghs_ + 30 base62 + CRC32 (6 base62); fine-grained github_pat_ + 22 + _ + 59.
     add({"github-classic", "GitHub", "GITHUB_TOKEN", P("gh", "p_"),
-         [](Rng& r) { std::string b = r.of(kB62, 30); return P("gh", "p_") + b + crc_base62(b); },
+         [](Rng& r) { std::string b = r.of(kB62, 30); return P("gh", "p_") + b + github_crc32_suffix(b); },
          "Authorization: token {T}",
          {{"python", "from github import Github\n\ngh = Github(\"{T}\")\n"},
           {"js", "import { Octokit } from \"@octokit/rest\";\n\nconst octokit = new Octokit({ auth: \"{T}\" });\n"},
           {"go", "ts := oauth2.StaticTokenSource(&oauth2.Token{AccessToken: \"{T}\"})\nclient := github.NewClient(oauth2.NewClient(ctx, ts))\n"}},
          true, false, "api.github.com"});
     add({"github-app", "GitHub", "GH_INSTALLATION_TOKEN", P("gh", "s_"),
-         [](Rng& r) { std::string b = r.of(kB62, 30); return P("gh", "s_") + b + crc_base62(b); },
+         [](Rng& r) { std::string b = r.of(kB62, 30); return P("gh", "s_") + b + github_crc32_suffix(b); },
          "Authorization: Bearer {T}", {}, true, false, "api.github.com"});
     add({"github-fine-grained", "GitHub", "GH_TOKEN", P("github", "_pat_"),
          [](Rng& r) { return P("github", "_pat_") + "11A" + r.of(kUpAlnum, 19) + "_" + r.of(kB62, 59); },
@@ -185,7 +173,7 @@ const std::vector<Family>& families() {
          "api.twilio.com"});
     // npm: npm_ + 30 base62 + CRC32 in 6 base62 (same scheme as GitHub).
     add({"npm", "npm", "NPM_TOKEN", P("np", "m_"),
-         [](Rng& r) { std::string b = r.of(kB62, 30); return P("np", "m_") + b + crc_base62(b); },
+         [](Rng& r) { std::string b = r.of(kB62, 30); return P("np", "m_") + b + github_crc32_suffix(b); },
          "Authorization: Bearer {T}", {}, true, false, "registry.npmjs.org"});
     // PyPI: pypi- + a macaroon whose first bytes encode "pypi.org".
     add({"pypi", "PyPI", "PYPI_API_TOKEN", P("pypi-", "AgEIcHlwaS5vcmc"),
@@ -627,6 +615,17 @@ std::string identifier(Rng& r, size_t n, bool camel) {
 }
 
 }  // namespace
+
+std::string github_crc32_suffix(const std::string& body) {
+  static const std::string a = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  uint32_t v = crc32(body);
+  std::string out(6, '0');
+  for (int i = 5; i >= 0 && v; --i) {
+    out[i] = a[v % 62];
+    v /= 62;
+  }
+  return out;
+}
 
 std::vector<std::string> family_names() {
   std::vector<std::string> out;

@@ -41,6 +41,10 @@ std::vector<std::string> family_names();
 // seed gives the same token. Other corpora (encoded forms) plant these.
 std::string sample_token(const std::string& family, uint64_t seed);
 
+// GitHub's and npm's token checksum: CRC32 of the 30 random characters in 6 base62 digits
+// (github.blog 2021-04-05 "Behind GitHub's new authentication token formats").
+std::string github_crc32_suffix(const std::string& body30);
+
 // Writes the corpus under `root`; `forms_per_family` files of planted tokens per family (at
 // least 3), plus one file per applicable look-alike kind. The same seed gives the same tree.
 Corpus generate(const std::string& root, uint64_t seed, int forms_per_family = 8);
