@@ -246,6 +246,13 @@ bool add_entries(git_index* small, const std::vector<IndexEntry>& es, const std:
   return true;
 }
 
+// What --debug says of a staged diff made from the index read directly.
+std::string index_read_summary(size_t entries, size_t trees_read, bool cache_tree, size_t changed) {
+  return "index read directly, " + std::to_string(entries) + " entries, " + std::to_string(trees_read) +
+         " trees of HEAD read (cache-tree " + (cache_tree ? "present" : "absent") + "), " + std::to_string(changed) +
+         " changed paths";
+}
+
 }  // namespace
 
 std::string staged_index_path(const std::string& git_dir) {
@@ -310,16 +317,10 @@ StagedDiff staged_diff_fast(git_repository* repo, git_tree* head_tree, const std
     return out;
   }
   out.diff = diff;
-  out.how = "staged diff: index read directly, " + std::to_string(es.size()) + " entries, " +
-            std::to_string(f.trees_read) + " trees of HEAD read (cache-tree " +
-            (index->cache_tree() ? "present" : "absent") + "), " + std::to_string(paths.size()) + " changed paths";
+  out.how = "staged diff: " + index_read_summary(es.size(), f.trees_read, index->cache_tree(), paths.size());
   out.paths = std::move(paths);
   return out;
 }
-
-}  // namespace keyhound
-
-namespace keyhound {
 
 namespace {
 
@@ -429,9 +430,8 @@ std::optional<GitPlan> plan_staged_own(const PlainRepo& repo, const GitPlanOptio
   if (deleted && added) return no("a deletion beside an addition (libgit2 looks for renames)");
   std::stable_sort(plan.blobs.begin(), plan.blobs.end(),
                    [](const GitBlobTask& a, const GitBlobTask& b) { return a.path < b.path; });
-  plan.how = "staged diff without libgit2: index read directly, " + std::to_string(es.size()) + " entries, " +
-             std::to_string(f.trees_read) + " trees of HEAD read (cache-tree " +
-             (index->cache_tree() ? "present" : "absent") + "), " + std::to_string(changes.size()) + " changed paths";
+  plan.how = "staged diff without libgit2: " +
+             index_read_summary(es.size(), f.trees_read, index->cache_tree(), changes.size());
   plan.objects = std::move(objects);
   return plan;
 }
