@@ -74,7 +74,7 @@ int run_report(ReportArgs& a) {
     const RuleSet& rs = cx.scanner.rules();
     std::set<std::string> repos;
     RuleAttacher attach_rule(rs);
-    tally.result.findings.reserve(ds->count_occurrences(fl));  // as load_stored_findings does
+    auto& findings = tally.result.findings;
     ds->each_occurrence(fl, [&](StoredOccurrence& so) {
       if (want_verify && !so.secret_stored)
         throw std::runtime_error("report --verify needs the full secrets, and " + redact_datastore_url(a.datastore) +
@@ -83,10 +83,10 @@ int run_report(ReportArgs& a) {
       int ri = so.finding.rule_index;
       if (ri >= 0 && static_cast<int>(finding_severity(so.finding, rs.rules[ri])) > static_cast<int>(min_sev)) return;
       repos.insert(so.repository);
-      Finding& f = tally.result.findings.emplace_back(std::move(so.finding));
+      Finding& f = findings.emplace_back(std::move(so.finding));
       f.properties["repository"] = std::move(so.repository);
       f.properties["triage"] = so.triage_status.empty() ? "open" : so.triage_status;
-    });
+    }, [&](uint64_t n) { findings.reserve(n); });  // as load_stored_findings does
     tally.result.summary.notes["repositories"] = std::to_string(repos.size());
     if (tally.stream) tally.stream->done(0, tally.result.findings);  // --format jsonl
   };

@@ -126,17 +126,27 @@ class Datastore {
   virtual void release_all_claims() {}
   // One transaction; replaying it is a no-op.
   virtual void record_batch(const ScanBatch& batch) = 0;
-  // Keeps what the calls after it write in one transaction until release() commits it: a
-  // small repository's start, shared history, one batch and finish are one commit instead of
-  // four (a commit costs a few dozen system calls). Held work is one batch's worth, lost to a
-  // kill as a batch is. A backend with concurrent writers may commit each call as it comes.
+  // Keeps what the calls after it write in one transaction until release() commits it: small
+  // repositories audited one after another (forks: a few new blobs each) are one commit, not
+  // four each (a commit costs dozens of system calls). Held work is at most one batch's worth
+  // or a second of audit, lost to a kill as a batch is. A backend with concurrent writers may
+  // commit each call as it comes.
   virtual void hold() {}
   virtual void release() {}
+  // True while a transaction hold() opened is open: after a failed call, false when the
+  // backend rolled it back (what it held is lost, and written again by the next run).
+  virtual bool held() const { return false; }
   virtual uint64_t scanned_blob_count() = 0;
 
   // Calls `each` with every occurrence the filter selects, in report order (by repository, then
   // as its plan met them), one at a time: a report of a large datastore holds each once.
-  virtual void each_occurrence(const OccurrenceFilter& filter, const std::function<void(StoredOccurrence&)>& each) = 0;
+  // `expect`, when given, is called once before the first `each` with at least how many
+  // occurrences follow, so a reader can make room once.
+  virtual void each_occurrence(const OccurrenceFilter& filter, const std::function<void(StoredOccurrence&)>& each,
+                               const std::function<void(uint64_t)>& expect) = 0;
+  void each_occurrence(const OccurrenceFilter& filter, const std::function<void(StoredOccurrence&)>& each) {
+    each_occurrence(filter, each, {});
+  }
   // At least as many as each_occurrence() gives for the filter (every place, before first_only),
   // so a reader can make room once.
   virtual uint64_t count_occurrences(const OccurrenceFilter& filter) = 0;

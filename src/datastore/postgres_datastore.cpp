@@ -472,7 +472,10 @@ class PostgresDatastore : public Datastore {
     return static_cast<uint64_t>(query(sql, args).integer(0, 0));
   }
 
-  void each_occurrence(const OccurrenceFilter& fl, const std::function<void(StoredOccurrence&)>& each) override {
+  using Datastore::each_occurrence;
+  void each_occurrence(const OccurrenceFilter& fl, const std::function<void(StoredOccurrence&)>& each,
+                       const std::function<void(uint64_t)>& expect) override {
+    if (expect) expect(count_occurrences(fl));
     std::vector<std::string> args;
     std::string sql =
         "SELECT r.identity, o.fingerprint, o.blob, o.commit_id, o.path, o.author, o.email, o.date, o.seq, "

@@ -16,10 +16,12 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <unordered_map>
+#include <unordered_set>
 #include <random>
 #include <set>
 #include <sstream>
 #include <stdexcept>
+#include <tuple>
 
 #include "datastore/occurrence_sql.h"
 #include "base/utc_time.h"
@@ -166,6 +168,11 @@ class Stmt {
     auto p = reinterpret_cast<const char*>(sqlite3_column_text(st_, i));
     return p ? std::string(p, sqlite3_column_bytes(st_, i)) : std::string();
   }
+  // Valid until the next step() or reset().
+  std::string_view view(int i) const {
+    auto p = reinterpret_cast<const char*>(sqlite3_column_text(st_, i));
+    return p ? std::string_view(p, sqlite3_column_bytes(st_, i)) : std::string_view();
+  }
   bool is_null(int i) const { return sqlite3_column_type(st_, i) == SQLITE_NULL; }
   int64_t integer(int i) const { return sqlite3_column_int64(st_, i); }
 
@@ -225,6 +232,7 @@ class SqliteDatastore : public Datastore {
     cached("BEGIN IMMEDIATE").run();
     held_ = true;
   }
+  bool held() const override { return held_; }
   void release() override {
     if (!held_) return;
     held_ = false;
@@ -286,13 +294,45 @@ class SqliteDatastore : public Datastore {
     return s.step();
   }
 
+  // Besides the commits, the highest seq at each (over every repository's occurrences there),
+  // kept for the share_commits() that follows: a fork linking its shared history then learns
+  // where its own occurrences start without reading each shared commit's rows again.
   std::vector<std::string> commits_with_occurrences(const std::string& identity) override {
-    Stmt& s = cached("SELECT DISTINCT commit_id FROM occurrences WHERE repository<>"
-                     "(SELECT COALESCE(MAX(id), -1) FROM repositories WHERE identity=?)");
+    int64_t self = -1;
+    {
+      Stmt& id = cached("SELECT id FROM repositories WHERE identity=?");
+      Reset id_done{id};
+      id.bind(1, identity);
+      if (id.step()) self = id.integer(0);
+    }
+    // The commit index in its order, folded here (SQL aggregates cost more than the scan).
+    Stmt& s = cached("SELECT commit_id, seq, repository FROM occurrences INDEXED BY occurrences_commit_rows "
+                     "ORDER BY commit_id");
     Reset s_done{s};
-    s.bind(1, identity);
     std::vector<std::string> out;
-    while (s.step()) out.push_back(s.text(0));
+    top_seq_.clear();
+    top_seq_for_ = identity;
+    std::string at;
+    int64_t top = -1;
+    bool other = false;
+    auto flush = [&] {
+      if (other) {
+        out.push_back(at);
+        top_seq_.emplace(at, top);
+      }
+    };
+    while (s.step()) {
+      std::string_view c = s.view(0);
+      if (c != at) {
+        flush();
+        at.assign(c);
+        top = -1;
+        other = false;
+      }
+      top = std::max(top, s.integer(1));
+      other = other || s.integer(2) != self;
+    }
+    flush();
     return out;
   }
 
@@ -300,18 +340,47 @@ class SqliteDatastore : public Datastore {
     begin();
     try {
       int64_t repo = repo_id(identity);
+      // Links it has already (an earlier run) count too: then the highest seq is read back.
+      bool linked_before = false;
+      {
+        Stmt& any = cached("SELECT 1 FROM shared_commits WHERE repository=? LIMIT 1");
+        Reset any_done{any};
+        any.bind(1, repo);
+        linked_before = any.step();
+      }
+      int64_t max_seq = -1;
+      bool known = !linked_before && top_seq_for_ == identity;
       // One statement for all of them (a fork links hundreds; one insert each cost more than
-      // the rows): the ids as a JSON array, unpacked by json_each.
-      std::string list = nlohmann::json(commits).dump();
+      // the rows): the ids as a JSON array, unpacked by json_each. Commit ids are hex, so the
+      // array is written without a JSON serializer.
+      std::string list = "[";
+      list.reserve(commits.size() * 43 + 2);
+      for (auto& id : commits) {
+        if (!is_hex_digits(id)) continue;  // never a commit id
+        if (list.size() > 1) list += ',';
+        list += '"';
+        list += id;
+        list += '"';
+        if (known) {
+          auto t = top_seq_.find(id);
+          if (t == top_seq_.end()) known = false;
+          else max_seq = std::max(max_seq, t->second);
+        }
+      }
+      list += ']';
+      top_seq_.clear();
+      top_seq_for_.clear();
       Stmt& ins = cached(
           "INSERT OR IGNORE INTO shared_commits(repository, commit_id) SELECT ?1, value FROM json_each(?2)");
       Reset ins_done{ins};
       ins.bind(1, repo).bind(2, list).run();
-      // Where this repository's own occurrences start: after every one it now shares.
-      Stmt& top = cached(shared_max_seq("?1"));
-      Reset top_done{top};
-      top.bind(1, repo);
-      int64_t max_seq = top.step() && !top.is_null(0) ? top.integer(0) : -1;
+      if (!known) {
+        // Where this repository's own occurrences start: after every one it now shares.
+        Stmt& top = cached(shared_max_seq("?1"));
+        Reset top_done{top};
+        top.bind(1, repo);
+        max_seq = top.step() && !top.is_null(0) ? top.integer(0) : -1;
+      }
       commit();
       return static_cast<uint64_t>(max_seq + 1);
     } catch (...) {
@@ -358,6 +427,8 @@ class SqliteDatastore : public Datastore {
   }
 
   void record_batch(const ScanBatch& b) override {
+    top_seq_.clear();  // occurrences change: what commits_with_occurrences() saw is stale
+    top_seq_for_.clear();
     begin();
     try {
       int64_t repo = repo_id(b.repository);
@@ -422,56 +493,134 @@ class SqliteDatastore : public Datastore {
     return s.step() ? static_cast<uint64_t>(s.integer(0)) : 0;
   }
 
-  void each_occurrence(const OccurrenceFilter& fl, const std::function<void(StoredOccurrence&)>& each) override {
+  // The rows are read unsorted and without joins, then sorted here: an audit of forks reads
+  // thousands of rows whose sort in SQL (every text column through a temporary b-tree) and
+  // per-row lookups of repository, finding and triage cost three times the reading. What a
+  // fingerprint's rule, stored secret and triage status are is asked once per fingerprint.
+  using Datastore::each_occurrence;
+  void each_occurrence(const OccurrenceFilter& fl, const std::function<void(StoredOccurrence&)>& each,
+                       const std::function<void(uint64_t)>& expect) override {
     std::vector<std::string> args;
-    // The rows sorted without their details (long JSON): each distinct one is read once below.
-    Stmt s(db_,
-           "SELECT r.identity, o.fingerprint, o.blob, o.commit_id, o.path, o.line, o.col, o.author, o.email, o.date, "
-           "o.seq, f.secret, COALESCE(t.status, '') " +
-               selected(fl, args) +
-               " ORDER BY r.identity, o.seq, o.fingerprint, o.blob, o.commit_id, o.path, o.line, o.col",
-           file_);
-    for (size_t i = 0; i < args.size(); ++i) s.bind(static_cast<int>(i + 1), args[i]);
+    const std::string repo_cond = repositories_cond(fl, args);
+    auto bind_args = [&](Stmt& st) {
+      for (size_t i = 0; i < args.size(); ++i) st.bind(static_cast<int>(i + 1), args[i]);
+    };
+    // The selected repositories: id -> identity, and each one's rank in identity order.
+    std::unordered_map<int64_t, size_t> rank;
+    std::vector<std::string> identities;
+    {
+      Stmt r(db_, "SELECT id, identity FROM repositories" + (repo_cond.empty() ? "" : " WHERE id IN " + repo_cond) +
+                      " ORDER BY identity", file_);
+      bind_args(r);
+      while (r.step()) {
+        rank.emplace(r.integer(0), identities.size());
+        identities.push_back(r.text(1));
+      }
+    }
+    struct Row {
+      size_t rank;
+      int64_t seq, line, col;
+      std::string fp, blob, commit, path, author, email, date;
+    };
+    std::vector<Row> rows;
+    {
+      Stmt s(db_, occurrence_rows(repo_cond.empty() ? "1" : "o.repository IN " + repo_cond,
+                                  repo_cond.empty() ? "1" : "s.repository IN " + repo_cond), file_);
+      bind_args(s);
+      while (s.step()) {
+        auto rk = rank.find(s.integer(0));
+        if (rk == rank.end()) continue;
+        rows.push_back({rk->second, s.integer(10), s.integer(5), s.integer(6), s.text(1), s.text(2), s.text(3),
+                        s.text(4), s.text(7), s.text(8), s.text(9)});
+      }
+    }
+    if (expect) expect(rows.size());
+    // Report order: by repository, then as its plan met them (seq), ties by place.
+    std::vector<uint32_t> order(rows.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<uint32_t>(i);
+    std::sort(order.begin(), order.end(), [&](uint32_t x, uint32_t y) {
+      const Row& a = rows[x];
+      const Row& b = rows[y];
+      return std::tie(a.rank, a.seq, a.fp, a.blob, a.commit, a.path, a.line, a.col) <
+             std::tie(b.rank, b.seq, b.fp, b.blob, b.commit, b.path, b.line, b.col);
+    });
+    // Per fingerprint: its rule and stored secret (findings), its triage status, and whether
+    // the filter keeps it.
+    struct FpInfo {
+      bool keep = false;
+      std::optional<std::string> secret;
+      std::string status;
+    };
+    std::unordered_map<std::string, FpInfo> fps;
+    Stmt fnd(db_, "SELECT f.rule_id, f.secret, COALESCE(t.status, '') FROM findings f LEFT JOIN triage t ON "
+                  "t.fingerprint=f.fingerprint WHERE f.fingerprint=?", file_);
     Stmt det(db_, "SELECT detail FROM details WHERE fingerprint=? AND blob=? AND line=? AND col=?", file_);
     std::unordered_map<std::string, std::optional<Finding>> details;  // fingerprint, blob, line, col
-    OccurrenceSeen seen(fl.first_only);
+    // Which rows are kept: with first_only the first per (repository, fingerprint), known by the
+    // repository's rank and the fingerprint's entry above; else each place once.
+    struct FirstHash {
+      size_t operator()(const std::pair<size_t, const FpInfo*>& k) const {
+        return std::hash<const void*>{}(k.second) * 31 + k.first;
+      }
+    };
+    std::unordered_set<std::pair<size_t, const FpInfo*>, FirstHash> firsts;
+    OccurrenceSeen seen(false);
     std::string key;  // reused: a report reads thousands of rows
-    while (s.step()) {
-      StoredOccurrence so;
-      so.repository = s.text(0);
-      std::string fp = s.text(1), blob = s.text(2), commit = s.text(3), path = s.text(4);
-      int64_t line = s.integer(5), col = s.integer(6);
-      if (!seen.first(so.repository, fp, blob, commit, path, line, col)) continue;
-      key.assign(fp);
+    for (uint32_t i : order) {
+      Row& row = rows[i];
+      const std::string& repository = identities[row.rank];
+      auto fi = fps.find(row.fp);
+      if (fi == fps.end()) {
+        FpInfo info;
+        fnd.bind(1, row.fp);
+        if (fnd.step()) {  // an occurrence's finding is written with it: never missing
+          std::string rule = fnd.text(0), status = fnd.text(2);
+          if (!fnd.is_null(1)) info.secret = fnd.text(1);
+          const std::string& shown = status.empty() ? std::string("open") : status;
+          info.keep = (fl.rules.empty() || std::find(fl.rules.begin(), fl.rules.end(), rule) != fl.rules.end()) &&
+                      (fl.statuses.empty() ||
+                       std::find(fl.statuses.begin(), fl.statuses.end(), shown) != fl.statuses.end());
+          info.status = std::move(status);
+        }
+        fnd.reset();
+        fi = fps.emplace(row.fp, std::move(info)).first;
+      }
+      if (!fi->second.keep) continue;
+      if (fl.first_only ? !firsts.emplace(row.rank, &fi->second).second
+                        : !seen.first(repository, row.fp, row.blob, row.commit, row.path, row.line, row.col))
+        continue;
+      key.assign(row.fp);
       key += '\0';
-      key += blob;
+      key += row.blob;
       key += '\0';
-      key += std::to_string(line);
+      key += std::to_string(row.line);
       key += '\0';
-      key += std::to_string(col);
+      key += std::to_string(row.col);
       auto d = details.find(key);
       if (d == details.end()) {
-        det.bind(1, fp).bind(2, blob).bind(3, line).bind(4, col);
+        det.bind(1, row.fp).bind(2, row.blob).bind(3, row.line).bind(4, row.col);
         std::optional<Finding> f;
         if (det.step()) f = decode_finding(det.text(0));
         det.reset();
         d = details.emplace(key, std::move(f)).first;
       }
       if (!d->second) continue;  // never without its details (one transaction writes both)
+      StoredOccurrence so;
+      so.repository = repository;
       so.finding = *d->second;
-      so.finding.fingerprint = std::move(fp);
-      so.finding.where.blob = std::move(blob);
-      so.finding.where.commit = std::move(commit);
-      so.finding.where.path = std::move(path);
-      so.finding.where.author = s.text(7);
-      so.finding.where.email = s.text(8);
-      so.finding.where.date = s.text(9);
-      so.seq = static_cast<uint64_t>(s.integer(10));
-      if (!s.is_null(11)) {
-        so.finding.secret = s.text(11);
+      so.finding.fingerprint = std::move(row.fp);
+      so.finding.where.blob = std::move(row.blob);
+      so.finding.where.commit = std::move(row.commit);
+      so.finding.where.path = std::move(row.path);
+      so.finding.where.author = std::move(row.author);
+      so.finding.where.email = std::move(row.email);
+      so.finding.where.date = std::move(row.date);
+      so.seq = static_cast<uint64_t>(row.seq);
+      if (fi->second.secret) {
+        so.finding.secret = *fi->second.secret;
         so.secret_stored = true;
       }
-      so.triage_status = s.text(12);
+      so.triage_status = fi->second.status;
       each(so);
     }
   }
@@ -734,6 +883,9 @@ class SqliteDatastore : public Datastore {
   std::string key_;
   bool store_secrets_ = false;
   bool held_ = false;  // hold(): one transaction open across calls
+  // commits_with_occurrences(): the highest seq at each commit it gave, for that repository
+  std::unordered_map<std::string, int64_t> top_seq_;
+  std::string top_seq_for_;
   std::unique_ptr<Stmt> known_stmt_;
   std::unordered_map<std::string, std::unique_ptr<Stmt>> cache_;
 };

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -11,6 +12,7 @@
 
 #include "pipeline/git_scan.h"
 #include "pipeline/item_stream.h"
+#include "sources/git_objects.h"
 #include "sources/git_source.h"
 #include "sources/repo_discovery.h"
 
@@ -19,6 +21,16 @@ namespace keyhound {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// The transaction held across small repositories (Datastore::hold): which repositories it
+// holds finished, and since when it is open. Committed once it holds a batch's worth of blobs
+// or a second of work, before a large repository's batches, and at the end of the audit.
+struct HeldWork {
+  bool open = false;
+  Clock::time_point since;
+  uint64_t blobs = 0;
+  std::vector<std::string> finished;  // identities, in the order they finished
+};
 
 struct RepoResult {
   std::string identity;
@@ -29,13 +41,17 @@ struct RepoResult {
 
 // Which of `candidates` (commit ids, hex) this repository holds. A mirror holds only what its
 // refs reach, so this is the shared history, without walking it (a fork's history is long).
+// A fork's are nearly all in its pack, found in the pack indexes directly; libgit2 is asked
+// about the rest (loose objects, alternates).
 std::vector<std::string> held_among(GitRepo& repo, const std::vector<std::string>& candidates) {
   std::vector<std::string> out;
   git_odb* odb = nullptr;
   if (git_repository_odb(&odb, repo.get()) != 0) throw GitError(git_error_text("object database"));
+  std::unique_ptr<GitObjectReader> packs = GitObjectReader::open(repo.git_dir(), nullptr);
   for (auto& hex : candidates) {
     git_oid id;
-    if (git_oid_fromstr(&id, hex.c_str()) == 0 && git_odb_exists(odb, &id)) out.push_back(hex);
+    if (git_oid_fromstr(&id, hex.c_str()) != 0) continue;
+    if ((packs && packs->in_pack_index(id.id)) || git_odb_exists(odb, &id)) out.push_back(hex);
   }
   git_odb_free(odb);
   std::sort(out.begin(), out.end());
@@ -44,7 +60,7 @@ std::vector<std::string> held_among(GitRepo& repo, const std::vector<std::string
 
 // Plans and scans one opened repository into the datastore.
 void audit_repository(const Scanner& sc, Datastore& ds, const AuditOptions& o, const AuditTarget& t, GitRepo& repo,
-                      RepoResult& rr, Tally& tally) {
+                      RepoResult& rr, Tally& tally, HeldWork& held) {
   std::string refs = ref_state(repo);
   auto rec = ds.repository(rr.identity);
   // Blob shards of one repository finish it one after another: each plans it whole.
@@ -56,26 +72,51 @@ void audit_repository(const Scanner& sc, Datastore& ds, const AuditOptions& o, c
   // A repository scanned in one batch (a fork: its few new blobs) is written in one
   // transaction, from its start to its finish; a larger one commits each batch as it goes.
   // Not when shards may share the datastore: a held write lock would stall the others.
+  // On an exception, what was written is as valid as unheld calls' writes: committed, with the
+  // repositories finished before in the same transaction (run_audit learns from held() whether
+  // the backend rolled it all back instead).
   struct Holder {
     Datastore& ds;
+    HeldWork& held;
     ~Holder() {
+      if (!std::uncaught_exceptions() || !held.open) return;
       try {
-        ds.release();  // on an exception: what was written is as valid as unheld calls' writes
+        if (ds.held()) {
+          ds.release();
+          held.finished.clear();
+          held.open = false;
+        }
       } catch (...) {
       }
     }
-  } holder{ds};
-  if (o.shard_count <= 1) ds.hold();
+  } holder{ds, held};
+  if (o.shard_count <= 1 && !held.open) {
+    ds.hold();
+    held.open = true;
+    held.since = Clock::now();
+    held.blobs = 0;
+  }
+  // Commits the held transaction. Should the commit fail, `held` still names what it held:
+  // run_audit then reports those repositories as not recorded.
+  auto commit_held = [&] {
+    if (!held.open) return;
+    ds.release();
+    held.open = false;
+    held.finished.clear();
+  };
   ds.start_repository(rr.identity, t.source);
   GitPlanOptions po;
   po.mode = GitPlanOptions::Mode::History;
   po.exclude_path = o.exclude_path;
   po.threads = o.threads;
+  po.warm_tree_cache = true;  // forks of this repository may follow
   // Nothing known yet (the first repository of a datastore): no walk asks about every commit.
   if (!whole && ds.any_commit_known())
     po.known_commit = [&ds](const git_oid& id) { return ds.commit_known(oid_hex(id)); };
   auto ms_since = [](Clock::time_point t) {
-    return std::to_string(static_cast<long long>(std::chrono::duration<double, std::milli>(Clock::now() - t).count()));
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.2f", std::chrono::duration<double, std::milli>(Clock::now() - t).count());
+    return std::string(buf);
   };
   auto t_plan = Clock::now();
   GitPlan plan = plan_git_scan(repo, po);
@@ -110,7 +151,7 @@ void audit_repository(const Scanner& sc, Datastore& ds, const AuditOptions& o, c
     if (states[i] == 0 || (states[i] > 0 && here.count(ids[i]))) rr.blobs_known++;
     else todo.push_back(i);
   }
-  if (todo.size() > std::max<size_t>(1, o.batch_blobs)) ds.release();
+  if (todo.size() > std::max<size_t>(1, o.batch_blobs)) commit_held();
   if (o.debug)
     o.debug("audit " + rr.identity + ": " + std::to_string(plan.blobs.size()) + " blobs, " +
             std::to_string(rr.blobs_known) + " already scanned, " + std::to_string(todo.size()) + " to scan (lookup " +
@@ -207,15 +248,22 @@ void audit_repository(const Scanner& sc, Datastore& ds, const AuditOptions& o, c
     rr.error = problems.front();
     if (problems.size() > 1) rr.error += " (and " + std::to_string(problems.size() - 1) + " more)";
     ds.finish_repository(rr.identity, "failed", refs, rr.error);
-    ds.release();
+    commit_held();
     return;
   }
+  auto t_finish = Clock::now();
   std::vector<std::string> planned;
   planned.reserve(plan.commits.size());
   for (auto& c : plan.commits) planned.push_back(c.id);
   ds.finish_repository(rr.identity, "done", refs, "", planned);
-  ds.release();
   rr.outcome = "scanned";
+  if (held.open) {
+    held.finished.push_back(rr.identity);
+    held.blobs += rr.blobs_scanned + rr.blobs_known;
+    if (held.blobs >= std::max<size_t>(1, o.batch_blobs) || Clock::now() - held.since >= std::chrono::seconds(1))
+      commit_held();
+  }
+  if (o.debug) o.debug("audit " + rr.identity + ": finish " + ms_since(t_finish) + " ms");
 }
 
 }  // namespace
@@ -242,7 +290,21 @@ std::vector<std::string> run_audit(const Scanner& sc, Datastore& ds, const Audit
   pr.total = o.targets.size();
   std::vector<std::string> audited;
   std::set<std::string> seen;
+  HeldWork held;
+  // The backend rolled back the held transaction (a failed write): the repositories finished in
+  // it are not recorded. Each is named and counted as failed; the next run audits it again.
+  auto check_held = [&](const std::string& why) {
+    if (!held.open || ds.held()) return;
+    held.open = false;
+    for (auto& id : held.finished) {
+      tally.warning("repository " + id + ": not recorded (" + why + "); it is audited again next run");
+      tally.result.summary.errors++;
+      pr.failed++;
+    }
+    held.finished.clear();
+  };
   for (const AuditTarget& t : o.targets) {
+    auto t_repo = Clock::now();
     RepoResult rr;
     rr.identity = t.url.empty() ? t.path : t.url;
     bool in_shard = false;  // checked: this repository is this shard's
@@ -276,7 +338,7 @@ std::vector<std::string> run_audit(const Scanner& sc, Datastore& ds, const Audit
         opened.emplace(GitRepo::open(path, false));
       }
       GitRepo& repo = *opened;
-      audit_repository(sc, ds, o, t, repo, rr, tally);
+      audit_repository(sc, ds, o, t, repo, rr, tally, held);
     } catch (const std::exception& e) {
       ds.release_all_claims();  // others need not wait for them to expire
       rr.outcome = "failed";
@@ -285,12 +347,21 @@ std::vector<std::string> run_audit(const Scanner& sc, Datastore& ds, const Audit
         pr.total--;
         continue;
       }
+      // This repository is reported failed below, not as lost with the transaction.
+      held.finished.erase(std::remove(held.finished.begin(), held.finished.end(), rr.identity), held.finished.end());
+      check_held(rr.error);
       try {
         ds.start_repository(rr.identity, t.source);
         ds.finish_repository(rr.identity, "failed", "", rr.error);
       } catch (const std::exception& e2) {
         rr.error += std::string("; ") + e2.what();
+        check_held(e2.what());
       }
+    }
+    if (o.debug) {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%.2f", std::chrono::duration<double, std::milli>(Clock::now() - t_repo).count());
+      o.debug("audit " + rr.identity + ": " + rr.outcome + " in " + buf + " ms, opening and closing included");
     }
     if (rr.outcome != "unchanged") audited.push_back(rr.identity);
     if (rr.outcome == "failed") {
@@ -309,6 +380,14 @@ std::vector<std::string> run_audit(const Scanner& sc, Datastore& ds, const Audit
     pr.findings += rr.findings;
     pr.elapsed_seconds = std::chrono::duration<double>(Clock::now() - t0).count();
     if (o.on_progress) o.on_progress(pr);
+  }
+  if (held.open) {
+    try {
+      ds.release();
+      held.open = false;
+    } catch (const std::exception& e) {
+      check_held(e.what());
+    }
   }
   pr.event = "done";
   pr.repository.clear();
@@ -338,13 +417,16 @@ void load_stored_findings(Datastore& ds, const OccurrenceFilter& filter, const R
   RuleAttacher attach_rule(rules);
   // Room for every place at once: growing a vector of findings moves them all, into memory the
   // kernel must fault in again (room never written costs nothing).
-  tally.result.findings.reserve(tally.result.findings.size() + ds.count_occurrences(filter));
-  ds.each_occurrence(filter, [&](StoredOccurrence& so) {
-    Finding& f = tally.result.findings.emplace_back(std::move(so.finding));
-    attach_rule(f);
-    f.properties["repository"] = std::move(so.repository);
-    f.properties["triage"] = so.triage_status.empty() ? "open" : so.triage_status;
-  });
+  auto& findings = tally.result.findings;
+  ds.each_occurrence(
+      filter,
+      [&](StoredOccurrence& so) {
+        Finding& f = findings.emplace_back(std::move(so.finding));
+        attach_rule(f);
+        f.properties["repository"] = std::move(so.repository);
+        f.properties["triage"] = so.triage_status.empty() ? "open" : so.triage_status;
+      },
+      [&](uint64_t n) { findings.reserve(findings.size() + n); });
   // --format jsonl writes findings as items finish: the datastore's are one item.
   if (tally.stream) tally.stream->done(0, tally.result.findings);
 }

@@ -139,6 +139,12 @@ std::unique_ptr<GitObjectReader> GitObjectReader::open(const std::string& git_di
   return r;
 }
 
+bool GitObjectReader::in_pack_index(const unsigned char* id) const {
+  for (auto& p : packs_)
+    if (p->find(id) >= 0) return true;
+  return false;
+}
+
 bool GitObjectReader::read(const unsigned char* id, GitObjectType& type, std::string& data) const {
   if (read_loose(id, type, data) || read_packed(id, type, data, 0)) return hashes_to(id, type, data);
   return false;

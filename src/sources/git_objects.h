@@ -27,6 +27,9 @@ class GitObjectReader {
   // Object `id` (20 raw bytes): its type and bytes, its SHA-1 checked. False when it is not
   // found, damaged, or stored in a way this reader does not take on. Thread-safe.
   bool read(const unsigned char* id, GitObjectType& type, std::string& data) const;
+  // True when a pack's index lists object `id` (20 raw bytes); its bytes are not read. False
+  // says nothing: it may be loose, or in a pack this reader does not take on.
+  bool in_pack_index(const unsigned char* id) const;
 
  private:
   struct Pack;

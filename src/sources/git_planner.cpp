@@ -150,6 +150,37 @@ struct StoreVisitor : PackVisitor {
   }
 };
 
+// Puts the loose objects the check inflated (git_loose_check) in front of libgit2's own
+// backends, so it neither opens nor inflates them again: a fork's new commits, trees and blobs
+// are loose. Owned by the repository, like the pack store.
+void install_loose_store(GitRepo& repo, std::vector<LooseObject>& loose) {
+  git_odb* odb = nullptr;
+  if (git_repository_odb(&odb, repo.get()) != 0) return;
+  auto* sb = new StoreBackend{};
+  if (git_odb_init_backend(&sb->parent, GIT_ODB_BACKEND_VERSION) != 0) {
+    delete sb;
+    git_odb_free(odb);
+    return;
+  }
+  sb->store = new ObjectStore;
+  sb->store->objs.reserve(loose.size());
+  for (auto& o : loose) {
+    git_oid id;
+    git_object_t type = o.type == "blob"     ? GIT_OBJECT_BLOB
+                        : o.type == "tree"   ? GIT_OBJECT_TREE
+                        : o.type == "commit" ? GIT_OBJECT_COMMIT
+                        : o.type == "tag"    ? GIT_OBJECT_TAG
+                                             : GIT_OBJECT_INVALID;
+    if (type == GIT_OBJECT_INVALID || git_oid_fromstrn(&id, o.oid.data(), o.oid.size()) != 0) continue;
+    sb->store->objs.emplace(id, std::make_pair(type, std::move(o.data)));
+  }
+  sb->parent.read = store_read;
+  sb->parent.exists = store_exists;
+  sb->parent.free = store_free;
+  if (git_odb_add_backend(odb, &sb->parent, 999) != 0) store_free(&sb->parent);
+  git_odb_free(odb);
+}
+
 // Reads every pack's trees, commits and tags into a store and puts it in front of libgit2's
 // own backends. Returns the store (owned by the backend, hence by the repository) or null.
 ObjectStore* install_pack_store(GitRepo& repo, const PackSet& packs, unsigned threads, std::vector<std::string>& errors) {
@@ -836,11 +867,54 @@ struct Planner {
     walk_tree(nodes[0].tree, "", 0);
   }
 
+  std::vector<git_oid> history_tips;  // plan_history(): the commits it started from
+
+  // The trees of the snapshots of `history_tips`, from the objects read ahead, into the tree
+  // cache: at most kWarmBytes, folders nearer the top first.
+  void warm_tree_cache() {
+    constexpr size_t kWarmBytes = 8u << 20;
+    if (!store) return;
+    size_t bytes = 0;
+    std::vector<git_oid> queue;
+    FlatOidSet queued;
+    for (auto& c : history_tips) {
+      git_commit* commit = nullptr;  // a tip is often loose, not among the objects read ahead
+      if (lookup(reinterpret_cast<git_object**>(&commit), c, GIT_OBJECT_COMMIT) != 0) continue;
+      git_oid tree = *git_commit_tree_id(commit);
+      git_commit_free(commit);
+      if (queued.insert(tree)) queue.push_back(tree);
+    }
+    for (size_t i = 0; i < queue.size() && bytes < kWarmBytes; ++i) {
+      OpenTree t;
+      if (tree_cache().find(queue[i])) {
+        if (!cached_tree(queue[i], t)) continue;
+      } else {
+        auto it = store->objs.find(queue[i]);
+        if (it != store->objs.end() && it->second.first == GIT_OBJECT_TREE) {
+          auto raw = std::make_shared<const std::string>(it->second.second);
+          if (!parse_canonical_tree(*raw, t.raw)) continue;
+          tree_cache().add(queue[i], raw);
+          t.bytes = std::move(raw);
+        } else if (!cached_tree(queue[i], t)) {  // loose: read (and kept) through libgit2
+          continue;
+        }
+      }
+      bytes += t.bytes->size();
+      for (auto& e : t.raw) {
+        if (e.mode != GIT_FILEMODE_TREE) continue;
+        git_oid sub;
+        std::memcpy(sub.id, e.id, GIT_OID_RAWSZ);
+        if (queued.insert(sub)) queue.push_back(sub);
+      }
+    }
+  }
+
   void plan_history() {
     std::vector<git_oid> tips;
     if (o.branches.empty()) tips = all_tips();
     else
       for (auto& b : o.branches) tips.push_back(resolve_commit(b));
+    history_tips = tips;
     hide_known = !!o.known_commit;
     auto nodes = collect(tips, {});
     hide_known = false;
@@ -888,14 +962,16 @@ GitPlan plan_git_scan(GitRepo& repo, const GitPlanOptions& o) {
   // an error naming it. The pre-commit path checks only the blobs it reads (read_blob), to stay
   // fast in repositories with many loose objects.
   std::vector<BadLooseObject> bad;
+  std::vector<LooseObject> loose;
   if (o.mode == GitPlanOptions::Mode::History || o.mode == GitPlanOptions::Mode::Range)
-    bad = find_bad_loose_objects(repo.git_dir());
+    bad = find_bad_loose_objects(repo.git_dir(), loose, 64u << 20);
   std::set<std::string> bad_blobs;
   for (auto& b : bad)
     if (b.type != "blob")
       throw GitError("corrupt object " + b.oid + " (" + (b.type.empty() ? "unknown type" : b.type) + "): " +
                      b.problem + "; refusing to read it");
   for (auto& b : bad) bad_blobs.insert(b.oid);
+  if (!loose.empty()) install_loose_store(repo, loose);
   std::shared_ptr<const PackSet> packs;
   std::vector<std::string> pack_errors;
   ObjectStore* store = nullptr;
@@ -926,6 +1002,7 @@ GitPlan plan_git_scan(GitRepo& repo, const GitPlanOptions& o) {
     Planner p(repo, o);
     p.store = store;
     plan = p.run();
+    if (o.warm_tree_cache && o.mode == GitPlanOptions::Mode::History) p.warm_tree_cache();
   }
   if (store) {
     store->objs = {};  // the planner was its only reader; the backend answers "not found" now

@@ -118,6 +118,10 @@ struct GitPlanOptions {
   // History: the packs, when the caller opened them already (to scan their blobs while the
   // plan is built: start_blob_prescan); else plan_git_scan opens them.
   std::shared_ptr<const PackSet> packs;
+  // History, read through the packs: the folders of the tips' snapshots are kept in the
+  // process's tree cache afterwards (an audit's forks of this repository, planned next, read
+  // the folders they change there; bounded).
+  bool warm_tree_cache = false;
 };
 
 // False when KEYHOUND_GIT_PACK_READER=0: every object is then read through libgit2.

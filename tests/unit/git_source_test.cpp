@@ -9,6 +9,8 @@
 
 #include "cli/hook_command.h"
 #include "pipeline/git_scan.h"
+#include "sources/git_loose_check.h"
+#include "sources/git_objects.h"
 #include "sources/git_source.h"
 #include "e2e_util.h"
 
@@ -122,4 +124,48 @@ TEST(GitSource, HookScriptMatchesTheCheckedInHook) {
   EXPECT_NE(s.find("git --staged"), std::string::npos);
   EXPECT_NE(s.find("--no-verify"), std::string::npos);
   EXPECT_NE(s.find("keyhound:allow"), std::string::npos);
+}
+
+// The loose-object check keeps what it inflated (the audit serves it to libgit2 from memory):
+// every sound loose object with exactly git's type and content, within the byte budget.
+TEST(GitSource, LooseCheckKeepsEachSoundObjectAsGitStoresIt) {
+  std::string d = tmpdir();
+  sh("git init -q " + d);
+  put(d + "/a.txt", "alpha\n");
+  put(d + "/b.bin", std::string("\0\x01\x02 binary", 10));
+  sh("git -C " + d + " add . && git -C " + d + " commit -qm one");
+  std::vector<LooseObject> keep;
+  auto bad = find_bad_loose_objects(d + "/.git/", keep, 64u << 20);
+  EXPECT_TRUE(bad.empty());
+  ASSERT_EQ(keep.size(), 4u);  // two blobs, a tree, a commit
+  for (auto& o : keep) {
+    auto type = e2e::run("git -C " + d + " cat-file -t " + o.oid);
+    EXPECT_EQ(type.out, o.type + "\n") << o.oid;
+    auto body = e2e::run("git -C " + d + " cat-file " + o.type + " " + o.oid);
+    EXPECT_EQ(body.out, o.data) << o.oid;
+  }
+  std::vector<LooseObject> none;
+  EXPECT_TRUE(find_bad_loose_objects(d + "/.git/", none, 8).empty());
+  for (auto& o : none) EXPECT_LE(o.data.size(), 8u);  // only what fits in the budget
+}
+
+// held_among's fast path: a pack's index answers for what the pack holds, and only that.
+TEST(GitSource, PackIndexListsWhatThePackHolds) {
+  std::string d = tmpdir();
+  sh("git init -q " + d);
+  put(d + "/a.txt", "packed\n");
+  sh("git -C " + d + " add . && git -C " + d + " commit -qm one && git -C " + d + " gc -q");
+  put(d + "/b.txt", "loose\n");
+  sh("git -C " + d + " add b.txt");
+  auto reader = GitObjectReader::open(d + "/.git/", nullptr);
+  ASSERT_TRUE(reader);
+  auto raw = [&](const std::string& rev) {
+    std::string hex = e2e::run("git -C " + d + " rev-parse " + rev).out.substr(0, 40);
+    std::string id(20, '\0');
+    for (size_t i = 0; i < 20; ++i) id[i] = static_cast<char>(std::stoi(hex.substr(2 * i, 2), nullptr, 16));
+    return id;
+  };
+  EXPECT_TRUE(reader->in_pack_index(reinterpret_cast<const unsigned char*>(raw("HEAD").data())));
+  EXPECT_TRUE(reader->in_pack_index(reinterpret_cast<const unsigned char*>(raw("HEAD:a.txt").data())));
+  EXPECT_FALSE(reader->in_pack_index(reinterpret_cast<const unsigned char*>(raw(":b.txt").data())));
 }
