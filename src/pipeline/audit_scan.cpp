@@ -317,9 +317,18 @@ std::vector<std::string> run_audit(const Scanner& sc, Datastore& ds, const Audit
         continue;
       }
       std::optional<GitRepo> opened;
+      // A re-audit asks every repository whether it moved: its refs are read from its files
+      // first, and it is opened (libgit2 reads its config, refs and packs) only when they differ
+      // from the last finished run's, or cannot be read that way.
+      std::optional<QuickRepoState> quick;
       if (t.url.empty()) {
-        opened.emplace(GitRepo::open(path, false));
-        rr.identity = repository_identity(*opened);
+        if (!o.rescan && !(o.shard_blobs && o.shard_count > 1)) quick = quick_repo_state(path);
+        if (quick) {
+          rr.identity = quick->identity;
+        } else {
+          opened.emplace(GitRepo::open(path, false));
+          rr.identity = repository_identity(*opened);
+        }
         if (!mine(rr.identity)) {
           pr.total--;
           continue;
@@ -331,14 +340,23 @@ std::vector<std::string> run_audit(const Scanner& sc, Datastore& ds, const Audit
         continue;
       }
       counted = true;
+      if (quick) {
+        auto rec = ds.repository(rr.identity);
+        if (rec && rec->status == "done" && rec->refs == quick->refs) {
+          rr.outcome = "unchanged";
+        } else {
+          opened.emplace(GitRepo::open(path, false));
+          if (repository_identity(*opened) != rr.identity)  // the same folder, read two ways
+            throw GitError("repository " + path + ": found at " + repository_identity(*opened) + " and " + rr.identity);
+        }
+      }
       if (!t.url.empty()) {
         std::filesystem::create_directories(o.clone_dir);
         path = (std::filesystem::path(o.clone_dir) / clone_folder_name(t.url)).string();
         mirror_repository(t.url, path, o.git_token);
         opened.emplace(GitRepo::open(path, false));
       }
-      GitRepo& repo = *opened;
-      audit_repository(sc, ds, o, t, repo, rr, tally, held);
+      if (rr.outcome != "unchanged") audit_repository(sc, ds, o, t, *opened, rr, tally, held);
     } catch (const std::exception& e) {
       ds.release_all_claims();  // others need not wait for them to expire
       rr.outcome = "failed";

@@ -3,6 +3,7 @@
 // cloned again, on later runs), and the state of a repository's refs.
 #pragma once
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,5 +32,16 @@ std::string repository_identity(const GitRepo& repo);
 
 // "refname oid\n" for every ref (and HEAD), sorted: equal text means nothing new to scan.
 std::string ref_state(const GitRepo& repo);
+
+// A local repository's identity and ref_state() read from its files, without opening it
+// through libgit2 (a re-audit asks this of every repository, and most have not moved). Only
+// for what it reads exactly as libgit2 does: a `.git` folder or a bare one, owned by this
+// user, loose and packed refs of the usual forms. nullopt for anything else (a `.git` file,
+// a lock file, an odd ref): the caller opens the repository.
+struct QuickRepoState {
+  std::string identity;
+  std::string refs;
+};
+std::optional<QuickRepoState> quick_repo_state(const std::string& path);
 
 }  // namespace keyhound

@@ -12,6 +12,7 @@
 #include "sources/git_loose_check.h"
 #include "sources/git_objects.h"
 #include "sources/git_source.h"
+#include "sources/repo_discovery.h"
 #include "e2e_util.h"
 
 using namespace keyhound;
@@ -168,4 +169,50 @@ TEST(GitSource, PackIndexListsWhatThePackHolds) {
   EXPECT_TRUE(reader->in_pack_index(reinterpret_cast<const unsigned char*>(raw("HEAD").data())));
   EXPECT_TRUE(reader->in_pack_index(reinterpret_cast<const unsigned char*>(raw("HEAD:a.txt").data())));
   EXPECT_FALSE(reader->in_pack_index(reinterpret_cast<const unsigned char*>(raw(":b.txt").data())));
+}
+
+// A re-audit reads refs without libgit2: what it reads must be exactly ref_state() (else a
+// repository that moved would look unchanged), or nothing at all.
+TEST(GitSource, QuickRepoStateReadsWhatLibgit2Reads) {
+  auto same = [](const std::string& path) {
+    auto q = quick_repo_state(path);
+    ASSERT_TRUE(q) << path;
+    GitRepo repo = GitRepo::open(path, false);
+    EXPECT_EQ(q->refs, ref_state(repo)) << path;
+    EXPECT_EQ(q->identity, repository_identity(repo)) << path;
+  };
+  std::string d = tmpdir();
+  sh("git init -q -b main " + d);
+  put(d + "/a.txt", "one\n");
+  sh("git -C " + d + " add . && git -C " + d + " commit -qm one && git -C " + d + " tag v1 && git -C " + d +
+     " tag -a -m annotated v2");
+  same(d);
+  sh("git -C " + d + " pack-refs --all");  // packed only
+  same(d);
+  put(d + "/a.txt", "two\n");
+  sh("git -C " + d + " commit -qam two && git -C " + d + " branch side");  // loose over packed
+  same(d);
+  sh("git -C " + d + " symbolic-ref refs/remotes/origin/HEAD refs/heads/side");
+  same(d);
+  sh("git -C " + d + " symbolic-ref refs/remotes/origin/gone refs/heads/missing");  // left out by both
+  same(d);
+  sh("git -C " + d + " checkout -q --detach HEAD~1");
+  same(d);
+  same(d + "/.git");
+  std::string bare = tmpdir() + "/m.git";
+  sh("git clone -q --mirror " + d + " " + bare);
+  same(bare);
+  std::string unborn = tmpdir();
+  sh("git init -q " + unborn);
+  same(unborn);
+  // What it does not take on, libgit2 reads.
+  put(d + "/.git/refs/heads/wip.lock", "");
+  EXPECT_FALSE(quick_repo_state(d));
+  std::filesystem::remove(d + "/.git/refs/heads/wip.lock");
+  sh("git -C " + d + " symbolic-ref refs/heads/chain refs/remotes/origin/HEAD");  // a chain
+  EXPECT_FALSE(quick_repo_state(d));
+  std::string wt = tmpdir() + "/wt";
+  sh("git -C " + d + " worktree add -q " + wt + " side");
+  EXPECT_FALSE(quick_repo_state(wt));  // a .git file
+  EXPECT_FALSE(quick_repo_state(tmpdir()));  // no repository
 }
